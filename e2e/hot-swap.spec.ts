@@ -1,0 +1,112 @@
+import { expect, test } from './fixtures'
+
+const COUNTER = 'src/plugins/counter/index.ts'
+
+test('editing a plugin swaps it in place: new code runs, state kept, no page reload', async ({ app }) => {
+  const { page } = app
+  const button = page.getByTestId('counter-button')
+  for (let i = 0; i < 5; i++) await button.click()
+  await expect(page.getByTestId('counter-value')).toHaveText('5 clicks')
+
+  await app.edit(COUNTER, "const label = 'Count'", "const label = 'Total'")
+
+  await expect(page.getByTestId('counter-label')).toHaveText('Total')
+  await expect(page.getByTestId('counter-value')).toHaveText('5 clicks')
+  await app.waitForReloads('counter', 1)
+  expect((await app.events('reload-completed', 'counter'))[0]?.stateKept).toBe(true)
+  // Only the edited plugin reloaded; the old instance is gone (one button, not two).
+  expect(await app.events('reload-started')).toHaveLength(1)
+  await expect(button).toHaveCount(1)
+  await button.click()
+  await expect(page.getByTestId('counter-value')).toHaveText('6 clicks')
+  await app.expectNoPageReload()
+  await expect.poll(() => app.logs.some((l) => /\[hot-plugins\] reloaded counter in \d+ ms, state kept/.test(l))).toBe(true)
+})
+
+test('editing a helper the plugin imports swaps the plugin, state kept', async ({ app }) => {
+  const { page } = app
+  for (let i = 0; i < 3; i++) await page.getByTestId('counter-button').click()
+
+  await app.edit('src/plugins/counter/format.ts', '`${count} clicks`', '`${count} taps`')
+
+  await expect(page.getByTestId('counter-value')).toHaveText('3 taps')
+  await app.waitForReloads('counter', 1)
+  expect(await app.events('reload-started')).toHaveLength(1)
+  await app.expectNoPageReload()
+})
+
+test('notes keep their text and cursor through a swap', async ({ app }) => {
+  const { page } = app
+  const notes = page.getByTestId('notes-text')
+  await notes.fill('Hello hot plugins')
+  await notes.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(6, 9))
+
+  await app.edit('src/plugins/notes/index.ts', "'Write a note…'", "'Jot something down…'")
+
+  await expect(notes).toHaveAttribute('placeholder', 'Jot something down…')
+  await expect(notes).toHaveValue('Hello hot plugins')
+  expect(await notes.evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd])).toEqual([6, 9])
+  await expect(notes).toBeFocused()
+  await app.expectNoPageReload()
+})
+
+test('the clock ticks exactly once a second after five reloads (old timers are torn down)', async ({ app }) => {
+  const { page } = app
+  for (let i = 1; i <= 5; i++) {
+    await app.edit('src/plugins/clock/index.ts', "ctx.setTitle('Clock", `ctx.setTitle('Clock ${i}`)
+    await app.waitForReloads('clock', i)
+  }
+  await expect(page.locator('[data-plugin="clock"] h2')).toHaveText(/^Clock 5/)
+
+  // Record when the tick count changes on screen; with a leaked timer it would change twice a second.
+  await page.evaluate(() => {
+    const w = window as unknown as { __tickTimes: number[] }
+    w.__tickTimes = []
+    const ticks = document.querySelector('[data-testid="clock-ticks"]')!
+    new MutationObserver(() => w.__tickTimes.push(performance.now())).observe(ticks, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    })
+  })
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __tickTimes: number[] }).__tickTimes.length), {
+      timeout: 15_000,
+    })
+    .toBeGreaterThanOrEqual(5)
+  const times = await page.evaluate(() => (window as unknown as { __tickTimes: number[] }).__tickTimes)
+  const gaps = times.slice(1).map((t, i) => t - (times[i] as number))
+  for (const gap of gaps) expect(gap).toBeGreaterThan(800)
+  // The tick count survived the reloads instead of starting over.
+  const shown = Number((await page.getByTestId('clock-ticks').textContent())?.split(' ')[0])
+  expect(shown).toBeGreaterThanOrEqual(5)
+  await app.expectNoPageReload()
+})
+
+test('a syntax error keeps the old plugin running with its state; the fixed file then swaps', async ({ app }) => {
+  const { page } = app
+  const button = page.getByTestId('counter-button')
+  for (let i = 0; i < 3; i++) await button.click()
+  const good = await app.read(COUNTER)
+
+  await app.edit(COUNTER, 'export function getReloadState() {', 'export function getReloadState() {{{')
+
+  await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(1)
+  const [failure] = await app.events('reload-failed', 'counter')
+  expect(failure?.outcome).toBe('kept-old')
+  expect(failure?.message).toContain('plugin "counter" (src/plugins/counter/index.ts)')
+  await expect(page.locator('vite-error-overlay')).toHaveCount(1)
+  // The old version still works and kept its state.
+  await page.locator('vite-error-overlay').evaluate((overlay) => overlay.remove())
+  await button.click()
+  await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+
+  await app.write(COUNTER, good.replace("const label = 'Count'", "const label = 'Fixed'"))
+
+  await expect(page.getByTestId('counter-label')).toHaveText('Fixed')
+  await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+  await app.waitForReloads('counter', 1)
+  await button.click()
+  await expect(page.getByTestId('counter-value')).toHaveText('5 clicks')
+  await app.expectNoPageReload()
+})

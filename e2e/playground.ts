@@ -1,0 +1,93 @@
+import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createServer, type Logger, type ViteDevServer } from 'vite'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const playgroundRoot = path.join(repoRoot, 'playground')
+const tempRoot = path.join(repoRoot, 'playground-temp')
+
+/** A private copy of the playground, so a test can edit its files freely. */
+export interface PlaygroundCopy {
+  root: string
+  /** Replaces `from` with `to` in a file of the copy; throws if that would change nothing. */
+  edit(file: string, from: string, to: string): Promise<void>
+  write(file: string, content: string): Promise<void>
+  read(file: string): Promise<string>
+  remove(): Promise<void>
+}
+
+/**
+ * Copies the playground (without node_modules, which is linked, so the copy resolves the workspace
+ * packages) into `playground-temp/<name>`, inside the workspace so Vite may serve the packages.
+ */
+export async function copyPlayground(name: string): Promise<PlaygroundCopy> {
+  const root = path.join(tempRoot, name.replace(/[^\w-]+/g, '-').slice(0, 80))
+  await rm(root, { recursive: true, force: true })
+  await mkdir(root, { recursive: true })
+  await cp(playgroundRoot, root, {
+    recursive: true,
+    filter: (source) => !/(^|[\\/])(node_modules|dist)([\\/]|$)/.test(path.relative(playgroundRoot, source)),
+  })
+  await symlink(path.join(playgroundRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir')
+  const resolve = (file: string) => path.join(root, file)
+  return {
+    root,
+    async edit(file, from, to) {
+      const before = await readFile(resolve(file), 'utf8')
+      if (!before.includes(from)) throw new Error(`edit of ${file}: ${JSON.stringify(from)} is not in the file`)
+      const after = before.replace(from, to)
+      if (after === before) throw new Error(`edit of ${file} would change nothing`)
+      await writeFile(resolve(file), after)
+    },
+    async write(file, content) {
+      const before = await readFile(resolve(file), 'utf8').catch(() => undefined)
+      if (before === content) throw new Error(`write of ${file} would change nothing`)
+      await writeFile(resolve(file), content)
+    },
+    read: (file) => readFile(resolve(file), 'utf8'),
+    remove: () => rm(root, { recursive: true, force: true }),
+  }
+}
+
+/** A dev server on a copy of the playground, with what it logged. */
+export interface RunningPlayground extends PlaygroundCopy {
+  server: ViteDevServer
+  url: string
+  logs: string[]
+  close(): Promise<void>
+}
+
+export async function startPlayground(name: string): Promise<RunningPlayground> {
+  const copy = await copyPlayground(name)
+  const logs: string[] = []
+  const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`)
+  const logger: Logger = {
+    info: record('info'),
+    warn: record('warn'),
+    warnOnce: record('warn'),
+    error: record('error'),
+    clearScreen: () => {},
+    hasErrorLogged: () => false,
+    hasWarned: false,
+  }
+  const server = await createServer({
+    root: copy.root,
+    configFile: path.join(copy.root, 'vite.config.ts'),
+    customLogger: logger,
+    server: { port: 0, strictPort: false },
+  })
+  await server.listen()
+  const url = server.resolvedUrls?.local[0]
+  if (!url) throw new Error('the dev server did not report its URL')
+  return {
+    ...copy,
+    server,
+    url,
+    logs,
+    async close() {
+      await server.close()
+      await copy.remove()
+    },
+  }
+}

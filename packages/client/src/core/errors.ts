@@ -1,0 +1,46 @@
+/** What a plugin was doing when it failed. */
+export type PluginPhase =
+  | 'load'
+  | 'activate'
+  | 'deactivate'
+  | 'get-state'
+  | 'set-state'
+  | 'import'
+
+const phaseText: Record<PluginPhase, string> = {
+  load: 'its module failed to load',
+  activate: 'activate() threw',
+  deactivate: 'its teardown threw',
+  'get-state': 'getReloadState() threw',
+  'set-state': 'setReloadState() threw',
+  import: 'its new code failed to load',
+}
+
+/** An error that names the plugin, its file and what it was doing, and keeps the original cause. */
+export class PluginError extends Error {
+  override readonly name = 'PluginError'
+  constructor(
+    readonly pluginId: string,
+    readonly file: string,
+    readonly phase: PluginPhase,
+    cause: unknown,
+    detail?: string,
+  ) {
+    super(
+      `plugin "${pluginId}" (${file}): ${detail ?? phaseText[phase]}` +
+        (cause === undefined ? '' : `: ${describe(cause)}`),
+      { cause },
+    )
+  }
+}
+
+/** A one-line description of any thrown value. */
+export function describe(value: unknown): string {
+  if (value instanceof Error) return value.message || value.name
+  if (typeof value === 'string') return value
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}

@@ -1,0 +1,35 @@
+import type { ReloadOutcome } from '../protocol.js'
+import type { PluginError } from './errors.js'
+
+interface PluginRef {
+  id: string
+  file: string
+}
+
+/** Every event a plugin host emits, with its payload. */
+export interface PluginHostEvents {
+  /** A plugin was activated by `host.start`, or a failed one by a later good save. */
+  'plugin-activated': PluginRef & { version: string | undefined; durationMs: number }
+  /** A plugin could not be loaded or activated; the host and every other plugin keep running. */
+  'plugin-failed': PluginRef & { error: PluginError }
+  /** A new version of a plugin arrived and is about to be swapped in. */
+  'reload-started': PluginRef & { files: string[] }
+  /** A new version runs. `stateKept`: state was handed from the old instance to the new one. */
+  'reload-completed': PluginRef & {
+    version: string | undefined
+    files: string[]
+    durationMs: number
+    stateKept: boolean
+    reloadCount: number
+  }
+  /** A new version did not take over; `outcome` says what runs instead. */
+  'reload-failed': PluginRef & {
+    files: string[]
+    error: PluginError
+    outcome: Exclude<ReloadOutcome, 'swapped'>
+  }
+  /** Something went wrong that did not stop the plugin (a teardown threw, state was dropped…). */
+  warning: PluginRef & { message: string; error?: unknown }
+}
+
+export type PluginHostEventName = keyof PluginHostEvents

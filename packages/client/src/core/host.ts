@@ -1,0 +1,232 @@
+import { HOT_SOURCE_SYMBOL_KEY } from '../protocol.js'
+import { Emitter } from './emitter.js'
+import { PluginError } from './errors.js'
+import type { PluginHostEvents } from './events.js'
+import type { HostInternals, HotSource, PluginRecord } from './internals.js'
+import { consoleLogger } from './logger.js'
+import { createTaskQueue } from './queue.js'
+import type {
+  ContextOption,
+  Logger,
+  PluginEntry,
+  PluginInfo,
+  PluginModule,
+  Teardown,
+} from './types.js'
+
+export interface PluginHostOptions<Ctx> {
+  /**
+   * The host API handed to every plugin's `activate(ctx)`: one object shared by all plugins, or a
+   * function called once per plugin (with its id and file) that returns that plugin's own.
+   * @default {}
+   */
+  context?: ContextOption<Ctx>
+  /**
+   * Where the host logs.
+   * @default the console, with a `[hot-plugins]` prefix
+   */
+  logger?: Logger
+  /**
+   * The clock used for durations, in ms. Injectable for tests.
+   * @default performance.now
+   */
+  now?: () => number
+}
+
+/** What `host.start` resolves to. */
+export interface StartReport {
+  /** Ids of the plugins that run. */
+  active: string[]
+  /** Plugins that failed to load or activate, with why. */
+  failed: { id: string; error: PluginError }[]
+}
+
+export interface PluginHost {
+  /**
+   * Loads and activates plugins (usually the default export of `virtual:hot-plugins`). A plugin that
+   * fails is reported and skipped; it never stops the others. Call once.
+   */
+  start(plugins: readonly PluginEntry[]): Promise<StartReport>
+  /** Tears every plugin down and stops taking hot updates. */
+  stop(): Promise<void>
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<K extends keyof PluginHostEvents>(event: K, handler: (payload: PluginHostEvents[K]) => void): () => void
+  /** A snapshot of every plugin the host knows. */
+  plugins(): PluginInfo[]
+  /** A snapshot of one plugin, or undefined. */
+  get(id: string): PluginInfo | undefined
+}
+
+const hotSourceKey = Symbol.for(HOT_SOURCE_SYMBOL_KEY)
+
+function monotonicNow(): number {
+  const perf = (globalThis as { performance?: { now(): number } }).performance
+  return perf ? perf.now() : Date.now()
+}
+
+function snapshot(record: PluginRecord): PluginInfo {
+  const { id, file, status, version, reloadCount, lastReloadMs, error } = record
+  return { id, file, status, version, reloadCount, lastReloadMs, error }
+}
+
+/** Creates the host that runs the app's plugins. */
+export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> = {}): PluginHost {
+  const logger = options.logger ?? consoleLogger
+  const now = options.now ?? monotonicNow
+  const events = new Emitter<PluginHostEvents>(logger)
+  const records = new Map<string, PluginRecord>()
+  const enqueue = createTaskQueue()
+  const attachedSources = new Map<HotSource, () => void>()
+  let started = false
+
+  const makeContext = (record: PluginRecord): unknown => {
+    const context = options.context ?? {}
+    return typeof context === 'function'
+      ? (context as (plugin: { id: string; file: string }) => Ctx)({ id: record.id, file: record.file })
+      : context
+  }
+
+  const warn = (record: PluginRecord, message: string, error?: unknown): void => {
+    logger.warn(`plugin "${record.id}" (${record.file}): ${message}`, error)
+    events.emit('warning', { id: record.id, file: record.file, message, error })
+  }
+
+  const activate = async (record: PluginRecord, module: PluginModule): Promise<Teardown | undefined> => {
+    if (typeof module.activate !== 'function') {
+      throw new PluginError(record.id, record.file, 'activate', undefined, 'the module has no activate() export')
+    }
+    let result: unknown
+    try {
+      record.context ??= makeContext(record)
+      result = await module.activate(record.context)
+    } catch (error) {
+      throw new PluginError(record.id, record.file, 'activate', error)
+    }
+    if (result !== undefined && typeof result !== 'function') {
+      warn(record, `activate() returned a ${typeof result}; return a teardown function or nothing`)
+    }
+    return typeof result === 'function' ? (result as Teardown) : undefined
+  }
+
+  const deactivate = async (
+    record: PluginRecord,
+    module: PluginModule,
+    teardown: Teardown | undefined,
+  ): Promise<void> => {
+    for (const step of [teardown, module.deactivate?.bind(module)]) {
+      if (!step) continue
+      try {
+        await step()
+      } catch (error) {
+        const failure = new PluginError(record.id, record.file, 'deactivate', error)
+        warn(record, `${failure.message} (it may leave timers or listeners behind)`, error)
+      }
+    }
+  }
+
+  const internals: HostInternals = { records, events, logger, now, enqueue, activate, deactivate, warn }
+
+  const startOne = async (record: PluginRecord, loading: Promise<PluginModule>): Promise<void> => {
+    const startedAt = now()
+    let module: PluginModule
+    try {
+      module = await loading
+    } catch (error) {
+      return fail(record, new PluginError(record.id, record.file, 'load', error))
+    }
+    try {
+      record.teardown = await activate(record, module)
+    } catch (error) {
+      return fail(record, error as PluginError)
+    }
+    record.module = module
+    record.version = module.meta?.version
+    record.status = 'idle'
+    events.emit('plugin-activated', {
+      id: record.id,
+      file: record.file,
+      version: record.version,
+      durationMs: now() - startedAt,
+    })
+  }
+
+  const fail = (record: PluginRecord, error: PluginError): void => {
+    record.status = 'failed'
+    record.error = error
+    logger.error(error.message, error.cause)
+    events.emit('plugin-failed', { id: record.id, file: record.file, error })
+  }
+
+  const host: PluginHost = {
+    async start(plugins) {
+      if (started) throw new Error('host.start() was called twice; a host starts once')
+      started = true
+      const tasks: Promise<void>[] = []
+      const duplicates: StartReport['failed'] = []
+      for (const entry of plugins) {
+        const record: PluginRecord = {
+          id: entry.id,
+          file: entry.file,
+          status: 'starting',
+          version: undefined,
+          reloadCount: 0,
+          lastReloadMs: undefined,
+          error: undefined,
+          module: undefined,
+          teardown: undefined,
+          context: undefined,
+        }
+        const existing = records.get(entry.id)
+        if (existing) {
+          const error = new PluginError(
+            entry.id,
+            entry.file,
+            'load',
+            undefined,
+            `another plugin has the same id (${existing.file}); rename a folder or set a distinct meta.id`,
+          )
+          fail(record, error)
+          duplicates.push({ id: entry.id, error })
+          continue
+        }
+        records.set(entry.id, record)
+        // Import every plugin at once; activate one at a time, in order.
+        const loading = Promise.resolve().then(() => entry.load())
+        loading.catch(() => {})
+        tasks.push(enqueue(() => startOne(record, loading)))
+        const source = (entry as { [hotSourceKey]?: HotSource })[hotSourceKey]
+        if (source && !attachedSources.has(source)) attachedSources.set(source, source.attach(internals))
+      }
+      await Promise.all(tasks)
+      const all = [...records.values()]
+      return {
+        active: all.filter((r) => r.status === 'idle').map((r) => r.id),
+        failed: [
+          ...all.filter((r) => r.status === 'failed').map((r) => ({ id: r.id, error: r.error as PluginError })),
+          ...duplicates,
+        ],
+      }
+    },
+
+    async stop() {
+      for (const detach of attachedSources.values()) detach()
+      attachedSources.clear()
+      await enqueue(async () => {
+        for (const record of [...records.values()].reverse()) {
+          if (record.module) await deactivate(record, record.module, record.teardown)
+          record.module = undefined
+          record.teardown = undefined
+        }
+        records.clear()
+      })
+    },
+
+    on: (event, handler) => events.on(event, handler),
+    plugins: () => [...records.values()].map(snapshot),
+    get: (id) => {
+      const record = records.get(id)
+      return record && snapshot(record)
+    },
+  }
+  return host
+}

@@ -1,0 +1,115 @@
+import { HOT_SOURCE_SYMBOL_KEY, HotEvents, type ReloadResult, type UpdateAnnouncement } from '../protocol.js'
+import type { HostInternals, HotSource } from './internals.js'
+import { consoleLogger } from './logger.js'
+import { hotSwap, reportImportFailure, type SwapTrigger } from './swap.js'
+import type { PluginEntry, PluginModule } from './types.js'
+
+/** The part of Vite's `import.meta.hot` the hot source uses: the transport, injectable in tests. */
+export interface HotContextLike {
+  on(event: string, listener: (payload: any) => void): void
+  send(event: string, data?: any): void
+}
+
+/** One entry as the generated registry module declares it. */
+export interface RegistryEntryInit {
+  id: string
+  /** Relative to the Vite root. */
+  file: string
+  /** The URL the registry imports and accepts the entry by. */
+  url: string
+  load(): Promise<PluginModule>
+}
+
+export interface HotRegistry {
+  /** The entries to hand to `host.start`, each linked to this hot source. */
+  readonly entries: PluginEntry[]
+  /** Called by the registry's accept callback: the new module, or undefined when its import failed. */
+  accept(id: string, module: PluginModule | undefined): void
+}
+
+interface PendingUpdate {
+  files: Set<string>
+  startedAt: Map<HostInternals, number>
+}
+
+/**
+ * Creates the hot-update source of a generated `virtual:hot-plugins` module. Vite imports and
+ * evaluates a new plugin version, then calls the registry's accept callback, which calls
+ * `accept(id, module)`: the swap runs on every host that started the plugin. The old instance is
+ * never touched before the new module is in hand.
+ */
+export function createHotRegistry(inits: readonly RegistryEntryInit[], hot?: HotContextLike): HotRegistry {
+  const hosts = new Set<HostInternals>()
+  const pending = new Map<string, PendingUpdate>()
+  const idByUrl = new Map(inits.map((init) => [init.url, init.id]))
+
+  const pendingFor = (id: string): PendingUpdate => {
+    let update = pending.get(id)
+    if (!update) pending.set(id, (update = { files: new Set(), startedAt: new Map() }))
+    return update
+  }
+  const markStarted = (id: string): void => {
+    const update = pendingFor(id)
+    for (const host of hosts) if (!update.startedAt.has(host)) update.startedAt.set(host, host.now())
+  }
+
+  const source: HotSource = {
+    attach(internals) {
+      hosts.add(internals)
+      return () => hosts.delete(internals)
+    },
+  }
+
+  // A listener that throws would cancel Vite's whole update: each one is guarded.
+  hot?.on(HotEvents.update, (announcement: UpdateAnnouncement) =>
+    guard(hosts, () => {
+      for (const id of announcement.plugins) {
+        markStarted(id)
+        pendingFor(id).files.add(announcement.file)
+      }
+    }),
+  )
+  hot?.on('vite:beforeUpdate', (payload: { updates?: { acceptedPath?: string }[] }) =>
+    guard(hosts, () => {
+      for (const update of payload.updates ?? []) {
+        const id = update.acceptedPath === undefined ? undefined : idByUrl.get(update.acceptedPath)
+        if (id !== undefined) markStarted(id)
+      }
+    }),
+  )
+
+  const report = (result: ReloadResult | undefined): void => {
+    if (result) hot?.send(HotEvents.result, result)
+  }
+
+  const accept = (id: string, module: PluginModule | undefined): void =>
+    guard(hosts, () => {
+      const update = pending.get(id)
+      pending.delete(id)
+      const files = [...(update?.files ?? [])]
+      let first = true
+      for (const host of hosts) {
+        const trigger: SwapTrigger = { files, startedAt: update?.startedAt.get(host) ?? host.now() }
+        const outcome = module ? hotSwap(host, id, module, trigger) : reportImportFailure(host, id, trigger)
+        if (first) void outcome.then(report)
+        first = false
+      }
+    })
+
+  const hotSourceKey = Symbol.for(HOT_SOURCE_SYMBOL_KEY)
+  const entries = inits.map((init): PluginEntry => {
+    const entry: PluginEntry = { id: init.id, file: init.file, load: init.load }
+    Object.defineProperty(entry, hotSourceKey, { value: source, enumerable: false })
+    return Object.freeze(entry)
+  })
+  return { entries, accept }
+}
+
+function guard(hosts: Set<HostInternals>, run: () => void): void {
+  try {
+    run()
+  } catch (error) {
+    const [host] = hosts
+    ;(host?.logger ?? consoleLogger).error('handling a hot update failed', error)
+  }
+}

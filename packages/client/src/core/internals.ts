@@ -1,0 +1,36 @@
+import type { Emitter } from './emitter.js'
+import type { PluginHostEvents } from './events.js'
+import type { Logger, PluginInfo, PluginModule, Teardown } from './types.js'
+
+/** A running (or failed) plugin as the host keeps it. */
+export interface PluginRecord extends PluginInfo {
+  /** The module currently running; undefined while starting or after a failed start. */
+  module: PluginModule | undefined
+  /** What `activate` returned. */
+  teardown: Teardown | undefined
+  /** The host API given to this plugin (made once, reused by every version). */
+  context: unknown
+}
+
+/**
+ * What the dev-only hot engine needs from a host. Kept out of the public `PluginHost` type so that
+ * a production build carries no swap code: only `@hot-plugins/client/hot` uses it.
+ */
+export interface HostInternals {
+  readonly records: ReadonlyMap<string, PluginRecord>
+  readonly events: Emitter<PluginHostEvents>
+  readonly logger: Logger
+  now(): number
+  /** Runs tasks one after another: starts and swaps never interleave. */
+  enqueue<T>(task: () => Promise<T>): Promise<T>
+  /** Activates `module` for `record`; throws a PluginError, leaving `record` untouched, on failure. */
+  activate(record: PluginRecord, module: PluginModule): Promise<Teardown | undefined>
+  /** Runs the teardown and `deactivate()` of an instance; failures become warnings. */
+  deactivate(record: PluginRecord, module: PluginModule, teardown: Teardown | undefined): Promise<void>
+  warn(record: PluginRecord, message: string, error?: unknown): void
+}
+
+/** Something that can feed new plugin versions to hosts: the registry's hot source in dev. */
+export interface HotSource {
+  attach(internals: HostInternals): () => void
+}

@@ -1,0 +1,201 @@
+import type { ReloadResult } from '../protocol.js'
+import { PluginError } from './errors.js'
+import type { HostInternals, PluginRecord } from './internals.js'
+import type { PluginModule, ReloadInfo, Teardown } from './types.js'
+
+/** What caused a swap, for events and timing. */
+export interface SwapTrigger {
+  /** Files (relative to the Vite root) whose change produced the new version. */
+  files: string[]
+  /** When the update began (the clock of the host), so the import is part of the duration. */
+  startedAt: number
+}
+
+interface TakenState {
+  has: boolean
+  value: unknown
+}
+
+/**
+ * Swaps the running instance of plugin `id` for `next`, a module that has already been imported
+ * and evaluated. Order: old `getReloadState()` → old teardown → new `activate(ctx)` → new
+ * `setReloadState(state)`. If the new version throws, it is torn down and the old module is
+ * activated again with the state it had. Resolves to what happened; never rejects.
+ */
+export function hotSwap(
+  internals: HostInternals,
+  id: string,
+  next: PluginModule,
+  trigger: SwapTrigger,
+): Promise<ReloadResult | undefined> {
+  return internals.enqueue(async () => {
+    const record = internals.records.get(id)
+    if (!record) return undefined
+    if (!record.module) return activateAfterFailedStart(internals, record, next, trigger)
+
+    const { events, now } = internals
+    const ref = { id: record.id, file: record.file }
+    events.emit('reload-started', { ...ref, files: trigger.files })
+    if (typeof next.activate !== 'function') {
+      const error = new PluginError(record.id, record.file, 'import', undefined, 'the new version has no activate() export')
+      return reportFailure(internals, record, error, 'kept-old', trigger)
+    }
+
+    record.status = 'reloading'
+    const previous = { module: record.module, teardown: record.teardown }
+    const state = takeState(internals, record, previous.module)
+    await internals.deactivate(record, previous.module, previous.teardown)
+
+    const info: ReloadInfo = {
+      reason: 'hot-swap',
+      fromVersion: previous.module.meta?.version,
+      fromStateVersion: previous.module.meta?.stateVersion,
+    }
+    let teardown: Teardown | undefined
+    try {
+      teardown = await internals.activate(record, next)
+    } catch (error) {
+      await rollBack(internals, record, previous.module, state)
+      return reportFailure(internals, record, error as PluginError, 'rolled-back', trigger)
+    }
+    try {
+      await giveState(internals, record, next, state, info)
+    } catch (error) {
+      await internals.deactivate(record, next, teardown)
+      await rollBack(internals, record, previous.module, state)
+      return reportFailure(internals, record, error as PluginError, 'rolled-back', trigger)
+    }
+
+    record.module = next
+    record.teardown = teardown
+    record.version = next.meta?.version
+    record.status = 'idle'
+    record.error = undefined
+    record.reloadCount += 1
+    const durationMs = now() - trigger.startedAt
+    record.lastReloadMs = durationMs
+    events.emit('reload-completed', {
+      ...ref,
+      version: record.version,
+      files: trigger.files,
+      durationMs,
+      stateKept: state.has,
+      reloadCount: record.reloadCount,
+    })
+    return { ...ref, outcome: 'swapped', durationMs, stateKept: state.has }
+  })
+}
+
+/**
+ * Reports that a new version never arrived (its import failed: a syntax error, a failed fetch, a
+ * throw while evaluating). The running instance is not touched.
+ */
+export function reportImportFailure(
+  internals: HostInternals,
+  id: string,
+  trigger: SwapTrigger,
+  cause?: unknown,
+): Promise<ReloadResult | undefined> {
+  return internals.enqueue(async () => {
+    const record = internals.records.get(id)
+    if (!record) return undefined
+    const detail =
+      'its new code failed to load (a syntax error, a failed import, or a throw while evaluating; ' +
+      "see Vite's error overlay and the console)" +
+      (record.module ? '; the previous version keeps running' : '')
+    const error = new PluginError(record.id, record.file, 'import', cause, detail)
+    return reportFailure(internals, record, error, 'kept-old', trigger)
+  })
+}
+
+async function activateAfterFailedStart(
+  internals: HostInternals,
+  record: PluginRecord,
+  next: PluginModule,
+  trigger: SwapTrigger,
+): Promise<ReloadResult> {
+  const ref = { id: record.id, file: record.file }
+  internals.events.emit('reload-started', { ...ref, files: trigger.files })
+  try {
+    record.teardown = await internals.activate(record, next)
+  } catch (error) {
+    return reportFailure(internals, record, error as PluginError, 'kept-old', trigger)
+  }
+  record.module = next
+  record.version = next.meta?.version
+  record.status = 'idle'
+  record.error = undefined
+  const durationMs = internals.now() - trigger.startedAt
+  internals.events.emit('plugin-activated', { ...ref, version: record.version, durationMs })
+  return { ...ref, outcome: 'swapped', durationMs, stateKept: false }
+}
+
+function takeState(internals: HostInternals, record: PluginRecord, module: PluginModule): TakenState {
+  if (typeof module.getReloadState !== 'function') return { has: false, value: undefined }
+  try {
+    return { has: true, value: module.getReloadState() }
+  } catch (error) {
+    const failure = new PluginError(record.id, record.file, 'get-state', error)
+    internals.warn(record, `${failure.message}; the new version starts without state`, error)
+    return { has: false, value: undefined }
+  }
+}
+
+async function giveState(
+  internals: HostInternals,
+  record: PluginRecord,
+  module: PluginModule,
+  state: TakenState,
+  info: ReloadInfo,
+): Promise<void> {
+  if (!state.has) return
+  if (typeof module.setReloadState !== 'function') {
+    internals.warn(record, 'the old version returned state from getReloadState() but the new version has no setReloadState(); its state was dropped')
+    return
+  }
+  try {
+    await module.setReloadState(state.value, info)
+  } catch (error) {
+    throw new PluginError(record.id, record.file, 'set-state', error)
+  }
+}
+
+/** Brings the previous module back with the state it had. */
+async function rollBack(
+  internals: HostInternals,
+  record: PluginRecord,
+  previous: PluginModule,
+  state: TakenState,
+): Promise<void> {
+  const info: ReloadInfo = {
+    reason: 'rollback',
+    fromVersion: previous.meta?.version,
+    fromStateVersion: previous.meta?.stateVersion,
+  }
+  try {
+    record.teardown = await internals.activate(record, previous)
+    await giveState(internals, record, previous, state, info)
+    record.module = previous
+  } catch (error) {
+    // The old version worked before this swap; if it cannot come back, nothing of the plugin runs.
+    record.module = undefined
+    record.teardown = undefined
+    record.status = 'failed'
+    internals.logger.error(`plugin "${record.id}" (${record.file}): the previous version could not be restored`, error)
+  }
+}
+
+function reportFailure(
+  internals: HostInternals,
+  record: PluginRecord,
+  error: PluginError,
+  outcome: 'kept-old' | 'rolled-back',
+  trigger: SwapTrigger,
+): ReloadResult {
+  record.error = error
+  record.status = record.module ? 'rolled-back' : 'failed'
+  const ref = { id: record.id, file: record.file }
+  internals.logger.error(error.message, error.cause)
+  internals.events.emit('reload-failed', { ...ref, files: trigger.files, error, outcome })
+  return { ...ref, outcome, durationMs: internals.now() - trigger.startedAt, stateKept: false, error: error.message }
+}

@@ -1,0 +1,82 @@
+/** A function that undoes what `activate` did: removes DOM, clears timers, unsubscribes. */
+export type Teardown = () => void | Promise<void>
+
+/** Optional metadata a plugin exports as `meta`. */
+export interface PluginMeta {
+  /** Overrides the id derived from the entry's folder or file name. */
+  id?: string
+  /** The plugin's own version, shown in logs and events. */
+  version?: string
+  /** Ids of plugins this one needs. */
+  dependsOn?: string[]
+  /** Version of the shape of the state `getReloadState` returns. */
+  stateVersion?: number
+}
+
+/** Why `setReloadState` is being called. */
+export interface ReloadInfo {
+  /** `hot-swap`: a new version takes over; `rollback`: the new version failed, the old one resumes. */
+  reason: 'hot-swap' | 'rollback'
+  /** `meta.version` of the instance the state came from. */
+  fromVersion: string | undefined
+  /** `meta.stateVersion` of the instance the state came from. */
+  fromStateVersion: number | undefined
+}
+
+/**
+ * The shape of a plugin module. Only `activate` is required.
+ *
+ * @typeParam Ctx - the host API the host app hands to `activate`
+ * @typeParam State - what `getReloadState` returns and `setReloadState` receives
+ */
+export interface PluginModule<Ctx = any, State = any> {
+  activate(ctx: Ctx): void | Teardown | Promise<void | Teardown>
+  deactivate?(): void | Promise<void>
+  getReloadState?(): State
+  setReloadState?(state: State, info: ReloadInfo): void | Promise<void>
+  migrateState?(state: unknown, fromStateVersion: number): State
+  meta?: PluginMeta
+}
+
+/** One plugin the host can start: what `virtual:hot-plugins` exports a list of. */
+export interface PluginEntry {
+  /** The plugin id: the entry's folder or file name, or its `meta.id`. */
+  readonly id: string
+  /** The entry file, relative to the Vite root. */
+  readonly file: string
+  /** Imports the plugin module. */
+  load(): Promise<PluginModule>
+}
+
+/**
+ * - `starting`: being imported and activated
+ * - `idle`: running, nothing pending
+ * - `reloading`: a new version is being swapped in
+ * - `failed`: not running (its activation failed); the next good save activates it
+ * - `rolled-back`: the last new version failed; the previous version runs
+ */
+export type PluginStatus = 'starting' | 'idle' | 'reloading' | 'failed' | 'rolled-back'
+
+/** What the host tells about one plugin. */
+export interface PluginInfo {
+  id: string
+  file: string
+  status: PluginStatus
+  version: string | undefined
+  /** Successful hot swaps since start. */
+  reloadCount: number
+  /** Duration of the last hot swap, in ms. */
+  lastReloadMs: number | undefined
+  /** The last error, cleared by the next success. */
+  error: Error | undefined
+}
+
+/** The host API given to plugins: either one object for all, or made per plugin. */
+export type ContextOption<Ctx> = Ctx | ((plugin: { id: string; file: string }) => Ctx)
+
+/** Where the host writes. Defaults to the console, with a `[hot-plugins]` prefix. */
+export interface Logger {
+  info(message: string): void
+  warn(message: string, error?: unknown): void
+  error(message: string, error?: unknown): void
+}

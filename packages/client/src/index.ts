@@ -1,0 +1,16 @@
+export { createPluginHost } from './core/host.js'
+export type { PluginHost, PluginHostOptions, StartReport } from './core/host.js'
+export type { PluginHostEvents, PluginHostEventName } from './core/events.js'
+export { PluginError } from './core/errors.js'
+export type { PluginPhase } from './core/errors.js'
+export type {
+  ContextOption,
+  Logger,
+  PluginEntry,
+  PluginInfo,
+  PluginMeta,
+  PluginModule,
+  PluginStatus,
+  ReloadInfo,
+  Teardown,
+} from './core/types.js'

@@ -1,0 +1,70 @@
+/**
+ * Names shared by the Vite plugin (server) and the browser runtime: virtual ids, custom HMR event
+ * names, injected export names and their payload types. Both packages import them from here, so a
+ * name is spelled once.
+ */
+
+/** Prefix of every log line, in the terminal and in the browser console. */
+export const LOG_PREFIX = '[hot-plugins]'
+
+/** Base name of the Vite plugins that `hotPlugins()` returns. */
+export const PLUGIN_NAME = 'hot-plugins'
+
+/** The module the host app imports to get every discovered plugin entry. */
+export const VIRTUAL_REGISTRY_ID = 'virtual:hot-plugins'
+
+/** Rollup convention: a leading NUL marks a virtual module no other plugin should touch. */
+export const RESOLVED_VIRTUAL_REGISTRY_ID = `\0${VIRTUAL_REGISTRY_ID}`
+
+/** The client package, imported by the generated registry module in dev. */
+export const CLIENT_PACKAGE = '@hot-plugins/client'
+
+/** The dev-only entry of the client package: the hot-swap engine. Never part of a build. */
+export const CLIENT_HOT_ENTRY = `${CLIENT_PACKAGE}/hot`
+
+/** The export the dev server appends to every plugin entry. */
+export const INJECTED_META_EXPORT = '__hotPlugin'
+
+/** Key (for `Symbol.for`) under which a registry entry carries its hot-update source in dev. */
+export const HOT_SOURCE_SYMBOL_KEY = 'hot-plugins.hot-source'
+
+/** Custom HMR events. */
+export const HotEvents = {
+  /** server → browser: files changed that belong to these plugins; new modules follow. */
+  update: 'hot-plugins:update',
+  /** browser → server: the outcome of one plugin's reload, for the terminal log. */
+  result: 'hot-plugins:result',
+} as const
+
+/** What the dev server appends to a plugin entry (`export const __hotPlugin = …`). */
+export interface InjectedPluginMeta {
+  /** The plugin id the registry knows the entry by. */
+  id: string
+  /** The entry file, relative to the Vite root. */
+  file: string
+  /** The entry's export names, as the server read them. */
+  exports: string[]
+}
+
+/** Payload of {@link HotEvents.update}: one changed file and the plugins that own it. */
+export interface UpdateAnnouncement {
+  /** The changed file, relative to the Vite root. */
+  file: string
+  /** Ids of the plugins whose entry is, or imports, that file. */
+  plugins: string[]
+  /** Vite's timestamp of the change. */
+  timestamp: number
+}
+
+/** Outcome of one plugin's hot reload. */
+export type ReloadOutcome = 'swapped' | 'kept-old' | 'rolled-back'
+
+/** Payload of {@link HotEvents.result}. */
+export interface ReloadResult {
+  id: string
+  file: string
+  outcome: ReloadOutcome
+  durationMs: number
+  stateKept: boolean
+  error?: string
+}

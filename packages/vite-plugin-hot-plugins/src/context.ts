@@ -1,0 +1,42 @@
+import type { Logger } from 'vite'
+import { discoverPlugins, type DiscoveredPlugin } from './discovery.js'
+import type { ResolvedHotPluginsOptions } from './options.js'
+
+/** What the small plugins of `hotPlugins()` share. */
+export interface HotPluginsContext {
+  options: ResolvedHotPluginsOptions
+  root: string
+  logger: Logger | undefined
+  /** Discovered once per server or build; `rediscover()` drops the cache. */
+  plugins(): Promise<DiscoveredPlugin[]>
+  rediscover(): void
+  /** The plugin whose entry is this absolute file, if any (valid after `plugins()` resolved). */
+  entryByFile(absFile: string): DiscoveredPlugin | undefined
+}
+
+export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
+  let discovery: Promise<DiscoveredPlugin[]> | undefined
+  let byFile = new Map<string, DiscoveredPlugin>()
+  const context: HotPluginsContext = {
+    options,
+    root: process.cwd(),
+    logger: undefined,
+    plugins() {
+      discovery ??= discoverPlugins(context.root, options.plugins).then((plugins) => {
+        byFile = new Map(plugins.map((p) => [p.absFile, p]))
+        if (plugins.length === 0) {
+          context.logger?.warn(
+            `[hot-plugins] no plugin entry matched ${options.plugins.map((g) => JSON.stringify(g)).join(', ')} under ${context.root}`,
+          )
+        }
+        return plugins
+      })
+      return discovery
+    },
+    rediscover() {
+      discovery = undefined
+    },
+    entryByFile: (absFile) => byFile.get(absFile),
+  }
+  return context
+}

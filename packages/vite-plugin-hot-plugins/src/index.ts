@@ -1,0 +1,25 @@
+import type { Plugin } from 'vite'
+import { createContext } from './context.js'
+import { resolveOptions, type HotPluginsOptions } from './options.js'
+import { registryPlugin } from './plugins/registry-plugin.js'
+import { injectPlugin } from './plugins/inject-plugin.js'
+import { devServerPlugin } from './plugins/dev-server-plugin.js'
+
+export type { HotPluginsOptions, ResolvedHotPluginsOptions } from './options.js'
+export { resolveOptions } from './options.js'
+export { DuplicatePluginIdError } from './discovery.js'
+
+/**
+ * Hot-reloads the app's UI plugins: a changed plugin is swapped for its new code without a page
+ * reload, its state handed over. In `vite build` it only provides `virtual:hot-plugins`.
+ *
+ * @example
+ * // vite.config.ts
+ * export default defineConfig({ plugins: [hotPlugins({ plugins: 'src/plugins/*\/index.ts' })] })
+ */
+export default function hotPlugins(options?: HotPluginsOptions): Plugin[] {
+  const context = createContext(resolveOptions(options))
+  return [registryPlugin(context), injectPlugin(context), devServerPlugin(context)]
+}
+
+export { hotPlugins }

@@ -1,0 +1,42 @@
+import { PLUGIN_NAME } from '@hot-plugins/client/protocol'
+import { init } from 'es-module-lexer'
+import type { Plugin } from 'vite'
+import type { HotPluginsContext } from '../context.js'
+import { injectPluginMeta } from '../transform.js'
+
+/** Appends the runtime's metadata to every plugin entry and checks what the entry exports (dev only). */
+export function injectPlugin(context: HotPluginsContext): Plugin {
+  const warned = new Set<string>()
+  const warnOnce = (key: string, message: string): void => {
+    if (warned.has(key)) return
+    warned.add(key)
+    context.logger?.warn(message, { timestamp: true })
+  }
+  return {
+    name: `${PLUGIN_NAME}:inject`,
+    apply: 'serve',
+    enforce: 'post',
+    async transform(code, id) {
+      if (this.environment.config.consumer !== 'client') return undefined
+      await context.plugins()
+      const plugin = context.entryByFile(id.split('?', 1)[0] as string)
+      if (!plugin) return undefined
+      await init
+      const result = injectPluginMeta(code, id, plugin)
+      if (!result.exports.includes('activate')) {
+        warnOnce(
+          `${plugin.file}:activate`,
+          `[hot-plugins] plugin "${plugin.id}" (${plugin.file}) has no \`activate\` export; the host cannot start it. Export \`function activate(ctx) { … }\`.`,
+        )
+      }
+      if (result.selfAccepts) {
+        warnOnce(
+          `${plugin.file}:self-accept`,
+          `[hot-plugins] plugin "${plugin.id}" (${plugin.file}) accepts its own HMR updates (import.meta.hot.accept()); ` +
+            'such updates bypass the plugin host, so its state is not handed over. Remove the self-accept from the entry.',
+        )
+      }
+      return { code: result.code, map: result.map }
+    },
+  }
+}

@@ -1,0 +1,30 @@
+import { PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
+import type { Plugin } from 'vite'
+import type { HotPluginsContext } from '../context.js'
+import { generateBuildRegistry, generateDevRegistry } from '../registry.js'
+
+/** Serves `virtual:hot-plugins`, in dev and in builds. */
+export function registryPlugin(context: HotPluginsContext): Plugin {
+  let isDevServer = false
+  return {
+    name: PLUGIN_NAME,
+    configResolved(config) {
+      context.root = config.root
+      context.logger = config.logger
+      isDevServer = config.command === 'serve'
+    },
+    async buildStart() {
+      // Fails the server start or the build at once on a configuration error (duplicate ids).
+      await context.plugins()
+    },
+    resolveId(id) {
+      return id === VIRTUAL_REGISTRY_ID ? RESOLVED_VIRTUAL_REGISTRY_ID : undefined
+    },
+    async load(id) {
+      if (id !== RESOLVED_VIRTUAL_REGISTRY_ID) return undefined
+      const plugins = await context.plugins()
+      const hot = isDevServer && this.environment.config.consumer === 'client'
+      return hot ? generateDevRegistry(plugins) : generateBuildRegistry(plugins)
+    },
+  }
+}

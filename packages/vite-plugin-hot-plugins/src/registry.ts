@@ -1,0 +1,39 @@
+import { CLIENT_HOT_ENTRY } from '@hot-plugins/client/protocol'
+import type { DiscoveredPlugin } from './discovery.js'
+
+const json = JSON.stringify
+
+/**
+ * The `virtual:hot-plugins` module for the dev server. It is the HMR boundary of every plugin
+ * entry: it accepts each entry by its literal URL (Vite finds accepted deps by reading the text),
+ * so Vite imports a changed entry and hands the evaluated module to the hot engine, and the
+ * registry itself is never re-run — not even when a new version fails to load.
+ */
+export function generateDevRegistry(plugins: readonly DiscoveredPlugin[]): string {
+  const entries = plugins.map(
+    (p) =>
+      `  { id: ${json(p.id)}, file: ${json(p.file)}, url: ${json(p.url)}, load: () => import(${json(p.url)}) },`,
+  )
+  const accepts = plugins.map(
+    (p) => `  import.meta.hot.accept(${json(p.url)}, (module) => registry.accept(${json(p.id)}, module))`,
+  )
+  return [
+    `import { createHotRegistry } from ${json(CLIENT_HOT_ENTRY)}`,
+    `const registry = createHotRegistry([`,
+    ...entries,
+    `], import.meta.hot)`,
+    `if (import.meta.hot) {`,
+    ...accepts,
+    `}`,
+    `export default registry.entries`,
+    ``,
+  ].join('\n')
+}
+
+/** The `virtual:hot-plugins` module for `vite build`: a plain list of lazy imports, no hot code. */
+export function generateBuildRegistry(plugins: readonly DiscoveredPlugin[]): string {
+  const entries = plugins.map(
+    (p) => `  Object.freeze({ id: ${json(p.id)}, file: ${json(p.file)}, load: () => import(${json(p.absFile)}) }),`,
+  )
+  return [`export default Object.freeze([`, ...entries, `])`, ``].join('\n')
+}

@@ -1,0 +1,43 @@
+import type { PlaygroundContext } from '../../host/context'
+
+export const meta = { version: '1.0.0' }
+
+const placeholder = 'Write a note…'
+
+interface NotesState {
+  text: string
+  selectionStart: number
+  selectionEnd: number
+  focused: boolean
+}
+
+let textarea: HTMLTextAreaElement | undefined
+
+export function activate(ctx: PlaygroundContext) {
+  ctx.setTitle('Notes')
+  textarea = document.createElement('textarea')
+  textarea.dataset.testid = 'notes-text'
+  textarea.placeholder = placeholder
+  textarea.rows = 5
+  ctx.panel.append(textarea)
+  return () => {
+    ctx.panel.replaceChildren()
+    textarea = undefined
+  }
+}
+
+export function getReloadState(): NotesState {
+  return {
+    text: textarea?.value ?? '',
+    selectionStart: textarea?.selectionStart ?? 0,
+    selectionEnd: textarea?.selectionEnd ?? 0,
+    focused: textarea !== undefined && document.activeElement === textarea,
+  }
+}
+
+export function setReloadState(state: NotesState) {
+  if (!textarea) return
+  textarea.value = state.text
+  textarea.setSelectionRange(state.selectionStart, state.selectionEnd)
+  if (state.focused) textarea.focus()
+}
