@@ -19,6 +19,8 @@ const phaseText: Record<PluginPhase, string> = {
 /** An error that names the plugin, its file and what it was doing, and keeps the original cause. */
 export class PluginError extends Error {
   override readonly name = 'PluginError'
+  /** The message without the plugin and file: what went wrong and why. */
+  readonly reason: string
   constructor(
     readonly pluginId: string,
     readonly file: string,
@@ -26,11 +28,9 @@ export class PluginError extends Error {
     cause: unknown,
     detail?: string,
   ) {
-    super(
-      `plugin "${pluginId}" (${file}): ${detail ?? phaseText[phase]}` +
-        (cause === undefined ? '' : `: ${describe(cause)}`),
-      { cause },
-    )
+    const reason = (detail ?? phaseText[phase]) + (cause === undefined ? '' : `: ${describe(cause)}`)
+    super(`plugin "${pluginId}" (${file}): ${reason}`, { cause })
+    this.reason = reason
   }
 }
 

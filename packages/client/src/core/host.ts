@@ -119,7 +119,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
         await step()
       } catch (error) {
         const failure = new PluginError(record.id, record.file, 'deactivate', error)
-        warn(record, `${failure.message} (it may leave timers or listeners behind)`, error)
+        warn(record, `${failure.reason} (it may leave timers or listeners behind)`, error)
       }
     }
   }

@@ -136,7 +136,7 @@ function takeState(internals: HostInternals, record: PluginRecord, module: Plugi
     return { has: true, value: module.getReloadState() }
   } catch (error) {
     const failure = new PluginError(record.id, record.file, 'get-state', error)
-    internals.warn(record, `${failure.message}; the new version starts without state`, error)
+    internals.warn(record, `${failure.reason}; the new version starts without state`, error)
     return { has: false, value: undefined }
   }
 }

@@ -1,0 +1,141 @@
+import { writeFile } from 'node:fs/promises'
+import { SourceMap } from 'node:module'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createServer, normalizePath, type ViteDevServer } from 'vite'
+import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
+import hotPlugins from '../src/index.js'
+import { makeTree } from './fixtures.js'
+
+const counter = [
+  "import { formatCount } from './format'",
+  '',
+  "export const meta: { version: string } = { version: '1.0.0' }",
+  'let count: number = 0',
+  'export function activate(ctx: { panel: { textContent: string } }) {',
+  '  ctx.panel.textContent = formatCount(count)',
+  '}',
+].join('\n')
+
+const files = {
+  'src/plugins/counter/index.ts': counter,
+  'src/plugins/counter/format.ts':
+    "import { shared } from '../../shared'\nexport const formatCount = (n: number) => `${shared()}${n} clicks`",
+  'src/plugins/chart/index.ts': "import { shared } from '../../shared'\nexport function activate() { shared() }",
+  'src/shared.ts': "export function shared() { return '' }",
+  'src/main.ts': "import plugins from 'virtual:hot-plugins'\nconsole.log(plugins)",
+}
+
+let server: ViteDevServer | undefined
+let cleanup: (() => Promise<void>) | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+  await cleanup?.()
+})
+
+async function serve(tree: Record<string, string>, options?: Parameters<typeof hotPlugins>[0]) {
+  const made = await makeTree(tree)
+  cleanup = made.cleanup
+  server = await createServer({
+    root: made.root,
+    configFile: false,
+    logLevel: 'silent',
+    plugins: [hotPlugins(options ?? { plugins: 'src/plugins/*/index.ts' })],
+    server: { middlewareMode: true, ws: false, watch: null },
+    optimizeDeps: { noDiscovery: true },
+  })
+  return { root: normalizePath(made.root), server }
+}
+
+describe('hotPlugins() in a dev server', () => {
+  it('serves a registry that accepts every entry by its literal URL', async () => {
+    const { server } = await serve(files)
+    const result = await server.environments.client.pluginContainer.load(RESOLVED_VIRTUAL_REGISTRY_ID)
+    const code = typeof result === 'string' ? result : result?.code
+    expect(code).toContain('import { createHotRegistry } from "@hot-plugins/client/hot"')
+    expect(code).toContain('{ id: "chart", file: "src/plugins/chart/index.ts", url: "/src/plugins/chart/index.ts"')
+    expect(code).toContain(
+      'import.meta.hot.accept("/src/plugins/counter/index.ts", (module) => registry.accept("counter", module))',
+    )
+    expect(code).toContain('import.meta.hot.accept("/src/plugins/chart/index.ts", (module) => registry.accept("chart", module))')
+  })
+
+  it('injects the metadata into entries only, with a source map back to the TypeScript source', async () => {
+    const { server } = await serve(files)
+    const entry = await server.transformRequest('/src/plugins/counter/index.ts')
+    expect(entry?.code).toContain(
+      'export const __hotPlugin = {"id":"counter","file":"src/plugins/counter/index.ts","exports":["meta","activate"]};',
+    )
+    const helper = await server.transformRequest('/src/plugins/counter/format.ts')
+    expect(helper?.code).not.toContain('__hotPlugin')
+
+    // Through Vite's whole pipeline (TypeScript stripped, imports rewritten, our append), each
+    // statement still maps to its original line.
+    const map = new SourceMap(entry!.map as never)
+    const lines = entry!.code.split('\n')
+    const mapped = (needle: string) => {
+      const line = lines.findIndex((l) => l.includes(needle))
+      return map.findEntry(line, lines[line]!.indexOf(needle))
+    }
+    expect(mapped('let count')).toMatchObject({ originalLine: 3 })
+    expect(mapped('ctx.panel.textContent')).toMatchObject({ originalLine: 5 })
+  })
+
+  it('fails at start with both files named when two entries share an id', async () => {
+    const made = await makeTree({ 'src/a/p/index.ts': 'export function activate() {}', 'src/b/p/index.ts': 'export function activate() {}' })
+    cleanup = made.cleanup
+    const starting = createServer({
+      root: made.root,
+      configFile: false,
+      logLevel: 'silent',
+      plugins: [hotPlugins({ plugins: 'src/*/p/index.ts' })],
+      server: { middlewareMode: true, ws: false, watch: null },
+    }).then(async (s) => {
+      server = s
+      await s.environments.client.pluginContainer.buildStart()
+    })
+    await expect(starting).rejects.toThrow('two plugin entries have the id "p": src/a/p/index.ts and src/b/p/index.ts')
+  })
+
+  it('announces which plugins own a changed file, and stays silent for other files', async () => {
+    const { root, server } = await serve(files)
+    const client = server.environments.client
+    for (const url of ['/src/plugins/counter/index.ts', '/src/plugins/chart/index.ts', '/src/main.ts']) {
+      await server.transformRequest(url)
+    }
+    const sent: unknown[][] = []
+    const send = client.hot.send.bind(client.hot)
+    client.hot.send = ((...args: unknown[]) => {
+      sent.push(args)
+      return (send as (...a: unknown[]) => void)(...args)
+    }) as typeof client.hot.send
+
+    const change = async (file: string) => {
+      const abs = path.join(root, file)
+      await writeFile(abs, `${files[file as keyof typeof files]}\n// edited`)
+      const modules = [...(client.moduleGraph.getModulesByFile(normalizePath(abs)) ?? [])]
+      for (const plugin of server.config.plugins) {
+        const hook = plugin.hotUpdate
+        if (typeof hook !== 'function') continue
+        await hook.call({ environment: client } as never, {
+          type: 'update',
+          file: normalizePath(abs),
+          timestamp: 123,
+          modules,
+          read: async () => '',
+          server,
+        })
+      }
+    }
+
+    await change('src/plugins/counter/format.ts')
+    await change('src/shared.ts')
+    await change('src/main.ts')
+    const announcements = sent.filter(([event]) => event === HotEvents.update).map(([, data]) => data)
+    expect(announcements).toEqual([
+      { file: 'src/plugins/counter/format.ts', plugins: ['counter'], timestamp: 123 },
+      { file: 'src/shared.ts', plugins: ['chart', 'counter'], timestamp: 123 },
+    ])
+  })
+})

@@ -1,0 +1,106 @@
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { normalizePath } from 'vite'
+import { createEntryMatcher, discoverPlugins, DuplicatePluginIdError, toServedUrl } from '../src/discovery.js'
+import { makeTree } from './fixtures.js'
+
+const plugin = `export function activate() {}`
+let cleanup: (() => Promise<void>) | undefined
+afterEach(() => cleanup?.())
+
+describe('discoverPlugins', () => {
+  it('maps every matching entry to an id, ignoring other files and node_modules', async () => {
+    const tree = await makeTree({
+      'src/plugins/counter/index.ts': plugin,
+      'src/plugins/counter/format.ts': 'export const f = 1',
+      'src/plugins/clock/index.ts': plugin,
+      'src/plugins/readme.md': '# not a plugin',
+      'src/plugins/node_modules/dep/index.ts': plugin,
+      'src/other/index.ts': plugin,
+    })
+    cleanup = tree.cleanup
+    const found = await discoverPlugins(tree.root, ['src/plugins/**/index.ts'])
+    const root = normalizePath(tree.root)
+    expect(found).toEqual([
+      { id: 'clock', file: 'src/plugins/clock/index.ts', absFile: `${root}/src/plugins/clock/index.ts`, url: '/src/plugins/clock/index.ts' },
+      {
+        id: 'counter',
+        file: 'src/plugins/counter/index.ts',
+        absFile: `${root}/src/plugins/counter/index.ts`,
+        url: '/src/plugins/counter/index.ts',
+      },
+    ])
+  })
+
+  it('names plugins after files when the glob matches files, and after nested folders', async () => {
+    const tree = await makeTree({
+      'src/plugins/theme.ts': plugin,
+      'src/plugins/charts/line/index.ts': plugin,
+    })
+    cleanup = tree.cleanup
+    const found = await discoverPlugins(tree.root, ['src/plugins/*.ts', 'src/plugins/**/index.ts'])
+    expect(found.map((p) => [p.id, p.file])).toEqual([
+      ['line', 'src/plugins/charts/line/index.ts'],
+      ['theme', 'src/plugins/theme.ts'],
+    ])
+  })
+
+  it('takes the id from a literal meta.id', async () => {
+    const tree = await makeTree({ 'src/plugins/counter/index.ts': `export const meta = { id: 'tally' }\n${plugin}` })
+    cleanup = tree.cleanup
+    const [found] = await discoverPlugins(tree.root, ['src/plugins/*/index.ts'])
+    expect(found?.id).toBe('tally')
+  })
+
+  it('refuses two entries with the same id, naming both files', async () => {
+    const tree = await makeTree({
+      'src/a/chart/index.ts': plugin,
+      'src/b/chart/index.ts': plugin,
+    })
+    cleanup = tree.cleanup
+    const discovery = discoverPlugins(tree.root, ['src/*/chart/index.ts'])
+    await expect(discovery).rejects.toBeInstanceOf(DuplicatePluginIdError)
+    await expect(discovery).rejects.toThrow(
+      '[hot-plugins] two plugin entries have the id "chart": src/a/chart/index.ts and src/b/chart/index.ts.',
+    )
+  })
+
+  it('lets meta.id resolve a clash of folder names', async () => {
+    const tree = await makeTree({
+      'src/a/chart/index.ts': `export const meta = { id: 'chart-a' }\n${plugin}`,
+      'src/b/chart/index.ts': plugin,
+    })
+    cleanup = tree.cleanup
+    const found = await discoverPlugins(tree.root, ['src/*/chart/index.ts'])
+    expect(found.map((p) => p.id)).toEqual(['chart-a', 'chart'])
+  })
+
+  it('finds nothing, without failing, when no file matches', async () => {
+    const tree = await makeTree({ 'src/main.ts': '' })
+    cleanup = tree.cleanup
+    expect(await discoverPlugins(tree.root, ['src/plugins/*/index.ts'])).toEqual([])
+  })
+})
+
+describe('createEntryMatcher', () => {
+  it('matches entry paths and nothing else', () => {
+    const isEntry = createEntryMatcher(['src/plugins/*/index.{ts,js}'])
+    expect(isEntry('src/plugins/counter/index.ts')).toBe(true)
+    expect(isEntry('src/plugins/counter/index.js')).toBe(true)
+    expect(isEntry('src/plugins/counter/format.ts')).toBe(false)
+    expect(isEntry('src/plugins/a/b/index.ts')).toBe(false)
+    expect(isEntry('src/main.ts')).toBe(false)
+  })
+
+  it('never matches inside node_modules', () => {
+    expect(createEntryMatcher(['**/index.ts'])('node_modules/x/index.ts')).toBe(false)
+  })
+})
+
+describe('toServedUrl', () => {
+  it('is root-relative inside the root and /@fs/ outside', () => {
+    const root = path.resolve('/work/app')
+    expect(toServedUrl(root, normalizePath(path.join(root, 'src/plugins/a/index.ts')))).toBe('/src/plugins/a/index.ts')
+    expect(toServedUrl(root, '/work/shared/plugins/b/index.ts')).toBe('/@fs/work/shared/plugins/b/index.ts')
+  })
+})

@@ -1,0 +1,40 @@
+import { init } from 'es-module-lexer'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { defaultPluginId, readStaticMetaId } from '../src/plugin-ids.js'
+
+describe('defaultPluginId', () => {
+  it.each([
+    ['src/plugins/counter/index.ts', 'counter'],
+    ['src/plugins/group/nested/chart/index.tsx', 'chart'],
+    ['src/plugins/counter.ts', 'counter'],
+    ['src/plugins/theme.plugin.js', 'theme.plugin'],
+    ['index.ts', 'index'],
+  ])('%s → %s', (file, id) => {
+    expect(defaultPluginId(file)).toBe(id)
+  })
+})
+
+describe('readStaticMetaId', () => {
+  beforeAll(() => init)
+
+  it.each([
+    [`export const meta = { id: 'charts', version: '1.0.0' }`, 'charts'],
+    [`export const meta: PluginMeta = {\n  version: "2",\n  id: "typed",\n}`, 'typed'],
+    [`export const meta = { nested: { id: 'inner' }, id: 'outer' } as const`, 'outer'],
+    [`const x = 1\nexport const meta = { 'id': 'quoted' } satisfies PluginMeta`, 'quoted'],
+  ])('reads the literal id of %j', (code, id) => {
+    expect(readStaticMetaId(code)).toBe(id)
+  })
+
+  it.each([
+    [`export const meta = { version: '1' }`],
+    [`export const meta = { nested: { id: 'inner' } }`],
+    [`export const meta = { id: computeId() }`],
+    [`export const meta = { label: "id: 'fake'" }`],
+    [`// export const meta = { id: 'commented' }\nexport function activate() {}`],
+    [`export function activate() {}`],
+    [`export const meta = {`],
+  ])('finds no static id in %j', (code) => {
+    expect(readStaticMetaId(code)).toBeUndefined()
+  })
+})
