@@ -43,6 +43,7 @@ export async function copyPlayground(name: string): Promise<PlaygroundCopy> {
     async write(file, content) {
       const before = await readFile(resolve(file), 'utf8').catch(() => undefined)
       if (before === content) throw new Error(`write of ${file} would change nothing`)
+      await mkdir(path.dirname(resolve(file)), { recursive: true })
       await writeFile(resolve(file), content)
     },
     read: (file) => readFile(resolve(file), 'utf8'),

@@ -1,5 +1,5 @@
 import type { Logger } from 'vite'
-import { discoverPlugins, type DiscoveredPlugin } from './discovery.js'
+import { createEntryMatcher, discoverPlugins, type DiscoveredPlugin } from './discovery.js'
 import type { ResolvedHotPluginsOptions } from './options.js'
 
 /** What the small plugins of `hotPlugins()` share. */
@@ -12,6 +12,8 @@ export interface HotPluginsContext {
   rediscover(): void
   /** The plugin whose entry is this absolute file, if any (valid after `plugins()` resolved). */
   entryByFile(absFile: string): DiscoveredPlugin | undefined
+  /** Whether a root-relative posix path matches the `plugins` globs. */
+  isEntryPath(file: string): boolean
 }
 
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
@@ -37,6 +39,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
       discovery = undefined
     },
     entryByFile: (absFile) => byFile.get(absFile),
+    isEntryPath: createEntryMatcher(options.plugins),
   }
   return context
 }

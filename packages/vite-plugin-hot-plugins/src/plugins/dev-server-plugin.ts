@@ -3,13 +3,16 @@ import {
   HotEvents,
   LOG_PREFIX,
   PLUGIN_NAME,
+  RESOLVED_VIRTUAL_REGISTRY_ID,
   type ReloadResult,
   type UpdateAnnouncement,
 } from '@hot-plugins/client/protocol'
+import { init } from 'es-module-lexer'
 import path from 'node:path'
-import { normalizePath, type Plugin } from 'vite'
+import { normalizePath, type DevEnvironment, type Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
+import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
 
 /**
  * Dev server wiring: tells the browser which plugins a change belongs to before Vite sends the new
@@ -38,18 +41,53 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
         }
       })
     },
-    async hotUpdate({ file, modules, timestamp }) {
-      if (this.environment.config.consumer !== 'client' || modules.length === 0) return
+    async hotUpdate({ type, file, modules, timestamp, read }) {
+      if (this.environment.config.consumer !== 'client') return
+      const relative = normalizePath(path.relative(context.root, file))
+      if (await changesEntrySet(context, type, file, relative, read)) {
+        reloadWithNewRegistry(this.environment, context, relative)
+        return []
+      }
+      if (modules.length === 0) return
       const plugins = await context.plugins()
       const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
       const owners = findOwners(modules, idByEntryFile)
       if (owners.length === 0) return
       const announcement: UpdateAnnouncement = {
-        file: normalizePath(path.relative(context.root, file)),
+        file: relative,
         plugins: owners,
         timestamp,
       }
       this.environment.hot.send(HotEvents.update, announcement)
     },
   }
+}
+
+/** Whether this file event adds or removes a plugin entry, or changes an entry's literal `meta.id`. */
+async function changesEntrySet(
+  context: HotPluginsContext,
+  type: 'create' | 'update' | 'delete',
+  file: string,
+  relative: string,
+  read: () => string | Promise<string>,
+): Promise<boolean> {
+  if (!context.isEntryPath(relative)) return false
+  const known = (await context.plugins()).find((p) => p.absFile === normalizePath(file))
+  if (type === 'create') return known === undefined
+  if (type === 'delete') return known !== undefined
+  if (!known) return false
+  await init
+  return (readStaticMetaId(await read()) ?? defaultPluginId(known.file)) !== known.id
+}
+
+/**
+ * The set of plugins changed: discover again and reload the page so the host starts the new set.
+ * (A duplicate id found now shows in Vite's error overlay when the registry loads.)
+ */
+function reloadWithNewRegistry(environment: DevEnvironment, context: HotPluginsContext, relative: string): void {
+  context.rediscover()
+  const registry = environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID)
+  if (registry) environment.moduleGraph.invalidateModule(registry)
+  context.logger?.info(`${LOG_PREFIX} plugin entries changed (${relative}); reloading the page`, { timestamp: true })
+  environment.hot.send({ type: 'full-reload' })
 }
