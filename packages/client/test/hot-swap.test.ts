@@ -3,6 +3,9 @@ import { HotEvents } from '../src/protocol.js'
 import type { PluginModule } from '../src/core/types.js'
 import { entry, loggingPlugin, startHotHost } from './helpers.js'
 
+/** What loggingPlugin versions v1 → v2 record in a successful swap, in order. */
+const SWAP_V1_TO_V2 = ['v1.getReloadState', 'v1.teardown', 'v2.activate({"api":1})', 'v2.setReloadState({"from":"v1"})']
+
 describe('hot swap', () => {
   it('imports first, then: old getReloadState → old teardown → new activate → new setReloadState', async () => {
     const log: string[] = []
@@ -13,7 +16,7 @@ describe('hot swap', () => {
     app.registry.accept('counter', loggingPlugin(log, 'v2'))
     const completed = await done
 
-    expect(log).toEqual(['v1.getReloadState', 'v1.teardown', 'v2.activate({"api":1})', 'v2.setReloadState({"from":"v1"})'])
+    expect(log).toEqual(SWAP_V1_TO_V2)
     expect(completed).toMatchObject({ id: 'counter', stateKept: true, reloadCount: 1 })
     expect(app.host.get('counter')).toMatchObject({ status: 'idle', reloadCount: 1 })
     expect(app.events.map((e) => e.type)).toEqual(['plugin-activated', 'reload-started', 'reload-completed'])
@@ -77,7 +80,7 @@ describe('hot swap', () => {
     const done = app.next('reload-completed')
     app.registry.accept('counter', loggingPlugin(log, 'v2'))
     await done
-    expect(log).toEqual(['v1.getReloadState', 'v1.teardown', 'v2.activate({"api":1})', 'v2.setReloadState({"from":"v1"})'])
+    expect(log).toEqual(SWAP_V1_TO_V2)
     expect(app.host.get('counter')).toMatchObject({ status: 'idle', error: undefined })
   })
 
