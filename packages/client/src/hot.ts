@@ -1,6 +1,57 @@
 /**
  * The dev-only entry of the client: imported by the `virtual:hot-plugins` module the dev server
- * generates, never by a production build.
+ * generates, never by a production build. It composes the DOM-free core with the browser: state in
+ * IndexedDB, the tab's id in sessionStorage.
  */
-export { createHotRegistry } from './core/hot-source.js'
+import { createHotRegistry as createCoreRegistry, type HotContextLike, type HotRegistry, type RegistryEntryInit } from './core/hot-source.js'
+import { consoleLogger } from './core/logger.js'
+import { createPersistence } from './core/persistence.js'
+import { createMemoryStore, createResilientStore } from './core/stores.js'
+import { createIdbStore } from './browser/idb-store.js'
+import { createTabSession } from './browser/session.js'
+import type { RegistryConfig } from './protocol.js'
+
 export type { HotContextLike, HotRegistry, RegistryEntryInit } from './core/hot-source.js'
+
+/** Records older than this, of other tabs and sessions, are pruned at start. */
+const PRUNE_AFTER_MS = 7 * 24 * 60 * 60 * 1000
+/** At most this many records of other tabs and sessions are kept. */
+const MAX_RECORDS = 500
+
+const DEFAULT_CONFIG: RegistryConfig = { project: 'default', state: { persist: true, restoreOnReload: 'auto' } }
+
+export function createHotRegistry(
+  inits: readonly RegistryEntryInit[],
+  hot?: HotContextLike,
+  config: RegistryConfig = DEFAULT_CONFIG,
+): HotRegistry {
+  const session = createTabSession(config.project)
+  const afterToolingReload = session.takeRestorePending()
+  const { persist, restoreOnReload } = config.state
+  const restore = persist && (restoreOnReload === 'always' || (restoreOnReload === 'auto' && afterToolingReload))
+
+  let store = createMemoryStore()
+  if (persist && typeof indexedDB === 'undefined') {
+    consoleLogger.warn('IndexedDB is not available here; plugin state is kept in memory only and will not survive a page reload')
+  } else if (persist) {
+    const durable = createIdbStore(config.project, session.tabId)
+    store = createResilientStore(durable, consoleLogger)
+    schedulePrune(() => durable.prune(Date.now(), PRUNE_AFTER_MS, MAX_RECORDS))
+  }
+  const persistence = createPersistence({ store, restore, prefetch: inits.map((init) => init.id) })
+  const registry = createCoreRegistry(inits, hot, {
+    persistence,
+    beforeToolingReload: session.markRestorePending,
+  })
+  if (persist && restoreOnReload === 'always') {
+    // A reload the user makes (F5) gives no warning but this: save what we can as the page goes.
+    addEventListener('pagehide', () => void registry.saveState())
+  }
+  return registry
+}
+
+function schedulePrune(prune: () => Promise<unknown>): void {
+  const run = () => void prune().catch(() => {})
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 10_000 })
+  else setTimeout(run, 5_000)
+}

@@ -28,6 +28,27 @@ export const INJECTED_META_EXPORT = '__hotPlugin'
 /** Key (for `Symbol.for`) under which a registry entry carries its hot-update source in dev. */
 export const HOT_SOURCE_SYMBOL_KEY = 'hot-plugins.hot-source'
 
+/** IndexedDB database and object store that hold persisted plugin state. */
+export const STATE_DB_NAME = 'hot-plugins'
+export const STATE_STORE_NAME = 'plugin-state'
+
+/** sessionStorage keys: this tab's id, and "restore state after this reload" per project. */
+export const SESSION_TAB_KEY = 'hot-plugins:tab'
+export const SESSION_RESTORE_KEY_PREFIX = 'hot-plugins:restore:'
+
+/** When persisted state is given back at page load. */
+export type RestoreOnReload = 'auto' | 'always' | 'never'
+
+/** What the dev server tells the browser runtime, through the generated registry module. */
+export interface RegistryConfig {
+  /** A hash of the Vite root: state of two projects on one origin never mixes. */
+  project: string
+  state: {
+    persist: boolean
+    restoreOnReload: RestoreOnReload
+  }
+}
+
 /** Custom HMR events. */
 export const HotEvents = {
   /** server → browser: files changed that belong to these plugins; new modules follow. */

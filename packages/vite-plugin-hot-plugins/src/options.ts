@@ -1,3 +1,24 @@
+import type { RestoreOnReload } from '@hot-plugins/client/protocol'
+
+/** How plugin state is kept beyond a hot swap. */
+export interface StateOptions {
+  /**
+   * Also keep each plugin's state in IndexedDB (off the critical path of a swap), so it survives a
+   * full page reload. State is keyed by project (the Vite root) and browser tab.
+   * @default true
+   */
+  persist?: boolean
+  /**
+   * When a page load gives plugins back their saved state:
+   * - `'auto'`: after reloads the dev tools make (Vite's full reload, a dev-server restart, the
+   *   runtime's own fallback reload) — not after one you make (F5);
+   * - `'always'`: after every reload, F5 included;
+   * - `'never'`: never.
+   * @default 'auto'
+   */
+  restoreOnReload?: RestoreOnReload
+}
+
 /** Options of `hotPlugins()`. */
 export interface HotPluginsOptions {
   /**
@@ -10,11 +31,20 @@ export interface HotPluginsOptions {
    * @example ['src/plugins/*.ts', 'src/extensions/**\/plugin.ts']
    */
   plugins?: string | string[]
+  /**
+   * How plugin state is kept beyond a hot swap.
+   * @default { persist: true, restoreOnReload: 'auto' }
+   * @example { restoreOnReload: 'always' }
+   */
+  state?: StateOptions
 }
 
 export interface ResolvedHotPluginsOptions {
   plugins: string[]
+  state: Required<StateOptions>
 }
+
+const RESTORE_MODES: readonly RestoreOnReload[] = ['auto', 'always', 'never']
 
 export const DEFAULT_PLUGIN_GLOB = 'src/plugins/*/index.{ts,tsx,js,jsx,mts,mjs}'
 
@@ -35,7 +65,24 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
       throw new TypeError(`hotPlugins(options): every entry of "plugins" must be a non-empty glob string, got ${show(glob)}`)
     }
   }
-  return { plugins: plugins.map((glob) => glob.trim().replace(/^\.\//, '')) }
+  return { plugins: plugins.map((glob) => glob.trim().replace(/^\.\//, '')), state: resolveState(options.state) }
+}
+
+function resolveState(state: StateOptions | undefined): Required<StateOptions> {
+  if (state !== undefined && (state === null || typeof state !== 'object' || Array.isArray(state))) {
+    throw new TypeError(`hotPlugins(options): "state" must be an object like { restoreOnReload: 'always' }, got ${show(state)}`)
+  }
+  const persist = state?.persist ?? true
+  const restoreOnReload = state?.restoreOnReload ?? 'auto'
+  if (typeof persist !== 'boolean') {
+    throw new TypeError(`hotPlugins(options): "state.persist" must be true or false, got ${show(persist)}`)
+  }
+  if (!RESTORE_MODES.includes(restoreOnReload)) {
+    throw new TypeError(
+      `hotPlugins(options): "state.restoreOnReload" must be one of ${RESTORE_MODES.map((m) => `'${m}'`).join(', ')}, got ${show(restoreOnReload)}`,
+    )
+  }
+  return { persist, restoreOnReload }
 }
 
 function show(value: unknown): string {

@@ -1,4 +1,4 @@
-import { CLIENT_HOT_ENTRY } from '@hot-plugins/client/protocol'
+import { CLIENT_HOT_ENTRY, type RegistryConfig } from '@hot-plugins/client/protocol'
 import type { DiscoveredPlugin } from './discovery.js'
 
 const json = JSON.stringify
@@ -9,7 +9,7 @@ const json = JSON.stringify
  * so Vite imports a changed entry and hands the evaluated module to the hot engine, and the
  * registry itself is never re-run — not even when a new version fails to load.
  */
-export function generateDevRegistry(plugins: readonly DiscoveredPlugin[]): string {
+export function generateDevRegistry(plugins: readonly DiscoveredPlugin[], config: RegistryConfig): string {
   const entries = plugins.map(
     (p) =>
       `  { id: ${json(p.id)}, file: ${json(p.file)}, url: ${json(p.url)}, load: () => import(${json(p.url)}) },`,
@@ -21,7 +21,7 @@ export function generateDevRegistry(plugins: readonly DiscoveredPlugin[]): strin
     `import { createHotRegistry } from ${json(CLIENT_HOT_ENTRY)}`,
     `const registry = createHotRegistry([`,
     ...entries,
-    `], import.meta.hot)`,
+    `], import.meta.hot, ${json(config)})`,
     `if (import.meta.hot) {`,
     ...accepts,
     `}`,

@@ -28,6 +28,8 @@ export interface PluginHostEvents {
     error: PluginError
     outcome: Exclude<ReloadOutcome, 'swapped'>
   }
+  /** After a page reload, a plugin got back the state it had (`migratedFrom`: its old stateVersion). */
+  'state-restored': PluginRef & { savedAt: number; migratedFrom: number | undefined }
   /** Something went wrong that did not stop the plugin (a teardown threw, state was dropped…). */
   warning: PluginRef & { message: string; error?: unknown }
 }

@@ -55,6 +55,11 @@ export interface PluginHost {
   plugins(): PluginInfo[]
   /** A snapshot of one plugin, or undefined. */
   get(id: string): PluginInfo | undefined
+  /**
+   * Forgets the persisted state of one plugin, or of all (dev only; state is persisted only by the
+   * dev server's hot runtime). The running plugins keep their state in memory.
+   */
+  clearState(id?: string): Promise<void>
 }
 
 const hotSourceKey = Symbol.for(HOT_SOURCE_SYMBOL_KEY)
@@ -124,7 +129,17 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     }
   }
 
-  const internals: HostInternals = { records, events, logger, now, enqueue, activate, deactivate, warn }
+  const internals: HostInternals = {
+    records,
+    events,
+    logger,
+    now,
+    enqueue,
+    activate,
+    deactivate,
+    warn,
+    stateHooks: undefined,
+  }
 
   const startOne = async (record: PluginRecord, loading: Promise<PluginModule>): Promise<void> => {
     const startedAt = now()
@@ -141,6 +156,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     }
     record.module = module
     record.version = module.meta?.version
+    await internals.stateHooks?.restore(record, module)
     record.status = 'idle'
     events.emit('plugin-activated', {
       id: record.id,
@@ -221,6 +237,9 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       })
     },
 
+    clearState: async (id) => {
+      await internals.stateHooks?.clear(id)
+    },
     on: (event, handler) => events.on(event, handler),
     plugins: () => [...records.values()].map(snapshot),
     get: (id) => {

@@ -1,13 +1,22 @@
 import { HOT_SOURCE_SYMBOL_KEY, HotEvents, type ReloadResult, type UpdateAnnouncement } from '../protocol.js'
 import type { HostInternals, HotSource } from './internals.js'
 import { consoleLogger } from './logger.js'
+import type { Persistence } from './persistence.js'
 import { hotSwap, reportImportFailure, type SwapTrigger } from './swap.js'
 import type { PluginEntry, PluginModule } from './types.js'
 
 /** The part of Vite's `import.meta.hot` the hot source uses: the transport, injectable in tests. */
 export interface HotContextLike {
-  on(event: string, listener: (payload: any) => void): void
+  /** Vite awaits a listener's promise before it goes on (for a full reload: before reloading). */
+  on(event: string, listener: (payload: any) => void | Promise<void>): void
   send(event: string, data?: any): void
+}
+
+export interface HotRegistryOptions {
+  /** Persists state and restores it after reloads; without it, state lives only across swaps. */
+  persistence?: Persistence
+  /** Called, before the page reloads for the dev tools, once state is saved. */
+  beforeToolingReload?: () => void
 }
 
 /** One entry as the generated registry module declares it. */
@@ -25,6 +34,8 @@ export interface HotRegistry {
   readonly entries: PluginEntry[]
   /** Called by the registry's accept callback: the new module, or undefined when its import failed. */
   accept(id: string, module: PluginModule | undefined): void
+  /** Persists the state of every running plugin now (with persistence on); resolves once written. */
+  saveState(): Promise<void>
 }
 
 interface PendingUpdate {
@@ -38,7 +49,12 @@ interface PendingUpdate {
  * `accept(id, module)`: the swap runs on every host that started the plugin. The old instance is
  * never touched before the new module is in hand.
  */
-export function createHotRegistry(inits: readonly RegistryEntryInit[], hot?: HotContextLike): HotRegistry {
+export function createHotRegistry(
+  inits: readonly RegistryEntryInit[],
+  hot?: HotContextLike,
+  options: HotRegistryOptions = {},
+): HotRegistry {
+  const { persistence } = options
   const hosts = new Set<HostInternals>()
   const pending = new Map<string, PendingUpdate>()
   const idByUrl = new Map(inits.map((init) => [init.url, init.id]))
@@ -56,6 +72,7 @@ export function createHotRegistry(inits: readonly RegistryEntryInit[], hot?: Hot
   const source: HotSource = {
     attach(internals) {
       hosts.add(internals)
+      if (persistence) internals.stateHooks = persistence.hooksFor(internals)
       return () => hosts.delete(internals)
     },
   }
@@ -77,6 +94,21 @@ export function createHotRegistry(inits: readonly RegistryEntryInit[], hot?: Hot
       }
     }),
   )
+
+  // Before Vite reloads the page (a full reload, or the server went away and comes back), save every
+  // plugin's state; Vite waits for this promise, so the page reloads only once it is written.
+  const saveBeforeReload = async (): Promise<void> => {
+    try {
+      options.beforeToolingReload?.()
+      await persistence?.snapshot(hosts)
+    } catch (error) {
+      guard(hosts, () => {
+        throw error
+      })
+    }
+  }
+  hot?.on('vite:beforeFullReload', saveBeforeReload)
+  hot?.on('vite:ws:disconnect', saveBeforeReload)
 
   const report = (result: ReloadResult | undefined): void => {
     if (result) hot?.send(HotEvents.result, result)
@@ -102,7 +134,7 @@ export function createHotRegistry(inits: readonly RegistryEntryInit[], hot?: Hot
     Object.defineProperty(entry, hotSourceKey, { value: source, enumerable: false })
     return Object.freeze(entry)
   })
-  return { entries, accept }
+  return { entries, accept, saveState: async () => persistence?.snapshot(hosts) }
 }
 
 function guard(hosts: Set<HostInternals>, run: () => void): void {

@@ -1,5 +1,6 @@
 import type { Emitter } from './emitter.js'
 import type { PluginHostEvents } from './events.js'
+import type { PersistedState } from './state.js'
 import type { Logger, PluginInfo, PluginModule, Teardown } from './types.js'
 
 /** A running (or failed) plugin as the host keeps it. */
@@ -28,6 +29,21 @@ export interface HostInternals {
   /** Runs the teardown and `deactivate()` of an instance; failures become warnings. */
   deactivate(record: PluginRecord, module: PluginModule, teardown: Teardown | undefined): Promise<void>
   warn(record: PluginRecord, message: string, error?: unknown): void
+  /** Set by a hot source that persists state (dev only); absent, state lives only in swaps. */
+  stateHooks: StateHooks | undefined
+}
+
+/** How a host reaches persisted state. */
+export interface StateHooks {
+  /** Gives a freshly started plugin its saved state, when restoring is on. */
+  restore(record: PluginRecord, module: PluginModule): Promise<void>
+  /** A swap handed `state` to `module`: persist it, behind the swap. */
+  handedOver(record: PluginRecord, module: PluginModule, state: unknown): void
+  /** The last state known for the plugin, for when its getReloadState throws. */
+  lastKnown(record: PluginRecord): Promise<PersistedState | undefined>
+  /** Keeps state no code can take, apart from the live copy. */
+  setAside(record: PluginRecord, saved: PersistedState): void
+  clear(pluginId?: string): Promise<void>
 }
 
 /** Something that can feed new plugin versions to hosts: the registry's hot source in dev. */

@@ -1,6 +1,7 @@
 import type { ReloadResult } from '../protocol.js'
 import { PluginError } from './errors.js'
 import type { HostInternals, PluginRecord } from './internals.js'
+import { adaptState } from './state.js'
 import type { PluginModule, ReloadInfo, Teardown } from './types.js'
 
 /** What caused a swap, for events and timing. */
@@ -14,7 +15,12 @@ export interface SwapTrigger {
 interface TakenState {
   has: boolean
   value: unknown
+  /** `meta.stateVersion` and `meta.version` of the code the state came from. */
+  stateVersion: number | undefined
+  pluginVersion: string | undefined
 }
+
+const NO_STATE: TakenState = { has: false, value: undefined, stateVersion: undefined, pluginVersion: undefined }
 
 /**
  * Swaps the running instance of plugin `id` for `next`, a module that has already been imported
@@ -43,14 +49,11 @@ export function hotSwap(
 
     record.status = 'reloading'
     const previous = { module: record.module, teardown: record.teardown }
-    const state = takeState(internals, record, previous.module)
+    const state = await takeState(internals, record, previous.module)
     await internals.deactivate(record, previous.module, previous.teardown)
 
-    const info: ReloadInfo = {
-      reason: 'hot-swap',
-      fromVersion: previous.module.meta?.version,
-      fromStateVersion: previous.module.meta?.stateVersion,
-    }
+    const handed = fitState(internals, record, state, next)
+    const info: ReloadInfo = { reason: 'hot-swap', fromVersion: state.pluginVersion, fromStateVersion: state.stateVersion }
     let teardown: Teardown | undefined
     try {
       teardown = await internals.activate(record, next)
@@ -59,7 +62,7 @@ export function hotSwap(
       return reportFailure(internals, record, error as PluginError, 'rolled-back', trigger)
     }
     try {
-      await giveState(internals, record, next, state, info)
+      await giveState(internals, record, next, handed, info)
     } catch (error) {
       await internals.deactivate(record, next, teardown)
       await rollBack(internals, record, previous.module, state)
@@ -74,15 +77,16 @@ export function hotSwap(
     record.reloadCount += 1
     const durationMs = now() - trigger.startedAt
     record.lastReloadMs = durationMs
+    if (handed.has) internals.stateHooks?.handedOver(record, next, handed.value)
     events.emit('reload-completed', {
       ...ref,
       version: record.version,
       files: trigger.files,
       durationMs,
-      stateKept: state.has,
+      stateKept: handed.has,
       reloadCount: record.reloadCount,
     })
-    return { ...ref, outcome: 'swapped', durationMs, stateKept: state.has }
+    return { ...ref, outcome: 'swapped', durationMs, stateKept: handed.has }
   })
 }
 
@@ -130,15 +134,42 @@ async function activateAfterFailedStart(
   return { ...ref, outcome: 'swapped', durationMs, stateKept: false }
 }
 
-function takeState(internals: HostInternals, record: PluginRecord, module: PluginModule): TakenState {
-  if (typeof module.getReloadState !== 'function') return { has: false, value: undefined }
+/** The old instance's state; if its getReloadState throws, the last state saved for it. */
+async function takeState(internals: HostInternals, record: PluginRecord, module: PluginModule): Promise<TakenState> {
+  if (typeof module.getReloadState !== 'function') return NO_STATE
   try {
-    return { has: true, value: module.getReloadState() }
+    return {
+      has: true,
+      value: module.getReloadState(),
+      stateVersion: module.meta?.stateVersion,
+      pluginVersion: module.meta?.version,
+    }
   } catch (error) {
-    const failure = new PluginError(record.id, record.file, 'get-state', error)
-    internals.warn(record, `${failure.reason}; the new version starts without state`, error)
-    return { has: false, value: undefined }
+    const reason = new PluginError(record.id, record.file, 'get-state', error).reason
+    const saved = await internals.stateHooks?.lastKnown(record)
+    if (!saved) {
+      internals.warn(record, `${reason}; the new version starts without state`, error)
+      return NO_STATE
+    }
+    internals.warn(record, `${reason}; the new version gets the last saved state (from ${new Date(saved.savedAt).toISOString()})`, error)
+    return { has: true, value: saved.state, stateVersion: saved.stateVersion, pluginVersion: saved.pluginVersion }
   }
+}
+
+/** The state as the new version expects it (migrated across a stateVersion change), or none. */
+function fitState(internals: HostInternals, record: PluginRecord, state: TakenState, next: PluginModule): TakenState {
+  if (!state.has) return state
+  const adapted = adaptState(state.value, state.stateVersion, next)
+  if (adapted.ok) return { ...state, value: adapted.state }
+  internals.warn(record, adapted.reason, adapted.error)
+  internals.stateHooks?.setAside(record, {
+    format: 1,
+    state: state.value,
+    stateVersion: state.stateVersion,
+    pluginVersion: state.pluginVersion,
+    savedAt: Date.now(),
+  })
+  return NO_STATE
 }
 
 async function giveState(

@@ -15,8 +15,11 @@ export interface PluginMeta {
 
 /** Why `setReloadState` is being called. */
 export interface ReloadInfo {
-  /** `hot-swap`: a new version takes over; `rollback`: the new version failed, the old one resumes. */
-  reason: 'hot-swap' | 'rollback'
+  /**
+   * `hot-swap`: a new version takes over; `rollback`: the new version failed, the old one resumes;
+   * `restore`: the page was reloaded and the plugin gets the state it had before.
+   */
+  reason: 'hot-swap' | 'rollback' | 'restore'
   /** `meta.version` of the instance the state came from. */
   fromVersion: string | undefined
   /** `meta.stateVersion` of the instance the state came from. */

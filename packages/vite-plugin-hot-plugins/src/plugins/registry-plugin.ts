@@ -1,4 +1,5 @@
 import { PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
+import { createHash } from 'node:crypto'
 import type { Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { generateBuildRegistry, generateDevRegistry } from '../registry.js'
@@ -24,7 +25,13 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
       if (id !== RESOLVED_VIRTUAL_REGISTRY_ID) return undefined
       const plugins = await context.plugins()
       const hot = isDevServer && this.environment.config.consumer === 'client'
-      return hot ? generateDevRegistry(plugins) : generateBuildRegistry(plugins)
+      if (!hot) return generateBuildRegistry(plugins)
+      return generateDevRegistry(plugins, { project: projectKey(context.root), state: context.options.state })
     },
   }
+}
+
+/** A short, stable name for the project: state of two projects on one origin never mixes. */
+export function projectKey(root: string): string {
+  return createHash('sha256').update(root).digest('hex').slice(0, 16)
 }

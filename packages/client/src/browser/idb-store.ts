@@ -1,0 +1,51 @@
+import { createStore, delMany, entries, get, keys, promisifyRequest, type UseStore } from 'idb-keyval'
+import type { PersistedState, StateStore } from '../core/state.js'
+import { STATE_DB_NAME, STATE_STORE_NAME } from '../protocol.js'
+
+export interface IdbStateStore extends StateStore {
+  /** Deletes records not saved for `maxAgeMs`, then the oldest beyond `maxRecords`. Returns how many. */
+  prune(now: number, maxAgeMs: number, maxRecords: number): Promise<number>
+}
+
+type Key = [project: string, tab: string, pluginId: string, ...rest: (string | number)[]]
+
+/**
+ * Plugin state in IndexedDB (through idb-keyval), keyed by project, tab and plugin id, so two
+ * projects on one origin, or two tabs of one project, never see each other's state.
+ */
+export function createIdbStore(project: string, tab: string, db: UseStore = createStore(STATE_DB_NAME, STATE_STORE_NAME)): IdbStateStore {
+  const key = (pluginId: string, ...rest: (string | number)[]): Key => [project, tab, pluginId, ...rest]
+  const ours = (k: IDBValidKey, pluginId?: string): boolean =>
+    Array.isArray(k) && k[0] === project && k[1] === tab && (pluginId === undefined || k[2] === pluginId)
+
+  // Commits at once rather than when the page's event loop comes back: the page may be about to go.
+  const put = (k: Key, value: PersistedState) =>
+    db('readwrite', (store) => {
+      store.put(value, k)
+      store.transaction.commit?.()
+      return promisifyRequest(store.transaction)
+    })
+
+  return {
+    load: (pluginId) => get(key(pluginId), db),
+    save: (pluginId, record) => put(key(pluginId), record),
+    setAside: (pluginId, record) => put(key(pluginId, 'set-aside', record.stateVersion ?? 0), record),
+    async clear(pluginId) {
+      const all = await keys(db)
+      await delMany(all.filter((k) => ours(k, pluginId)), db)
+    },
+    async prune(now, maxAgeMs, maxRecords) {
+      const all = await entries<IDBValidKey, unknown>(db)
+      const savedAt = (value: unknown) => {
+        const time = (value as { savedAt?: unknown } | null)?.savedAt
+        return typeof time === 'number' ? time : 0
+      }
+      const expired = all.filter(([k, value]) => !ours(k) && now - savedAt(value) > maxAgeMs)
+      const kept = all.filter((entry) => !expired.includes(entry)).sort((a, b) => savedAt(b[1]) - savedAt(a[1]))
+      const overflow = kept.slice(maxRecords).filter(([k]) => !ours(k))
+      const doomed = [...expired, ...overflow].map(([k]) => k)
+      if (doomed.length > 0) await delMany(doomed, db)
+      return doomed.length
+    },
+  }
+}

@@ -1,0 +1,55 @@
+import { SESSION_RESTORE_KEY_PREFIX, SESSION_TAB_KEY } from '../protocol.js'
+
+/** What this tab remembers across its own reloads (sessionStorage: per tab, per origin). */
+export interface TabSession {
+  /** This tab's id: two tabs of one project keep separate state. */
+  tabId: string
+  /** Notes that the coming reload is made by the dev tools, so state is restored after it. */
+  markRestorePending(): void
+  /** Whether the reload that loaded this page was marked; clears the mark. */
+  takeRestorePending(): boolean
+}
+
+export function createTabSession(project: string): TabSession {
+  const storage = sessionStorageOrMemory()
+  const restoreKey = SESSION_RESTORE_KEY_PREFIX + project
+  let tabId = storage.getItem(SESSION_TAB_KEY)
+  if (!tabId) {
+    tabId = randomId()
+    storage.setItem(SESSION_TAB_KEY, tabId)
+  }
+  return {
+    tabId,
+    markRestorePending: () => storage.setItem(restoreKey, String(Date.now())),
+    takeRestorePending() {
+      const marked = storage.getItem(restoreKey) !== null
+      storage.removeItem(restoreKey)
+      return marked
+    },
+  }
+}
+
+type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
+
+function sessionStorageOrMemory(): KeyValue {
+  try {
+    const probe = '__hot-plugins-probe__'
+    sessionStorage.setItem(probe, probe)
+    sessionStorage.removeItem(probe)
+    return sessionStorage
+  } catch {
+    // Storage disabled (privacy settings, sandboxed iframe): the tab id lasts until the next reload.
+    const memory = new Map<string, string>()
+    return {
+      getItem: (key) => memory.get(key) ?? null,
+      setItem: (key, value) => void memory.set(key, value),
+      removeItem: (key) => void memory.delete(key),
+    }
+  }
+}
+
+function randomId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+}
