@@ -22,7 +22,7 @@ export function memoryLogger() {
 
 /** Stands in for Vite's `import.meta.hot`: emit events into it, read what the registry sent. */
 export function fakeHot() {
-  const listeners = new Map<string, ((payload: unknown) => void)[]>()
+  const listeners = new Map<string, ((payload: unknown) => void | Promise<void>)[]>()
   const sent: { event: string; data: unknown }[] = []
   const hot: HotContextLike = {
     on(event, listener) {
@@ -33,9 +33,13 @@ export function fakeHot() {
     },
   }
   const emit = (event: string, payload: unknown) => {
-    for (const listener of listeners.get(event) ?? []) listener(payload)
+    for (const listener of listeners.get(event) ?? []) void listener(payload)
   }
-  return { hot, sent, emit }
+  /** Like Vite's client: calls every listener and waits for all of them. */
+  const emitAsync = async (event: string, payload: unknown) => {
+    await Promise.allSettled((listeners.get(event) ?? []).map((listener) => listener(payload)))
+  }
+  return { hot, sent, emit, emitAsync }
 }
 
 /** Records every host event in order. */
@@ -46,6 +50,7 @@ export function recordEvents(host: ReturnType<typeof createPluginHost>) {
     'reload-started',
     'reload-completed',
     'reload-failed',
+    'state-restored',
     'warning',
   ]
   const events: { type: keyof PluginHostEvents; payload: any }[] = []

@@ -3,7 +3,10 @@ import type { PersistedState, StateStore } from '../core/state.js'
 import { STATE_DB_NAME, STATE_STORE_NAME } from '../protocol.js'
 
 export interface IdbStateStore extends StateStore {
-  /** Deletes records not saved for `maxAgeMs`, then the oldest beyond `maxRecords`. Returns how many. */
+  /**
+   * Deletes other tabs' and sessions' records not saved for `maxAgeMs`, then the oldest of them
+   * beyond `maxRecords` in all (this tab's own records always stay). Returns how many it deleted.
+   */
   prune(now: number, maxAgeMs: number, maxRecords: number): Promise<number>
 }
 
@@ -40,9 +43,13 @@ export function createIdbStore(project: string, tab: string, db: UseStore = crea
         const time = (value as { savedAt?: unknown } | null)?.savedAt
         return typeof time === 'number' ? time : 0
       }
-      const expired = all.filter(([k, value]) => !ours(k) && now - savedAt(value) > maxAgeMs)
-      const kept = all.filter((entry) => !expired.includes(entry)).sort((a, b) => savedAt(b[1]) - savedAt(a[1]))
-      const overflow = kept.slice(maxRecords).filter(([k]) => !ours(k))
+      const others = all.filter(([k]) => !ours(k))
+      const expired = others.filter(([, value]) => now - savedAt(value) > maxAgeMs)
+      const room = Math.max(0, maxRecords - (all.length - others.length))
+      const overflow = others
+        .filter((entry) => !expired.includes(entry))
+        .sort((a, b) => savedAt(b[1]) - savedAt(a[1]))
+        .slice(room)
       const doomed = [...expired, ...overflow].map(([k]) => k)
       if (doomed.length > 0) await delMany(doomed, db)
       return doomed.length
