@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test'
-import { startPlayground, type RunningPlayground } from './playground'
+import { startPlayground, type PlaygroundCopy, type RunningPlayground } from './playground'
 
 /** A host event as the page recorded it (errors flattened to their message). */
 export interface RecordedEvent {
@@ -19,7 +19,15 @@ interface PageGlobals {
   __pageMarker?: string
 }
 
-const HOST_EVENTS = ['plugin-activated', 'plugin-failed', 'reload-started', 'reload-completed', 'reload-failed', 'warning']
+const HOST_EVENTS = [
+  'plugin-activated',
+  'plugin-failed',
+  'reload-started',
+  'reload-completed',
+  'reload-failed',
+  'state-restored',
+  'warning',
+]
 
 export interface App extends RunningPlayground {
   page: Page
@@ -31,48 +39,71 @@ export interface App extends RunningPlayground {
   waitForReloads(id: string, count: number): Promise<void>
   /** Fails if the page was reloaded since it was first loaded. */
   expectNoPageReload(): Promise<void>
-  /** Loads (or reloads) the page and waits until Vite's client is connected and every plugin runs. */
-  open(): Promise<void>
+  /** Loads the page and waits until Vite's client is connected and every plugin runs. */
+  open(url?: string): Promise<void>
+  /** Call before what reloads the page: resolves once it has reloaded, connected, and every plugin runs. */
+  expectReload(): Promise<void>
 }
 
 
-export const test = base.extend<{ app: App }>({
-  app: async ({ page }, use, testInfo) => {
-    const playground = await startPlayground(testInfo.titlePath.slice(1).join('-'))
+/** Sets the `hotPlugins()` options of the copy's vite.config.ts (before its server starts). */
+export function withHotPluginsOptions(options: string): (copy: PlaygroundCopy) => Promise<void> {
+  return (copy) =>
+    copy.edit('vite.config.ts', "hotPlugins({ plugins: 'src/plugins/*/index.ts' })", `hotPlugins({ plugins: 'src/plugins/*/index.ts', ${options} })`)
+}
+
+export const test = base.extend<{ app: App; hotPluginsOptions: string | undefined }>({
+  /** Extra `hotPlugins()` options for the copy's vite.config.ts, as source text. */
+  hotPluginsOptions: [undefined, { option: true }],
+  app: async ({ page, hotPluginsOptions }, use, testInfo) => {
+    const prepare = hotPluginsOptions === undefined ? undefined : withHotPluginsOptions(hotPluginsOptions)
+    const playground = await startPlayground(testInfo.titlePath.slice(1).join('-'), { prepare })
     const consoleLines: string[] = []
     page.on('console', (message) => consoleLines.push(message.text()))
+
+    const installRecorder = async () => {
+      await expect
+        .poll(() =>
+          page.evaluate(() => {
+            const plugins = (window as unknown as PageGlobals).pluginHost?.plugins() ?? []
+            return plugins.length > 0 && plugins.every((p) => p.status === 'idle')
+          }),
+        )
+        .toBe(true)
+      await page.evaluate(
+        ({ types, marker }) => {
+          const w = window as unknown as PageGlobals
+          w.__events = []
+          w.__pageMarker = marker
+          for (const type of types) {
+            w.pluginHost!.on(type, (e) => {
+              const error = e.error as Error | undefined
+              w.__events!.push({
+                type,
+                id: e.id as string,
+                stateKept: e.stateKept as boolean | undefined,
+                outcome: e.outcome as string | undefined,
+                message: error?.message ?? (e.message as string | undefined),
+              })
+            })
+          }
+        },
+        { types: HOST_EVENTS, marker: 'loaded-once' },
+      )
+    }
 
     const app: App = {
       ...playground,
       page,
       console: consoleLines,
-      async open() {
-        const connected = page.waitForEvent('console', (m) => m.text().includes('[vite] connected'))
-        await page.goto(playground.url)
-        await connected
-        await expect
-          .poll(() => page.evaluate(() => (window as unknown as PageGlobals).pluginHost?.plugins().map((p) => `${p.id}:${p.status}`).join(' ')))
-          .toBe('clock:idle counter:idle notes:idle')
-        await page.evaluate(
-          ({ types, marker }) => {
-            const w = window as unknown as PageGlobals
-            w.__events = []
-            w.__pageMarker = marker
-            for (const type of types) {
-              w.pluginHost!.on(type, (e) => {
-                const error = e.error as Error | undefined
-                w.__events!.push({
-                  type,
-                  id: e.id as string,
-                  stateKept: e.stateKept as boolean | undefined,
-                  outcome: e.outcome as string | undefined,
-                  message: error?.message ?? (e.message as string | undefined),
-                })
-              })
-            }
-          },
-          { types: HOST_EVENTS, marker: 'loaded-once' },
-        )
+      async open(url = playground.url) {
+        const ready = app.expectReload()
+        await page.goto(url)
+        await ready
+      },
+      expectReload() {
+        const connected = page.waitForEvent('console', { predicate: (m) => m.text().includes('[vite] connected'), timeout: 20_000 })
+        return connected.then(installRecorder)
       },
       async events(type, id) {
         const all = await page.evaluate(() => (window as unknown as PageGlobals).__events ?? [])

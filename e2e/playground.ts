@@ -59,8 +59,18 @@ export interface RunningPlayground extends PlaygroundCopy {
   close(): Promise<void>
 }
 
-export async function startPlayground(name: string): Promise<RunningPlayground> {
-  const copy = await copyPlayground(name)
+export interface StartOptions {
+  /** Runs on the copy before the server starts (e.g. to set options in vite.config.ts). */
+  prepare?: (copy: PlaygroundCopy) => Promise<void>
+  /** A fixed port; by default any free one. */
+  port?: number
+  /** Reuse this copy instead of making a new one. */
+  copy?: PlaygroundCopy
+}
+
+export async function startPlayground(name: string, options: StartOptions = {}): Promise<RunningPlayground> {
+  const copy = options.copy ?? (await copyPlayground(name))
+  await options.prepare?.(copy)
   const logs: string[] = []
   const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`)
   const logger: Logger = {
@@ -76,7 +86,7 @@ export async function startPlayground(name: string): Promise<RunningPlayground> 
     root: copy.root,
     configFile: path.join(copy.root, 'vite.config.ts'),
     customLogger: logger,
-    server: { port: 0, strictPort: false },
+    server: options.port ? { port: options.port, strictPort: true } : { port: 0, strictPort: false },
   })
   await server.listen()
   const url = server.resolvedUrls?.local[0]
@@ -88,7 +98,7 @@ export async function startPlayground(name: string): Promise<RunningPlayground> 
     logs,
     async close() {
       await server.close()
-      await copy.remove()
+      if (!options.copy) await copy.remove()
     },
   }
 }

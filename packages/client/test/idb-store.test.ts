@@ -18,7 +18,7 @@ describe('createIdbStore', () => {
   it('keeps structured-clone types: Map, Set, Date, typed arrays, nested objects', async () => {
     const store = createIdbStore('project', 'tab', freshDb())
     const state = { byId: new Map([[1, { tags: new Set(['a']) }]]), when: new Date(7), bytes: new Uint8Array([1, 2]) }
-    await store.save('counter', record(state))
+    await store.saveMany([['counter', record(state)]])
     const loaded = (await store.load('counter')) as PersistedState
     expect(loaded.state).toEqual(state)
     expect((loaded.state as typeof state).byId.get(1)?.tags).toBeInstanceOf(Set)
@@ -29,8 +29,8 @@ describe('createIdbStore', () => {
     const a = createIdbStore('project-a', 'tab-1', db)
     const b = createIdbStore('project-b', 'tab-1', db)
     const otherTab = createIdbStore('project-a', 'tab-2', db)
-    await a.save('counter', record({ count: 1 }))
-    await b.save('counter', record({ count: 2 }))
+    await a.saveMany([['counter', record({ count: 1 })]])
+    await b.saveMany([['counter', record({ count: 2 })]])
     expect(await a.load('counter')).toMatchObject({ state: { count: 1 } })
     expect(await b.load('counter')).toMatchObject({ state: { count: 2 } })
     expect(await otherTab.load('counter')).toBeUndefined()
@@ -40,10 +40,10 @@ describe('createIdbStore', () => {
     const db = freshDb()
     const store = createIdbStore('p', 't', db)
     const neighbour = createIdbStore('p', 'other-tab', db)
-    await store.save('a', record(1))
+    await store.saveMany([['a', record(1)]])
     await store.setAside('a', { ...record(0), stateVersion: 1 })
-    await store.save('b', record(2))
-    await neighbour.save('a', record(3))
+    await store.saveMany([['b', record(2)]])
+    await neighbour.saveMany([['a', record(3)]])
     await store.clear('a')
     expect(await store.load('a')).toBeUndefined()
     expect(await store.load('b')).toBeDefined()
@@ -57,12 +57,12 @@ describe('createIdbStore', () => {
     const day = 24 * 60 * 60 * 1000
     const now = 100 * day
     const mine = createIdbStore('p', 'me', db)
-    await mine.save('ancient-but-mine', record(0, 0))
-    await createIdbStore('p', 'closed-tab', db).save('x', record(1, now - 30 * day))
-    await createIdbStore('old-project', 't', db).save('x', record(1, now - 8 * day))
-    await createIdbStore('p', 'recent-1', db).save('x', record(1, now - 1 * day))
-    await createIdbStore('p', 'recent-2', db).save('x', record(1, now - 2 * day))
-    await createIdbStore('p', 'recent-3', db).save('x', record(1, now - 3 * day))
+    await mine.saveMany([['ancient-but-mine', record(0, 0)]])
+    await createIdbStore('p', 'closed-tab', db).saveMany([['x', record(1, now - 30 * day)]])
+    await createIdbStore('old-project', 't', db).saveMany([['x', record(1, now - 8 * day)]])
+    await createIdbStore('p', 'recent-1', db).saveMany([['x', record(1, now - 1 * day)]])
+    await createIdbStore('p', 'recent-2', db).saveMany([['x', record(1, now - 2 * day)]])
+    await createIdbStore('p', 'recent-3', db).saveMany([['x', record(1, now - 3 * day)]])
     await set(['p', 'garbage-tab', 'x'], 'not a record', db)
 
     expect(await mine.prune(now, 7 * day, 3)).toBe(4)
@@ -76,13 +76,13 @@ describe('createIdbStore', () => {
 
   it('rejects state that cannot be cloned (the resilient wrapper and the persistence layer handle it)', async () => {
     const store = createIdbStore('p', 't', freshDb())
-    await expect(store.save('a', record({ fn: () => 1 }))).rejects.toThrow()
+    await expect(store.saveMany([['a', record({ fn: () => 1 })]])).rejects.toThrow()
   })
 
   it('stores a 50 MB state without trouble', async () => {
     const store = createIdbStore('p', 't', freshDb())
     const big = new Uint8Array(50 * 1024 * 1024).fill(7)
-    await store.save('big', record({ big }))
+    await store.saveMany([['big', record({ big })]])
     const loaded = (await store.load('big')) as PersistedState
     expect((loaded.state as { big: Uint8Array }).big.byteLength).toBe(50 * 1024 * 1024)
   })

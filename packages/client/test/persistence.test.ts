@@ -76,7 +76,7 @@ describe('persistence', () => {
 
   it('does not restore when restoring is off (a reload the user made)', async () => {
     const store = createMemoryStore()
-    await store.save('counter', { format: 1, state: { count: 9 }, stateVersion: undefined, pluginVersion: '1', savedAt: 1 })
+    await store.saveMany([['counter', { format: 1, state: { count: 9 }, stateVersion: undefined, pluginVersion: '1', savedAt: 1 }]])
     const fresh = counter()
     await page(store, { counter: fresh.module }, false)
     expect(fresh.count).toBe(0)
@@ -97,7 +97,7 @@ describe('persistence', () => {
 
   it('migrates saved state of an older stateVersion at restore', async () => {
     const store = createMemoryStore()
-    await store.save('counter', { format: 1, state: { count: 3 }, stateVersion: 1, pluginVersion: '1', savedAt: 1 })
+    await store.saveMany([['counter', { format: 1, state: { count: 3 }, stateVersion: 1, pluginVersion: '1', savedAt: 1 }]])
     const v2 = counter({ stateVersion: 2, migrate: (state) => ({ count: (state as { count: number }).count * 10 }) })
     const app = await page(store, { counter: v2.module }, true)
     expect(v2.count).toBe(30)
@@ -107,7 +107,7 @@ describe('persistence', () => {
   it('sets state aside, with a warning naming both versions, when it cannot be migrated', async () => {
     const store = createMemoryStore()
     const saved: PersistedState = { format: 1, state: { count: 3 }, stateVersion: 1, pluginVersion: '1', savedAt: 1 }
-    await store.save('counter', saved)
+    await store.saveMany([['counter', saved]])
     const v2 = counter({ stateVersion: 2 })
     const app = await page(store, { counter: v2.module }, true)
     expect(v2.count).toBe(0)
@@ -130,7 +130,7 @@ describe('persistence', () => {
 
   it('ignores and reports a corrupt record; the plugin starts fresh', async () => {
     const store = createMemoryStore()
-    await store.save('counter', { nonsense: true } as never)
+    await store.saveMany([['counter', { nonsense: true } as never]])
     const fresh = counter()
     const app = await page(store, { counter: fresh.module }, true)
     expect(fresh.count).toBe(0)
@@ -185,7 +185,7 @@ describe('persistence', () => {
   it('keeps the saved copy when setReloadState throws at restore', async () => {
     const store = createMemoryStore()
     const saved: PersistedState = { format: 1, state: { count: 3 }, stateVersion: undefined, pluginVersion: '1', savedAt: 1 }
-    await store.save('counter', saved)
+    await store.saveMany([['counter', saved]])
     const app = await page(
       store,
       { counter: { activate() {}, setReloadState() { throw new Error('bad') } } },
@@ -214,14 +214,14 @@ describe('createResilientStore', () => {
     const { logger, lines } = memoryLogger()
     const failing: StateStore = {
       load: () => Promise.reject(new Error('blocked')),
-      save: () => Promise.reject(new DOMException('over quota', 'QuotaExceededError')),
+      saveMany: () => Promise.reject(new DOMException('over quota', 'QuotaExceededError')),
       setAside: () => Promise.reject(new Error('blocked')),
       clear: () => Promise.reject(new Error('blocked')),
     }
     const store = createResilientStore(failing, logger)
     const record: PersistedState = { format: 1, state: 1, stateVersion: undefined, pluginVersion: undefined, savedAt: 1 }
-    await store.save('a', record)
-    await store.save('b', record)
+    await store.saveMany([['a', record]])
+    await store.saveMany([['b', record]])
     expect(await store.load('a')).toEqual(record)
     expect(lines.map((l) => l.message)).toEqual([
       'plugin state cannot be persisted in IndexedDB (over quota); it is kept in memory only, so it will not survive a page reload. Hot swaps are not affected.',

@@ -21,18 +21,19 @@ export function createIdbStore(project: string, tab: string, db: UseStore = crea
   const ours = (k: IDBValidKey, pluginId?: string): boolean =>
     Array.isArray(k) && k[0] === project && k[1] === tab && (pluginId === undefined || k[2] === pluginId)
 
-  // Commits at once rather than when the page's event loop comes back: the page may be about to go.
-  const put = (k: Key, value: PersistedState) =>
+  // One transaction for all, committed at once rather than when the event loop comes back: the page
+  // may be about to go away.
+  const put = (records: readonly (readonly [Key, PersistedState])[]) =>
     db('readwrite', (store) => {
-      store.put(value, k)
+      for (const [k, value] of records) store.put(value, k)
       store.transaction.commit?.()
       return promisifyRequest(store.transaction)
     })
 
   return {
     load: (pluginId) => get(key(pluginId), db),
-    save: (pluginId, record) => put(key(pluginId), record),
-    setAside: (pluginId, record) => put(key(pluginId, 'set-aside', record.stateVersion ?? 0), record),
+    saveMany: (records) => put(records.map(([pluginId, record]) => [key(pluginId), record] as const)),
+    setAside: (pluginId, record) => put([[key(pluginId, 'set-aside', record.stateVersion ?? 0), record]]),
     async clear(pluginId) {
       const all = await keys(db)
       await delMany(all.filter((k) => ours(k, pluginId)), db)

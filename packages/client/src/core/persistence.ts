@@ -49,7 +49,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   const refusedOnce = new Set<string>()
   const prefetched = new Map<string, Promise<unknown>>()
   let scheduled = false
-  let writing: Promise<void> = Promise.resolve()
+  let inFlight: Promise<void> = Promise.resolve()
 
   const load = (id: string): Promise<unknown> => {
     let loading = prefetched.get(id)
@@ -58,30 +58,37 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   }
   if (restore) for (const id of config.prefetch ?? []) void load(id)
 
-  const write = async ({ internals, record, saved }: PendingWrite): Promise<void> => {
+  /** Whether the state can be stored faithfully; warns once per plugin when it cannot. */
+  const storable = ({ internals, record, saved }: PendingWrite): boolean => {
     const problem = findUncloneable(saved.state)
-    if (problem) {
-      if (!refusedOnce.has(record.id)) {
-        refusedOnce.add(record.id)
-        internals.warn(
-          record,
-          `its state is not persisted: ${problem} cannot be stored faithfully in IndexedDB. It is still handed over in memory on hot swaps, but will not survive a page reload.`,
-        )
-      }
-      return
+    if (!problem) return true
+    if (!refusedOnce.has(record.id)) {
+      refusedOnce.add(record.id)
+      internals.warn(
+        record,
+        `its state is not persisted: ${problem} cannot be stored faithfully in IndexedDB. It is still handed over in memory on hot swaps, but will not survive a page reload.`,
+      )
     }
-    try {
-      await store.save(record.id, saved)
-    } catch (error) {
-      internals.warn(record, `saving its state failed (${describe(error)}); the previous saved copy is kept`, error)
-    }
+    return false
   }
 
+  /**
+   * Writes everything pending in one go, starting at once (not behind earlier writes: the store
+   * orders them), so that a snapshot taken as the page goes away is written whole or not at all.
+   */
   const flush = (): Promise<void> => {
-    const batch = [...pending.values()]
+    const batch = [...pending.values()].filter(storable)
     pending.clear()
-    writing = writing.then(() => Promise.all(batch.map(write))).then(() => undefined)
-    return writing
+    const written =
+      batch.length === 0
+        ? Promise.resolve()
+        : store.saveMany(batch.map((p) => [p.record.id, p.saved] as const)).catch((error: unknown) => {
+            for (const { internals, record } of batch) {
+              internals.warn(record, `saving its state failed (${describe(error)}); the previous saved copy is kept`, error)
+            }
+          })
+    inFlight = Promise.all([inFlight, written]).then(() => undefined)
+    return inFlight
   }
 
   const remember = (internals: HostInternals, record: PluginRecord, module: PluginModule, state: unknown): void => {

@@ -18,7 +18,8 @@ export interface PersistedState {
 export interface StateStore {
   /** What was saved for the plugin, unchecked: a stored value may be corrupt or of an old shape. */
   load(pluginId: string): Promise<unknown>
-  save(pluginId: string, record: PersistedState): Promise<void>
+  /** Saves several plugins' state at once (in IndexedDB: one transaction, so a page going away keeps all or none). */
+  saveMany(records: readonly (readonly [pluginId: string, record: PersistedState])[]): Promise<void>
   /** Keeps a record that no code can take (a stateVersion with no migration), apart from the live one. */
   setAside(pluginId: string, record: PersistedState): Promise<void>
   /** Forgets one plugin's state, or every plugin's of this project and tab. */

@@ -7,7 +7,9 @@ export function createMemoryStore(): StateStore {
   const records = new Map<string, PersistedState>()
   return {
     load: async (id) => records.get(id),
-    save: async (id, record) => void records.set(id, record),
+    saveMany: async (entries) => {
+      for (const [id, record] of entries) records.set(id, record)
+    },
     setAside: async (id, record) => void records.set(`${id}\u0000set-aside:${record.stateVersion ?? 0}`, record),
     clear: async (id) => {
       if (id === undefined) records.clear()
@@ -41,7 +43,7 @@ export function createResilientStore(durable: StateStore, logger: Logger): State
     }
   return {
     load: guarded((store, id: string) => store.load(id)),
-    save: guarded((store, id: string, record: PersistedState) => store.save(id, record)),
+    saveMany: guarded((store, entries: readonly (readonly [string, PersistedState])[]) => store.saveMany(entries)),
     setAside: guarded((store, id: string, record: PersistedState) => store.setAside(id, record)),
     clear: guarded((store, id?: string) => store.clear(id)),
   }
