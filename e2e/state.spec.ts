@@ -34,6 +34,14 @@ test.describe('state survives a reload made by the dev tools', () => {
     await expect(page.getByTestId('counter-value')).toHaveText('6 clicks')
   })
 
+  test('state comes back after the dev server restarts', async ({ app }) => {
+    await clickCounter(app, 3)
+    const reloaded = app.expectReload()
+    await app.server.restart()
+    await reloaded
+    await expect(app.page.getByTestId('counter-value')).toHaveText('3 clicks')
+  })
+
   test('a reload the user makes (F5) starts fresh by default', async ({ app }) => {
     await clickCounter(app, 3)
     await app.page.reload()

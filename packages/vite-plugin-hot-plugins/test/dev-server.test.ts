@@ -59,6 +59,8 @@ describe('hotPlugins() in a dev server', () => {
       'import.meta.hot.accept("/src/plugins/counter/index.ts", (module) => registry.accept("counter", module))',
     )
     expect(code).toContain('import.meta.hot.accept("/src/plugins/chart/index.ts", (module) => registry.accept("chart", module))')
+    // The runtime's configuration: the project key (a hash of the root) and the state options.
+    expect(code).toMatch(/\], import\.meta\.hot, \{"project":"[0-9a-f]{16}","state":\{"persist":true,"restoreOnReload":"auto"\}\}\)/)
   })
 
   it('injects the metadata into entries only, with a source map back to the TypeScript source', async () => {
