@@ -43,6 +43,28 @@ export interface App extends RunningPlayground {
   open(url?: string): Promise<void>
   /** Call before what reloads the page: resolves once it has reloaded, connected, and every plugin runs. */
   expectReload(): Promise<void>
+  /** Waits until IndexedDB holds this state for the plugin (compared as JSON). */
+  waitForSavedState(pluginId: string, state: unknown): Promise<void>
+}
+
+/** The persisted states of a plugin in this page's origin, as JSON (every project and tab). */
+export function savedStates(page: Page, pluginId: string): Promise<string[]> {
+  return page.evaluate(async (id) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('hot-plugins')
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(request.error)
+    })
+    if (!db.objectStoreNames.contains('plugin-state')) return []
+    const store = db.transaction('plugin-state').objectStore('plugin-state')
+    const [keys, values] = await Promise.all(
+      [store.getAllKeys(), store.getAll()].map(
+        (request) => new Promise<unknown[]>((resolve) => (request.onsuccess = () => resolve(request.result as unknown[]))),
+      ),
+    )
+    db.close()
+    return keys!.flatMap((key, i) => (Array.isArray(key) && key[2] === id && key.length === 3 ? [JSON.stringify((values![i] as { state: unknown }).state)] : []))
+  }, pluginId)
 }
 
 
@@ -104,6 +126,9 @@ export const test = base.extend<{ app: App; hotPluginsOptions: string | undefine
       expectReload() {
         const connected = page.waitForEvent('console', { predicate: (m) => m.text().includes('[vite] connected'), timeout: 20_000 })
         return connected.then(installRecorder)
+      },
+      async waitForSavedState(pluginId, state) {
+        await expect.poll(() => savedStates(page, pluginId)).toContain(JSON.stringify(state))
       },
       async events(type, id) {
         const all = await page.evaluate(() => (window as unknown as PageGlobals).__events ?? [])

@@ -83,7 +83,7 @@ test('the clock ticks exactly once a second after five reloads (old timers are t
   await app.expectNoPageReload()
 })
 
-test('a syntax error keeps the old plugin running with its state; the fixed file then swaps', async ({ app }) => {
+test('a syntax error is caught on the server: the old plugin keeps running with its state; the fixed file then swaps', async ({ app }) => {
   const { page } = app
   const button = page.getByTestId('counter-button')
   for (let i = 0; i < 3; i++) await button.click()
@@ -94,19 +94,41 @@ test('a syntax error keeps the old plugin running with its state; the fixed file
   await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(1)
   const [failure] = await app.events('reload-failed', 'counter')
   expect(failure?.outcome).toBe('kept-old')
-  expect(failure?.message).toContain('plugin "counter" (src/plugins/counter/index.ts)')
+  expect(failure?.message).toMatch(
+    /^plugin "counter" \(src\/plugins\/counter\/index\.ts\): its new code does not compile; the previous version keeps running: src\/plugins\/counter\/index\.ts(:\d+:\d+)?: [^]*index\.ts:\d+:\d+/,
+  )
   await expect(page.locator('vite-error-overlay')).toHaveCount(1)
-  // The old version still works and kept its state.
-  await page.locator('vite-error-overlay').evaluate((overlay) => overlay.remove())
-  await button.click()
+  await expect
+    .poll(() => app.logs.some((l) => l.includes('[hot-plugins] src/plugins/counter/index.ts') && l.includes('does not compile; counter keeps running the previous version')))
+    .toBe(true)
+  // The old version never saw the broken code: it still works and kept its state.
+  expect(await app.events('reload-completed')).toEqual([])
+  await button.dispatchEvent('click')
   await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
 
+  // Fixed while Vite's overlay still shows: the fix swaps in place (no page reload) and the overlay goes.
   await app.write(COUNTER, good.replace("const label = 'Count'", "const label = 'Fixed'"))
 
   await expect(page.getByTestId('counter-label')).toHaveText('Fixed')
   await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
   await app.waitForReloads('counter', 1)
+  await expect(page.locator('vite-error-overlay')).toHaveCount(0)
   await button.click()
   await expect(page.getByTestId('counter-value')).toHaveText('5 clicks')
+  await app.expectNoPageReload()
+})
+
+test('a plugin that throws while its new module evaluates keeps its old version running', async ({ app }) => {
+  const { page } = app
+  for (let i = 0; i < 2; i++) await page.getByTestId('counter-button').click()
+  await app.edit(COUNTER, "const label = 'Count'", "const label = 'Count'\nthrow new Error('broken at load')")
+  await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(1)
+  expect((await app.events('reload-failed', 'counter'))[0]?.message).toContain('its new code failed to load')
+  await page.getByTestId('counter-button').click()
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+
+  await app.edit(COUNTER, "\nthrow new Error('broken at load')", '')
+  await app.waitForReloads('counter', 1)
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
   await app.expectNoPageReload()
 })

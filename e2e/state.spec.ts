@@ -1,4 +1,4 @@
-import { expect, test, withHotPluginsOptions } from './fixtures'
+import { expect, savedStates, test, withHotPluginsOptions } from './fixtures'
 import { startPlayground } from './playground'
 
 const COUNTER = 'src/plugins/counter/index.ts'
@@ -71,6 +71,9 @@ test.describe("with state: { restoreOnReload: 'always' }", () => {
   test('a reload the user makes (F5) restores state too', async ({ app }) => {
     await clickCounter(app, 3)
     await app.page.getByTestId('notes-text').fill('kept through F5')
+    // Saved moments after the last input, so a reload a moment later finds it.
+    await app.waitForSavedState('counter', { count: 3 })
+    await app.waitForSavedState('notes', { text: 'kept through F5', selectionStart: 15, selectionEnd: 15, focused: true })
     const reloaded = app.expectReload()
     await app.page.reload()
     await reloaded
@@ -80,7 +83,8 @@ test.describe("with state: { restoreOnReload: 'always' }", () => {
 
   test('a stateVersion bump is migrated after a reload', async ({ app }) => {
     await clickCounter(app, 5)
-    await app.page.goto('about:blank') // leave the page: its state is saved as it goes
+    await app.waitForSavedState('counter', { count: 5 })
+    await app.page.goto('about:blank')
     await app.edit(COUNTER, "export const meta = { version: '1.0.0' }", "export const meta = { version: '2.0.0', stateVersion: 2 }")
     await app.write(
       COUNTER,
@@ -99,6 +103,7 @@ test.describe("with state: { restoreOnReload: 'always' }", () => {
       await page.goto(first.url)
       for (let i = 0; i < 3; i++) await page.getByTestId('counter-button').click()
       await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+      await expect.poll(() => savedStates(page, 'counter')).toContain(JSON.stringify({ count: 3 }))
       await page.goto('about:blank')
       await first.server.close()
 

@@ -42,12 +42,37 @@ export function createHotRegistry(
   const registry = createCoreRegistry(inits, hot, {
     persistence,
     beforeToolingReload: session.markRestorePending,
+    clearCompileErrorOverlay: () => {
+      document.querySelectorAll('vite-error-overlay').forEach((overlay) => overlay.remove())
+    },
   })
-  if (persist && restoreOnReload === 'always') {
-    // A reload the user makes (F5) gives no warning but this: save what we can as the page goes.
-    addEventListener('pagehide', () => void registry.saveState())
-  }
+  if (persist && restoreOnReload === 'always') saveAheadOfUserReloads(registry)
   return registry
+}
+
+/** Quiet time after the last input before the state is saved. */
+const SAVE_AFTER_INPUT_MS = 200
+
+/**
+ * A reload the user makes (F5) gives no warning Vite can relay, and a write started while the page
+ * is torn down may be dropped. So state is saved shortly after every interaction; leaving the page
+ * (beforeunload, pagehide, hidden) saves once more as a last chance.
+ */
+function saveAheadOfUserReloads(registry: HotRegistry): void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const saveSoon = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => void registry.saveState(), SAVE_AFTER_INPUT_MS)
+  }
+  for (const type of ['pointerup', 'keyup', 'input', 'change']) {
+    addEventListener(type, saveSoon, { capture: true, passive: true })
+  }
+  const saveNow = () => void registry.saveState()
+  addEventListener('beforeunload', saveNow)
+  addEventListener('pagehide', saveNow)
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') saveNow()
+  })
 }
 
 function schedulePrune(prune: () => Promise<unknown>): void {

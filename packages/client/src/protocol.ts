@@ -55,6 +55,8 @@ export const HotEvents = {
   update: 'hot-plugins:update',
   /** browser → server: the outcome of one plugin's reload, for the terminal log. */
   result: 'hot-plugins:result',
+  /** server → browser: a changed plugin file does not compile; nothing else is sent. */
+  error: 'hot-plugins:error',
 } as const
 
 /** What the dev server appends to a plugin entry (`export const __hotPlugin = …`). */
@@ -75,6 +77,18 @@ export interface UpdateAnnouncement {
   plugins: string[]
   /** Vite's timestamp of the change. */
   timestamp: number
+}
+
+/** Payload of {@link HotEvents.error}: a changed file failed to transform on the dev server. */
+export interface CompileErrorAnnouncement {
+  /** The changed file, relative to the Vite root. */
+  file: string
+  /** Ids of the plugins that keep running their previous version. */
+  plugins: string[]
+  /** The error message, with the location when known (`file:line:column: message`). */
+  message: string
+  /** The code frame around the error, when the transform gave one. */
+  frame?: string
 }
 
 /** Outcome of one plugin's hot reload. */

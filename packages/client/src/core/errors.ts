@@ -6,6 +6,7 @@ export type PluginPhase =
   | 'get-state'
   | 'set-state'
   | 'import'
+  | 'compile'
 
 const phaseText: Record<PluginPhase, string> = {
   load: 'its module failed to load',
@@ -14,6 +15,7 @@ const phaseText: Record<PluginPhase, string> = {
   'get-state': 'getReloadState() threw',
   'set-state': 'setReloadState() threw',
   import: 'its new code failed to load',
+  compile: 'its new code does not compile; the previous version keeps running',
 }
 
 /** An error that names the plugin, its file and what it was doing, and keeps the original cause. */

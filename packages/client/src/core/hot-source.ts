@@ -1,8 +1,14 @@
-import { HOT_SOURCE_SYMBOL_KEY, HotEvents, type ReloadResult, type UpdateAnnouncement } from '../protocol.js'
+import {
+  HOT_SOURCE_SYMBOL_KEY,
+  HotEvents,
+  type CompileErrorAnnouncement,
+  type ReloadResult,
+  type UpdateAnnouncement,
+} from '../protocol.js'
 import type { HostInternals, HotSource } from './internals.js'
 import { consoleLogger } from './logger.js'
 import type { Persistence } from './persistence.js'
-import { hotSwap, reportImportFailure, type SwapTrigger } from './swap.js'
+import { hotSwap, reportCompileError, reportImportFailure, type SwapTrigger } from './swap.js'
 import type { PluginEntry, PluginModule } from './types.js'
 
 /** The part of Vite's `import.meta.hot` the hot source uses: the transport, injectable in tests. */
@@ -17,6 +23,11 @@ export interface HotRegistryOptions {
   persistence?: Persistence
   /** Called, before the page reloads for the dev tools, once state is saved. */
   beforeToolingReload?: () => void
+  /**
+   * Removes the error overlay a refused compile left. Vite reloads the page when its first update
+   * finds an overlay (it takes it for a page that failed to load); ours must not count as that.
+   */
+  clearCompileErrorOverlay?: () => void
 }
 
 /** One entry as the generated registry module declares it. */
@@ -86,8 +97,25 @@ export function createHotRegistry(
       }
     }),
   )
+  let compileErrorShown = false
+  hot?.on(HotEvents.error, (announcement: CompileErrorAnnouncement) =>
+    guard(hosts, () => {
+      compileErrorShown = true
+      // The dev server logged it already; the hosts report it to the page.
+      for (const id of announcement.plugins) {
+        pending.delete(id)
+        for (const host of hosts) {
+          void reportCompileError(host, id, { files: [announcement.file], startedAt: host.now() }, announcement)
+        }
+      }
+    }),
+  )
   hot?.on('vite:beforeUpdate', (payload: { updates?: { acceptedPath?: string }[] }) =>
     guard(hosts, () => {
+      if (compileErrorShown) {
+        compileErrorShown = false
+        options.clearCompileErrorOverlay?.()
+      }
       for (const update of payload.updates ?? []) {
         const id = update.acceptedPath === undefined ? undefined : idByUrl.get(update.acceptedPath)
         if (id !== undefined) markStarted(id)

@@ -112,6 +112,22 @@ export function reportImportFailure(
   })
 }
 
+/** Reports that the dev server refused a plugin's new code (it does not compile); nothing changes. */
+export function reportCompileError(
+  internals: HostInternals,
+  id: string,
+  trigger: SwapTrigger,
+  cause: { message: string; frame?: string },
+): Promise<ReloadResult | undefined> {
+  return internals.enqueue(async () => {
+    const record = internals.records.get(id)
+    if (!record) return undefined
+    const error = new PluginError(record.id, record.file, 'compile', Object.assign(new Error(cause.message), { frame: cause.frame }))
+    internals.events.emit('reload-started', { id: record.id, file: record.file, files: trigger.files })
+    return reportFailure(internals, record, error, 'kept-old', trigger)
+  })
+}
+
 async function activateAfterFailedStart(
   internals: HostInternals,
   record: PluginRecord,

@@ -4,6 +4,7 @@ import {
   LOG_PREFIX,
   PLUGIN_NAME,
   RESOLVED_VIRTUAL_REGISTRY_ID,
+  type CompileErrorAnnouncement,
   type ReloadResult,
   type UpdateAnnouncement,
 } from '@hot-plugins/client/protocol'
@@ -13,6 +14,7 @@ import { normalizePath, type DevEnvironment, type Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
 import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
+import { findCompileFailure } from '../validation.js'
 
 /**
  * Dev server wiring: tells the browser which plugins a change belongs to before Vite sends the new
@@ -53,6 +55,21 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
       const owners = findOwners(modules, idByEntryFile)
       if (owners.length === 0) return
+
+      const failure = await findCompileFailure(this.environment, modules)
+      if (failure) {
+        const where = failure.loc ? `${relative}:${failure.loc.line}:${failure.loc.column}` : relative
+        const announcement: CompileErrorAnnouncement = { file: relative, plugins: owners, message: `${where}: ${failure.message}` }
+        if (failure.frame) announcement.frame = failure.frame
+        context.logger?.error(
+          `${LOG_PREFIX} ${where} does not compile; ${owners.join(', ')} keep${owners.length === 1 ? 's' : ''} running the previous version.\n${failure.message}${failure.frame ? `\n${failure.frame}` : ''}`,
+          { timestamp: true },
+        )
+        // Vite's overlay shows it; our runtime records it; no update is sent, so nothing is torn down.
+        this.environment.hot.send({ type: 'error', err: failure })
+        this.environment.hot.send(HotEvents.error, announcement)
+        return []
+      }
       const announcement: UpdateAnnouncement = {
         file: relative,
         plugins: owners,
