@@ -101,6 +101,11 @@ describe('hotPlugins() in a dev server', () => {
     await expect(starting).rejects.toThrow('two plugin entries have the id "p": src/a/p/index.ts and src/b/p/index.ts')
   })
 
+  it("points Vite's dependency scanner at the plugin entries, which it cannot find through the virtual registry", async () => {
+    const { server } = await serve(files)
+    expect(server.config.optimizeDeps.entries).toEqual(['**/*.html', '!**/__tests__/**', '!**/coverage/**', 'src/plugins/*/index.ts'])
+  })
+
   it('announces which plugins own a changed file, and stays silent for other files', async () => {
     const { root, server } = await serve(files)
     const client = server.environments.client
