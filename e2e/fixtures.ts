@@ -7,6 +7,7 @@ export interface RecordedEvent {
   id: string
   stateKept?: boolean
   outcome?: string
+  files?: string[]
   message?: string
 }
 
@@ -18,6 +19,9 @@ interface PageGlobals {
   __events?: RecordedEvent[]
   __pageMarker?: string
 }
+
+/** The playground's plugins, in the order the host starts them (sorted by entry file). */
+export const PLAYGROUND_PLUGINS = ['clock', 'counter', 'notes', 'react-counter', 'vue-todos']
 
 const HOST_EVENTS = ['plugin-activated', 'plugin-failed', 'reload-started', 'reload-completed', 'reload-failed', 'warning']
 
@@ -52,7 +56,7 @@ export const test = base.extend<{ app: App }>({
         await connected
         await expect
           .poll(() => page.evaluate(() => (window as unknown as PageGlobals).pluginHost?.plugins().map((p) => `${p.id}:${p.status}`).join(' ')))
-          .toBe('clock:idle counter:idle notes:idle')
+          .toBe(PLAYGROUND_PLUGINS.map((id) => `${id}:idle`).join(' '))
         await page.evaluate(
           ({ types, marker }) => {
             const w = window as unknown as PageGlobals
@@ -65,6 +69,7 @@ export const test = base.extend<{ app: App }>({
                   type,
                   id: e.id as string,
                   stateKept: e.stateKept as boolean | undefined,
+                  files: e.files as string[] | undefined,
                   outcome: e.outcome as string | undefined,
                   message: error?.message ?? (e.message as string | undefined),
                 })
