@@ -59,6 +59,21 @@ test.describe('a React plugin', () => {
     await app.expectNoPageReload()
     expect(app.logs.filter((l) => l.includes(SELF_ACCEPT_WARNING))).toEqual([])
   })
+
+  test('a component module that also exports something else is swapped by the host once, as Fast Refresh gives up', async ({ app }) => {
+    const { page } = app
+    await page.getByTestId('react-add').click()
+    await expect(page.getByTestId('react-count')).toHaveText('1')
+
+    await app.edit('src/plugins/react-counter/Counter.tsx', 'export function Counter', "export const label = 'Clicks'\nexport function Counter")
+
+    await app.waitForReloads('react-counter', 1)
+    expect(await app.events('reload-started')).toHaveLength(1)
+    expect((await app.events('reload-completed', 'react-counter'))[0]?.stateKept).toBe(true)
+    await expect(page.getByTestId('react-count')).toHaveText('1')
+    await expect.poll(() => app.logs.some((l) => l.includes('Could not Fast Refresh'))).toBe(true)
+    await app.expectNoPageReload()
+  })
 })
 
 test.describe('a Vue plugin', () => {
