@@ -6,11 +6,21 @@ import { expect, test, type App } from './fixtures'
 // - an edit to the plugin entry (which defines no component) reaches the registry: the host swaps
 //   the plugin once, handing its state over.
 
-const SELF_ACCEPT_WARNING = 'accepts its own HMR updates'
-
 /** Waits until Vite's client logged that it applied an update for `url`. */
 function hotUpdated(app: App, url: string) {
   return app.page.waitForEvent('console', (m) => m.text().includes(`[vite] hot updated: ${url}`))
+}
+
+/** Waits for the host's one hot swap of plugin `id` (the only swap), its state handed over. */
+async function expectOneSwap(app: App, id: string) {
+  await app.waitForReloads(id, 1)
+  expect((await app.events('reload-completed', id))[0]?.stateKept).toBe(true)
+  expect(await app.events('reload-started')).toHaveLength(1)
+}
+
+/** Fails if the dev server warned that a plugin entry accepts its own updates. */
+function expectNoSelfAcceptingEntry(app: App) {
+  expect(app.logs.filter((l) => l.includes('accepts its own HMR updates'))).toEqual([])
 }
 
 test.describe('a React plugin', () => {
@@ -37,7 +47,7 @@ test.describe('a React plugin', () => {
     await app.waitForReloads('react-counter', 1)
     expect((await app.events('reload-completed', 'react-counter'))[0]?.files).toEqual(['src/plugins/react-counter/index.tsx'])
     await app.expectNoPageReload()
-    expect(app.logs.filter((l) => l.includes(SELF_ACCEPT_WARNING))).toEqual([])
+    expectNoSelfAcceptingEntry(app)
   })
 
   test('an entry edit is swapped by the host once, the count handed over', async ({ app }) => {
@@ -48,16 +58,14 @@ test.describe('a React plugin', () => {
     await app.edit('src/plugins/react-counter/index.tsx', "const title = 'React counter'", "const title = 'React tally'")
 
     await expect(page.locator('[data-plugin="react-counter"] h2')).toHaveText('React tally')
-    await app.waitForReloads('react-counter', 1)
-    expect((await app.events('reload-completed', 'react-counter'))[0]?.stateKept).toBe(true)
-    expect(await app.events('reload-started')).toHaveLength(1)
+    await expectOneSwap(app, 'react-counter')
     // The old root was unmounted: one counter, and it counts on from the handed-over state.
     await expect(page.getByTestId('react-count')).toHaveCount(1)
     await expect(page.getByTestId('react-count')).toHaveText('3')
     await page.getByTestId('react-add').click()
     await expect(page.getByTestId('react-count')).toHaveText('4')
     await app.expectNoPageReload()
-    expect(app.logs.filter((l) => l.includes(SELF_ACCEPT_WARNING))).toEqual([])
+    expectNoSelfAcceptingEntry(app)
   })
 
   test('a component module that also exports something else is swapped by the host once, as Fast Refresh gives up', async ({ app }) => {
@@ -67,9 +75,7 @@ test.describe('a React plugin', () => {
 
     await app.edit('src/plugins/react-counter/Counter.tsx', 'export function Counter', "export const label = 'Clicks'\nexport function Counter")
 
-    await app.waitForReloads('react-counter', 1)
-    expect(await app.events('reload-started')).toHaveLength(1)
-    expect((await app.events('reload-completed', 'react-counter'))[0]?.stateKept).toBe(true)
+    await expectOneSwap(app, 'react-counter')
     await expect(page.getByTestId('react-count')).toHaveText('1')
     await expect.poll(() => app.logs.some((l) => l.includes('Could not Fast Refresh'))).toBe(true)
     await app.expectNoPageReload()
@@ -116,9 +122,7 @@ test.describe('a Vue plugin', () => {
     await app.edit('src/plugins/vue-todos/index.ts', "const title = 'Vue todos'", "const title = 'Vue tasks'")
 
     await expect(page.locator('[data-plugin="vue-todos"] h2')).toHaveText('Vue tasks')
-    await app.waitForReloads('vue-todos', 1)
-    expect((await app.events('reload-completed', 'vue-todos'))[0]?.stateKept).toBe(true)
-    expect(await app.events('reload-started')).toHaveLength(1)
+    await expectOneSwap(app, 'vue-todos')
     // The old app was unmounted: one list, with the handed-over items.
     await expect(page.getByTestId('vue-draft')).toHaveCount(1)
     await expect(page.getByTestId('vue-item')).toHaveText(['eggs', 'milk'])
@@ -126,6 +130,6 @@ test.describe('a Vue plugin', () => {
     await page.getByTestId('vue-add').click()
     await expect(page.getByTestId('vue-item')).toHaveText(['eggs', 'milk', 'bread'])
     await app.expectNoPageReload()
-    expect(app.logs.filter((l) => l.includes(SELF_ACCEPT_WARNING))).toEqual([])
+    expectNoSelfAcceptingEntry(app)
   })
 })
