@@ -19,6 +19,9 @@ const DEV_ONLY = [
 
 test('vite build ships the plugins and none of the hot-reload runtime or injected code', async ({ page }) => {
   const copy = await copyPlayground('build')
+  // vite build sets NODE_ENV=production when it is unset; left so, every later dev server in this
+  // worker would run in production mode (no React Fast Refresh, no Vue HMR).
+  const nodeEnv = process.env.NODE_ENV
   try {
     await build({ root: copy.root, configFile: path.join(copy.root, 'vite.config.ts'), logLevel: 'silent' })
     const outDir = path.join(copy.root, 'dist')
@@ -35,10 +38,15 @@ test('vite build ships the plugins and none of the hot-reload runtime or injecte
       await expect(page.getByTestId('counter-value')).toHaveText('1 clicks')
       await expect(page.getByTestId('notes-text')).toBeVisible()
       await expect(page.getByTestId('clock-ticks')).toHaveText(/ticks$/)
+      await page.getByTestId('react-add').click()
+      await expect(page.getByTestId('react-count')).toHaveText('1')
+      await expect(page.getByTestId('vue-label')).toHaveText('To do')
     } finally {
       await server.close()
     }
   } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = nodeEnv
     await copy.remove()
   }
 })

@@ -7,6 +7,7 @@ export interface RecordedEvent {
   id: string
   stateKept?: boolean
   outcome?: string
+  files?: string[]
   message?: string
 }
 
@@ -18,6 +19,9 @@ interface PageGlobals {
   __events?: RecordedEvent[]
   __pageMarker?: string
 }
+
+/** The playground's plugins, in the order the host starts them (sorted by entry file). */
+export const PLAYGROUND_PLUGINS = ['clock', 'counter', 'notes', 'react-counter', 'vue-todos']
 
 const HOST_EVENTS = [
   'plugin-activated',
@@ -71,7 +75,7 @@ export function savedStates(page: Page, pluginId: string): Promise<string[]> {
 /** Sets the `hotPlugins()` options of the copy's vite.config.ts (before its server starts). */
 export function withHotPluginsOptions(options: string): (copy: PlaygroundCopy) => Promise<void> {
   return (copy) =>
-    copy.edit('vite.config.ts', "hotPlugins({ plugins: 'src/plugins/*/index.ts' })", `hotPlugins({ plugins: 'src/plugins/*/index.ts', ${options} })`)
+    copy.edit('vite.config.ts', "hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}' })", `hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}', ${options} })`)
 }
 
 export const test = base.extend<{ app: App; hotPluginsOptions: string | undefined }>({
@@ -104,6 +108,7 @@ export const test = base.extend<{ app: App; hotPluginsOptions: string | undefine
                 type,
                 id: e.id as string,
                 stateKept: e.stateKept as boolean | undefined,
+                files: e.files as string[] | undefined,
                 outcome: e.outcome as string | undefined,
                 message: error?.message ?? (e.message as string | undefined),
               })

@@ -87,6 +87,9 @@ export async function startPlayground(name: string, options: StartOptions = {}):
     configFile: path.join(copy.root, 'vite.config.ts'),
     customLogger: logger,
     server: options.port ? { port: options.port, strictPort: true } : { port: 0, strictPort: false },
+    // node_modules is shared with the playground; a dependency cache there would be shared by
+    // copies with different roots, and each would re-optimize it (reloading the page mid-test).
+    cacheDir: path.join(copy.root, '.vite'),
   })
   await server.listen()
   const url = server.resolvedUrls?.local[0]

@@ -2,12 +2,19 @@
 export interface ModuleNodeLike {
   file: string | null
   importers: Set<ModuleNodeLike>
+  /** Whether the module accepts its own updates (undefined until Vite has analysed it). */
+  isSelfAccepting?: boolean | undefined
+  /** The imported modules whose updates this module accepts (`import.meta.hot.accept(dep, …)`). */
+  acceptedHmrDeps: Set<ModuleNodeLike>
 }
 
 /**
- * Which plugins own the changed modules: a plugin owns a module when its entry is that module or
- * imports it, directly or through other modules. Walks importers up Vite's module graph.
- * Returns the ids of the owning plugins, sorted.
+ * Which plugins a change reaches: those whose entry Vite's HMR update will re-import through the
+ * registry, so that the host swaps them. Walks importers up Vite's module graph the way Vite
+ * propagates an update: a module that accepts its own updates (a component module under React
+ * Fast Refresh, a Vue single-file component) handles the change itself, and so does an importer
+ * that accepts the changed module as a dependency. The walk stops there: the plugins above are not
+ * swapped, so they are not announced. Returns the ids of the owning plugins, sorted.
  */
 export function findOwners(changed: Iterable<ModuleNodeLike>, idByEntryFile: ReadonlyMap<string, string>): string[] {
   const owners = new Set<string>()
@@ -17,9 +24,10 @@ export function findOwners(changed: Iterable<ModuleNodeLike>, idByEntryFile: Rea
     const node = queue[i] as ModuleNodeLike
     if (seen.has(node)) continue
     seen.add(node)
+    if (node.isSelfAccepting) continue
     const id = node.file === null ? undefined : idByEntryFile.get(node.file)
     if (id !== undefined) owners.add(id)
-    queue.push(...node.importers)
+    for (const importer of node.importers) if (!importer.acceptedHmrDeps.has(node)) queue.push(importer)
   }
   return [...owners].sort()
 }

@@ -21,7 +21,10 @@ const files = {
   'src/plugins/counter/index.ts': counter,
   'src/plugins/counter/format.ts':
     "import { shared } from '../../shared'\nexport const formatCount = (n: number) => `${shared()}${n} clicks`",
-  'src/plugins/chart/index.ts': "import { shared } from '../../shared'\nexport function activate() { shared() }",
+  'src/plugins/chart/index.ts':
+    "import { shared } from '../../shared'\nimport { widget } from './widget'\nexport function activate() { shared(); widget() }",
+  // Like a component module under React Fast Refresh: it handles its own updates.
+  'src/plugins/chart/widget.ts': 'export function widget() {}\nif (import.meta.hot) import.meta.hot.accept()',
   'src/shared.ts': "export function shared() { return '' }",
   'src/main.ts': "import plugins from 'virtual:hot-plugins'\nconsole.log(plugins)",
 }
@@ -100,10 +103,15 @@ describe('hotPlugins() in a dev server', () => {
     await expect(starting).rejects.toThrow('two plugin entries have the id "p": src/a/p/index.ts and src/b/p/index.ts')
   })
 
+  it("points Vite's dependency scanner at the plugin entries, which it cannot find through the virtual registry", async () => {
+    const { server } = await serve(files)
+    expect(server.config.optimizeDeps.entries).toEqual(['**/*.html', '!**/__tests__/**', '!**/coverage/**', 'src/plugins/*/index.ts'])
+  })
+
   it('announces which plugins own a changed file, and stays silent for other files', async () => {
     const { root, server } = await serve(files)
     const client = server.environments.client
-    for (const url of ['/src/plugins/counter/index.ts', '/src/plugins/chart/index.ts', '/src/main.ts']) {
+    for (const url of ['/src/plugins/counter/index.ts', '/src/plugins/chart/index.ts', '/src/plugins/chart/widget.ts', '/src/main.ts']) {
       await server.transformRequest(url)
     }
     const sent: unknown[][] = []
@@ -134,6 +142,7 @@ describe('hotPlugins() in a dev server', () => {
     await change('src/plugins/counter/format.ts')
     await change('src/shared.ts')
     await change('src/main.ts')
+    await change('src/plugins/chart/widget.ts')
     const announcements = sent.filter(([event]) => event === HotEvents.update).map(([, data]) => data)
     expect(announcements).toEqual([
       { file: 'src/plugins/counter/format.ts', plugins: ['counter'], timestamp: 123 },

@@ -1,35 +1,63 @@
 import { describe, expect, it } from 'vitest'
 import { findOwners, type ModuleNodeLike } from '../src/ownership.js'
 
-function graph(edges: [importer: string, imported: string][]) {
+/**
+ * A module graph from import edges. `selfAccepting` lists modules that accept their own updates;
+ * `accepts` lists [importer, imported] pairs where the importer accepts the imported module.
+ */
+function graph(
+  edges: [importer: string, imported: string][],
+  { selfAccepting = [], accepts = [] }: { selfAccepting?: string[]; accepts?: [string, string][] } = {},
+) {
   const nodes = new Map<string, ModuleNodeLike>()
   const node = (file: string) => {
     let n = nodes.get(file)
-    if (!n) nodes.set(file, (n = { file, importers: new Set() }))
+    if (!n) nodes.set(file, (n = { file, importers: new Set(), acceptedHmrDeps: new Set() }))
     return n
   }
   for (const [importer, imported] of edges) node(imported).importers.add(node(importer))
+  for (const file of selfAccepting) node(file).isSelfAccepting = true
+  for (const [importer, imported] of accepts) node(importer).acceptedHmrDeps.add(node(imported))
   return node
 }
 
 const entries = new Map([
   ['/p/counter/index.ts', 'counter'],
   ['/p/chart/index.ts', 'chart'],
+  ['/p/react/index.tsx', 'react'],
 ])
 
 describe('findOwners', () => {
-  const node = graph([
-    ['/registry', '/p/counter/index.ts'],
-    ['/registry', '/p/chart/index.ts'],
-    ['/p/counter/index.ts', '/p/counter/format.ts'],
-    ['/p/counter/format.ts', '/shared/util.ts'],
-    ['/p/chart/index.ts', '/shared/util.ts'],
-    ['/main.ts', '/host/about.ts'],
-    // a cycle inside a plugin
-    ['/p/chart/index.ts', '/p/chart/a.ts'],
-    ['/p/chart/a.ts', '/p/chart/b.ts'],
-    ['/p/chart/b.ts', '/p/chart/a.ts'],
-  ])
+  const node = graph(
+    [
+      ['/registry', '/p/counter/index.ts'],
+      ['/registry', '/p/chart/index.ts'],
+      ['/registry', '/p/react/index.tsx'],
+      ['/p/counter/index.ts', '/p/counter/format.ts'],
+      ['/p/counter/format.ts', '/shared/util.ts'],
+      ['/p/chart/index.ts', '/shared/util.ts'],
+      ['/main.ts', '/host/about.ts'],
+      // a cycle inside a plugin
+      ['/p/chart/index.ts', '/p/chart/a.ts'],
+      ['/p/chart/a.ts', '/p/chart/b.ts'],
+      ['/p/chart/b.ts', '/p/chart/a.ts'],
+      // a component module (self-accepting under Fast Refresh) and a helper below it
+      ['/p/react/index.tsx', '/p/react/App.tsx'],
+      ['/p/react/App.tsx', '/p/react/label.ts'],
+      ['/p/react/index.tsx', '/p/react/store.ts'],
+      // a helper the entry accepts itself
+      ['/p/chart/index.ts', '/p/chart/theme.ts'],
+    ],
+    {
+      selfAccepting: ['/p/react/App.tsx'],
+      accepts: [
+        ['/registry', '/p/counter/index.ts'],
+        ['/registry', '/p/chart/index.ts'],
+        ['/registry', '/p/react/index.tsx'],
+        ['/p/chart/index.ts', '/p/chart/theme.ts'],
+      ],
+    },
+  )
 
   it('an entry owns itself', () => {
     expect(findOwners([node('/p/counter/index.ts')], entries)).toEqual(['counter'])
@@ -37,6 +65,7 @@ describe('findOwners', () => {
 
   it('owns what it imports, transitively', () => {
     expect(findOwners([node('/p/counter/format.ts')], entries)).toEqual(['counter'])
+    expect(findOwners([node('/p/react/store.ts')], entries)).toEqual(['react'])
   })
 
   it('a file shared by two plugins belongs to both', () => {
@@ -49,5 +78,19 @@ describe('findOwners', () => {
 
   it('walks import cycles once', () => {
     expect(findOwners([node('/p/chart/b.ts')], entries)).toEqual(['chart'])
+  })
+
+  it('stops at a module that accepts its own updates: it handles them, the plugin is not swapped', () => {
+    expect(findOwners([node('/p/react/App.tsx')], entries)).toEqual([])
+    expect(findOwners([node('/p/react/label.ts')], entries)).toEqual([])
+  })
+
+  it('stops at an importer that accepts the changed module', () => {
+    expect(findOwners([node('/p/chart/theme.ts')], entries)).toEqual([])
+  })
+
+  it('a self-accepting entry is not swapped by the host', () => {
+    const selfAccepting = graph([['/registry', '/p/counter/index.ts']], { selfAccepting: ['/p/counter/index.ts'] })
+    expect(findOwners([selfAccepting('/p/counter/index.ts')], entries)).toEqual([])
   })
 })

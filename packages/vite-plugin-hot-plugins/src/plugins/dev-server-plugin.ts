@@ -14,6 +14,7 @@ import { normalizePath, type DevEnvironment, type Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
 import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
+import { optimizeDepsEntries } from '../scan-entries.js'
 import { findCompileFailure } from '../validation.js'
 
 /**
@@ -25,10 +26,16 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   return {
     name: `${PLUGIN_NAME}:serve`,
     apply: 'serve',
-    config() {
-      // The client is plain ESM; serving it unbundled keeps one instance of it for the app and the
-      // registry, and avoids a re-optimisation (and page reload) when the registry is first loaded.
-      return { optimizeDeps: { exclude: [CLIENT_PACKAGE] } }
+    config(config) {
+      return {
+        optimizeDeps: {
+          // The client is plain ESM; serving it unbundled keeps one instance of it for the app and
+          // the registry, and avoids a re-optimisation (and page reload) when the registry is first loaded.
+          exclude: [CLIENT_PACKAGE],
+          // The dependency scanner does not enter virtual:hot-plugins: point it at the entries.
+          entries: optimizeDepsEntries(config, context.options.plugins),
+        },
+      }
     },
     configureServer(server) {
       server.environments.client.hot.on(HotEvents.result, (result: ReloadResult) => {

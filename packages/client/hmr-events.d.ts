@@ -1,0 +1,17 @@
+/**
+ * Types the custom HMR events of hot-plugins, so that `import.meta.hot.on('hot-plugins:update', …)`
+ * in the browser, and `server.environments.client.hot.on('hot-plugins:result', …)` in a Vite
+ * plugin, know their payloads. `@hot-plugins/client/virtual` references this file: the one line
+ * `/// <reference types="@hot-plugins/client/virtual" />` brings both.
+ */
+import { HotEvents, type ReloadResult, type UpdateAnnouncement } from '@hot-plugins/client/protocol'
+import 'vite/types/customEvent.d.ts'
+
+declare module 'vite/types/customEvent.d.ts' {
+  interface CustomEventMap {
+    /** server → browser: a changed file and the plugins that own it; their new modules follow. */
+    [HotEvents.update]: UpdateAnnouncement
+    /** browser → server: the outcome of one plugin's hot reload. */
+    [HotEvents.result]: ReloadResult
+  }
+}

@@ -1,0 +1,27 @@
+// Type-level tests of the custom event types (`@hot-plugins/client/virtual` → hmr-events.d.ts),
+// checked by `pnpm typecheck`; nothing here runs.
+/// <reference types="vite/client" />
+/// <reference path="../virtual.d.ts" />
+import plugins from 'virtual:hot-plugins'
+import { HotEvents } from '../src/protocol.js'
+
+export const ids: readonly string[] = plugins.map((entry) => entry.id)
+
+if (import.meta.hot) {
+  import.meta.hot.on('hot-plugins:update', (announcement) => {
+    const owners: string[] = announcement.plugins
+    const file: string = announcement.file
+    void [owners, file]
+    // @ts-expect-error Property 'batch' does not exist on type 'UpdateAnnouncement'
+    void announcement.batch
+  })
+  import.meta.hot.on(HotEvents.result, (result) => {
+    const outcome: 'swapped' | 'kept-old' | 'rolled-back' = result.outcome
+    void outcome
+  })
+  import.meta.hot.send('hot-plugins:result', { id: 'a', file: 'a.ts', outcome: 'swapped', durationMs: 3, stateKept: true })
+  // @ts-expect-error Type '"reloaded"' is not assignable to type 'ReloadOutcome'
+  import.meta.hot.send('hot-plugins:result', { id: 'a', file: 'a.ts', outcome: 'reloaded', durationMs: 3, stateKept: true })
+  // Events of other names stay untyped, as Vite has them.
+  import.meta.hot.on('my-app:event', (payload) => void payload.anything)
+}
