@@ -8,8 +8,10 @@ import { consoleLogger } from './core/logger.js'
 import { createPersistence } from './core/persistence.js'
 import { createMemoryStore, createResilientStore } from './core/stores.js'
 import { createIdbStore } from './browser/idb-store.js'
+import { offerReload } from './browser/reload-banner.js'
 import { createTabSession } from './browser/session.js'
-import type { RegistryConfig } from './protocol.js'
+import { DEFAULT_RETRY, type RegistryConfig } from './protocol.js'
+import type { PluginModule } from './core/types.js'
 
 export type { HotContextLike, HotRegistry, RegistryEntryInit } from './core/hot-source.js'
 
@@ -18,7 +20,14 @@ const PRUNE_AFTER_MS = 7 * 24 * 60 * 60 * 1000
 /** At most this many records of other tabs and sessions are kept. */
 const MAX_RECORDS = 500
 
-const DEFAULT_CONFIG: RegistryConfig = { project: 'default', state: { persist: true, restoreOnReload: 'auto' } }
+const DEFAULT_CONFIG: RegistryConfig = {
+  project: 'default',
+  base: '/',
+  retry: DEFAULT_RETRY,
+  fallback: 'reload',
+  failuresBeforeFallback: 3,
+  state: { persist: true, restoreOnReload: 'auto' },
+}
 
 export function createHotRegistry(
   inits: readonly RegistryEntryInit[],
@@ -39,9 +48,26 @@ export function createHotRegistry(
     schedulePrune(() => durable.prune(Date.now(), PRUNE_AFTER_MS, MAX_RECORDS))
   }
   const persistence = createPersistence({ store, restore, prefetch: inits.map((init) => init.id) })
+  const reloadedBecause = session.takeReloadReason()
   const registry = createCoreRegistry(inits, hot, {
     persistence,
     beforeToolingReload: session.markRestorePending,
+    reloadedBecause,
+    recovery: {
+      retry: config.retry,
+      fallback: config.fallback,
+      failuresBeforeFallback: config.failuresBeforeFallback,
+      importModule: (url, query) => import(/* @vite-ignore */ `${config.base}${url.slice(1)}?${query}`) as Promise<PluginModule>,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      rememberReloadReason: session.rememberReloadReason,
+      reloadPage: () => location.reload(),
+      offerReload: (reason) =>
+        offerReload(reason, () => {
+          session.rememberReloadReason(reason)
+          session.markRestorePending()
+          void registry.saveState().then(() => location.reload())
+        }),
+    },
     clearCompileErrorOverlay: () => {
       document.querySelectorAll('vite-error-overlay').forEach((overlay) => overlay.remove())
     },

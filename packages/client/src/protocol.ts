@@ -35,14 +35,45 @@ export const STATE_STORE_NAME = 'plugin-state'
 /** sessionStorage keys: this tab's id, and "restore state after this reload" per project. */
 export const SESSION_TAB_KEY = 'hot-plugins:tab'
 export const SESSION_RESTORE_KEY_PREFIX = 'hot-plugins:restore:'
+/** sessionStorage key: why this product reloaded the page, per project. */
+export const SESSION_RELOAD_REASON_KEY_PREFIX = 'hot-plugins:reload-reason:'
+
+/** The element that offers a page reload after repeated failures (`fallback: 'hot-only'`). */
+export const RELOAD_BANNER_TAG = 'hot-plugins-reload-banner'
 
 /** When persisted state is given back at page load. */
 export type RestoreOnReload = 'auto' | 'always' | 'never'
+
+/** How failed imports of a new plugin version are retried (only failures that may pass: a failed fetch). */
+export interface RetryPolicy {
+  /** Retries after the first failure (0: none). */
+  attempts: number
+  /** Delay before the first retry, in ms. */
+  initialDelayMs: number
+  /** Longest delay between retries, in ms. */
+  maxDelayMs: number
+  /** Each delay is the previous one times this. */
+  factor: number
+  /** Spread of each delay, as a fraction of it (0.2: ±20%), so tabs do not retry in step. */
+  jitter: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, initialDelayMs: 100, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }
+
+/** What happens when one plugin fails to reload several times in a row. */
+export type FallbackMode = 'reload' | 'hot-only'
 
 /** What the dev server tells the browser runtime, through the generated registry module. */
 export interface RegistryConfig {
   /** A hash of the Vite root: state of two projects on one origin never mixes. */
   project: string
+  /** Vite's `base`, to import a plugin's new version again when retrying. */
+  base: string
+  retry: RetryPolicy
+  /** `reload`: save state and reload the page once; `hot-only`: offer the reload instead. */
+  fallback: FallbackMode
+  /** Failures in a row of one plugin before the fallback (0: never). */
+  failuresBeforeFallback: number
   state: {
     persist: boolean
     restoreOnReload: RestoreOnReload

@@ -1,4 +1,4 @@
-import type { RestoreOnReload } from '@hot-plugins/client/protocol'
+import { DEFAULT_RETRY, type FallbackMode, type RestoreOnReload, type RetryPolicy } from '@hot-plugins/client/protocol'
 
 /** How plugin state is kept beyond a hot swap. */
 export interface StateOptions {
@@ -37,11 +37,34 @@ export interface HotPluginsOptions {
    * @example { restoreOnReload: 'always' }
    */
   state?: StateOptions
+  /**
+   * How a new plugin version that could not be fetched is fetched again: exponential backoff with
+   * jitter. Only failures that may pass are retried; code that throws is not.
+   * @default { attempts: 3, initialDelayMs: 100, maxDelayMs: 2000, factor: 2, jitter: 0.2 }
+   */
+  retry?: Partial<RetryPolicy>
+  /**
+   * What happens when one plugin fails to reload `failuresBeforeFallback` times in a row (its new
+   * code throws on load, in `activate` or in `setReloadState`): `'reload'` saves every plugin's
+   * state and reloads the page once (state is restored after it, and the reason logged);
+   * `'hot-only'` never reloads and shows a bar offering the reload instead.
+   * @default 'reload'
+   */
+  fallback?: FallbackMode
+  /**
+   * Failures in a row of one plugin before the fallback; 0 turns the fallback off. Code that does
+   * not compile is refused by the dev server before it reaches the page and does not count.
+   * @default 3
+   */
+  failuresBeforeFallback?: number
 }
 
 export interface ResolvedHotPluginsOptions {
   plugins: string[]
   state: Required<StateOptions>
+  retry: RetryPolicy
+  fallback: FallbackMode
+  failuresBeforeFallback: number
 }
 
 const RESTORE_MODES: readonly RestoreOnReload[] = ['auto', 'always', 'never']
@@ -65,7 +88,52 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
       throw new TypeError(`hotPlugins(options): every entry of "plugins" must be a non-empty glob string, got ${show(glob)}`)
     }
   }
-  return { plugins: plugins.map((glob) => glob.trim().replace(/^\.\//, '')), state: resolveState(options.state) }
+  return {
+    plugins: plugins.map((glob) => glob.trim().replace(/^\.\//, '')),
+    state: resolveState(options.state),
+    retry: resolveRetry(options.retry),
+    fallback: oneOf('fallback', options.fallback ?? 'reload', ['reload', 'hot-only'] as const),
+    failuresBeforeFallback: wholeNumber('failuresBeforeFallback', options.failuresBeforeFallback ?? 3),
+  }
+}
+
+function resolveRetry(retry: Partial<RetryPolicy> | undefined): RetryPolicy {
+  if (retry !== undefined && (retry === null || typeof retry !== 'object' || Array.isArray(retry))) {
+    throw new TypeError(`hotPlugins(options): "retry" must be an object like { attempts: 3 }, got ${show(retry)}`)
+  }
+  const merged = { ...DEFAULT_RETRY, ...retry }
+  const jitter = merged.jitter
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) {
+    throw new TypeError(`hotPlugins(options): "retry.jitter" must be a number from 0 to 1, got ${show(jitter)}`)
+  }
+  return {
+    attempts: wholeNumber('retry.attempts', merged.attempts),
+    initialDelayMs: wholeNumber('retry.initialDelayMs', merged.initialDelayMs),
+    maxDelayMs: wholeNumber('retry.maxDelayMs', merged.maxDelayMs),
+    factor: positive('retry.factor', merged.factor),
+    jitter,
+  }
+}
+
+function wholeNumber(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TypeError(`hotPlugins(options): "${name}" must be a whole number, 0 or more, got ${show(value)}`)
+  }
+  return value
+}
+
+function positive(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 1)) {
+    throw new TypeError(`hotPlugins(options): "${name}" must be a number of 1 or more, got ${show(value)}`)
+  }
+  return value
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new TypeError(`hotPlugins(options): "${name}" must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(value)}`)
+  }
+  return value as T
 }
 
 function resolveState(state: StateOptions | undefined): Required<StateOptions> {

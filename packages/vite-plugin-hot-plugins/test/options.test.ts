@@ -4,8 +4,16 @@ import { DEFAULT_PLUGIN_GLOB, resolveOptions } from '../src/options.js'
 describe('resolveOptions', () => {
   it('defaults to index files in src/plugins/*', () => {
     const state = { persist: true, restoreOnReload: 'auto' }
-    expect(resolveOptions()).toEqual({ plugins: [DEFAULT_PLUGIN_GLOB], state })
-    expect(resolveOptions({})).toEqual({ plugins: ['src/plugins/*/index.{ts,tsx,js,jsx,mts,mjs}'], state })
+    const defaults = {
+      plugins: [DEFAULT_PLUGIN_GLOB],
+      state,
+      retry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 2000, factor: 2, jitter: 0.2 },
+      fallback: 'reload',
+      failuresBeforeFallback: 3,
+    }
+    expect(resolveOptions()).toEqual(defaults)
+    expect(resolveOptions({})).toEqual(defaults)
+    expect(DEFAULT_PLUGIN_GLOB).toBe('src/plugins/*/index.{ts,tsx,js,jsx,mts,mjs}')
   })
 
   it('takes one glob or several, trimmed, without a leading ./', () => {
@@ -32,6 +40,24 @@ describe('resolveOptions', () => {
     [{ state: { persist: 'yes' } }, '"state.persist" must be true or false, got "yes"'],
     [{ state: { restoreOnReload: 'sometimes' } }, `"state.restoreOnReload" must be one of 'auto', 'always', 'never', got "sometimes"`],
   ])('rejects state %j with a message naming the option', (options, message) => {
+    expect(() => resolveOptions(options as never)).toThrow(message)
+  })
+
+  it('fills in retry and fallback options', () => {
+    const resolved = resolveOptions({ retry: { attempts: 5 }, fallback: 'hot-only', failuresBeforeFallback: 0 })
+    expect(resolved.retry).toEqual({ attempts: 5, initialDelayMs: 100, maxDelayMs: 2000, factor: 2, jitter: 0.2 })
+    expect(resolved.fallback).toBe('hot-only')
+    expect(resolved.failuresBeforeFallback).toBe(0)
+  })
+
+  it.each([
+    [{ retry: 3 }, '"retry" must be an object like { attempts: 3 }, got 3'],
+    [{ retry: { attempts: -1 } }, '"retry.attempts" must be a whole number, 0 or more, got -1'],
+    [{ retry: { factor: 0.5 } }, '"retry.factor" must be a number of 1 or more, got 0.5'],
+    [{ retry: { jitter: 2 } }, '"retry.jitter" must be a number from 0 to 1, got 2'],
+    [{ fallback: 'never' }, `"fallback" must be one of 'reload', 'hot-only', got "never"`],
+    [{ failuresBeforeFallback: 1.5 }, '"failuresBeforeFallback" must be a whole number, 0 or more, got 1.5'],
+  ])('rejects %j with a message naming the option', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(message)
   })
 

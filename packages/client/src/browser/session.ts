@@ -1,4 +1,5 @@
-import { SESSION_RESTORE_KEY_PREFIX, SESSION_TAB_KEY } from '../protocol.js'
+import type { FullReloadReason } from '../core/recovery.js'
+import { SESSION_RELOAD_REASON_KEY_PREFIX, SESSION_RESTORE_KEY_PREFIX, SESSION_TAB_KEY } from '../protocol.js'
 
 /** What this tab remembers across its own reloads (sessionStorage: per tab, per origin). */
 export interface TabSession {
@@ -8,11 +9,16 @@ export interface TabSession {
   markRestorePending(): void
   /** Whether the reload that loaded this page was marked; clears the mark. */
   takeRestorePending(): boolean
+  /** Keeps why this product is about to reload the page. */
+  rememberReloadReason(reason: FullReloadReason): void
+  /** Why this product reloaded the page, if it did; clears it. */
+  takeReloadReason(): FullReloadReason | undefined
 }
 
 export function createTabSession(project: string): TabSession {
   const storage = sessionStorageOrMemory()
   const restoreKey = SESSION_RESTORE_KEY_PREFIX + project
+  const reasonKey = SESSION_RELOAD_REASON_KEY_PREFIX + project
   let tabId = storage.getItem(SESSION_TAB_KEY)
   if (!tabId) {
     tabId = randomId()
@@ -25,6 +31,16 @@ export function createTabSession(project: string): TabSession {
       const marked = storage.getItem(restoreKey) !== null
       storage.removeItem(restoreKey)
       return marked
+    },
+    rememberReloadReason: (reason) => storage.setItem(reasonKey, JSON.stringify(reason)),
+    takeReloadReason() {
+      const raw = storage.getItem(reasonKey)
+      storage.removeItem(reasonKey)
+      try {
+        return raw === null ? undefined : (JSON.parse(raw) as FullReloadReason)
+      } catch {
+        return undefined
+      }
     },
   }
 }

@@ -28,6 +28,14 @@ export interface PluginHostEvents {
     error: PluginError
     outcome: Exclude<ReloadOutcome, 'swapped'>
   }
+  /** A new version could not be fetched; it is fetched again after `delayMs`. */
+  retrying: PluginRef & { attempt: number; delayMs: number; error: unknown }
+  /**
+   * A plugin failed `failures` times in a row. `reloading`: the page reloads now, state saved;
+   * `reloaded`: this page was loaded by such a reload; `offered`: (`fallback: 'hot-only'`) a reload
+   * is only offered.
+   */
+  'full-reload': PluginRef & { reason: string; failures: number; phase: 'reloading' | 'reloaded' | 'offered' }
   /** After a page reload, a plugin got back the state it had (`migratedFrom`: its old stateVersion). */
   'state-restored': PluginRef & { savedAt: number; migratedFrom: number | undefined }
   /** Something went wrong that did not stop the plugin (a teardown threw, state was dropped…). */

@@ -8,6 +8,8 @@ import {
 import type { HostInternals, HotSource } from './internals.js'
 import { consoleLogger } from './logger.js'
 import type { Persistence } from './persistence.js'
+import { DEFAULT_RETRY } from './policy.js'
+import { createRecovery, type FullReloadReason, type RecoveryOptions } from './recovery.js'
 import { hotSwap, reportCompileError, reportImportFailure, type SwapTrigger } from './swap.js'
 import type { PluginEntry, PluginModule } from './types.js'
 
@@ -28,6 +30,10 @@ export interface HotRegistryOptions {
    * finds an overlay (it takes it for a page that failed to load); ours must not count as that.
    */
   clearCompileErrorOverlay?: () => void
+  /** Retries, failure counting and the full-reload fallback (their browser parts are injected). */
+  recovery?: Partial<Omit<RecoveryOptions, 'prepareReload'>>
+  /** Set when this page was loaded by a full reload this product made after repeated failures. */
+  reloadedBecause?: FullReloadReason
 }
 
 /** One entry as the generated registry module declares it. */
@@ -52,6 +58,8 @@ export interface HotRegistry {
 interface PendingUpdate {
   files: Set<string>
   startedAt: Map<HostInternals, number>
+  /** Vite's timestamp of the update (from `vite:beforeUpdate`), to import the version again. */
+  timestamp?: number
 }
 
 /**
@@ -69,6 +77,19 @@ export function createHotRegistry(
   const hosts = new Set<HostInternals>()
   const pending = new Map<string, PendingUpdate>()
   const idByUrl = new Map(inits.map((init) => [init.url, init.id]))
+  const urlById = new Map(inits.map((init) => [init.id, init.url]))
+  const latestTimestamp = new Map<string, number>()
+  const recovery = createRecovery(hosts, {
+    retry: DEFAULT_RETRY,
+    fallback: 'reload',
+    failuresBeforeFallback: 3,
+    sleep: (ms) => new Promise((resolve) => (globalThis as unknown as { setTimeout(f: () => void, ms: number): unknown }).setTimeout(resolve, ms)),
+    ...options.recovery,
+    prepareReload: async () => {
+      options.beforeToolingReload?.()
+      await persistence?.snapshot(hosts)
+    },
+  })
 
   const pendingFor = (id: string): PendingUpdate => {
     let update = pending.get(id)
@@ -84,6 +105,7 @@ export function createHotRegistry(
     attach(internals) {
       hosts.add(internals)
       if (persistence) internals.stateHooks = persistence.hooksFor(internals)
+      if (options.reloadedBecause) recovery.announceReloaded(internals, options.reloadedBecause)
       return () => hosts.delete(internals)
     },
   }
@@ -110,7 +132,7 @@ export function createHotRegistry(
       }
     }),
   )
-  hot?.on('vite:beforeUpdate', (payload: { updates?: { acceptedPath?: string }[] }) =>
+  hot?.on('vite:beforeUpdate', (payload: { updates?: { acceptedPath?: string; timestamp?: number }[] }) =>
     guard(hosts, () => {
       if (compileErrorShown) {
         compileErrorShown = false
@@ -118,7 +140,12 @@ export function createHotRegistry(
       }
       for (const update of payload.updates ?? []) {
         const id = update.acceptedPath === undefined ? undefined : idByUrl.get(update.acceptedPath)
-        if (id !== undefined) markStarted(id)
+        if (id === undefined) continue
+        markStarted(id)
+        if (update.timestamp !== undefined) {
+          pendingFor(id).timestamp = update.timestamp
+          latestTimestamp.set(id, update.timestamp)
+        }
       }
     }),
   )
@@ -142,18 +169,35 @@ export function createHotRegistry(
     if (result) hot?.send(HotEvents.result, result)
   }
 
+  /** Hands the new version (or why there is none) to every host; counts the outcome once. */
+  const deliver = (id: string, update: PendingUpdate | undefined, outcome: { module: PluginModule } | { error: unknown }) => {
+    const files = [...(update?.files ?? [])]
+    let first = true
+    for (const host of hosts) {
+      const trigger: SwapTrigger = { files, startedAt: update?.startedAt.get(host) ?? host.now() }
+      const result =
+        'module' in outcome ? hotSwap(host, id, outcome.module, trigger) : reportImportFailure(host, id, trigger, outcome.error)
+      if (first) {
+        void result.then((settled) => {
+          report(settled)
+          recovery.settle(settled)
+        })
+      }
+      first = false
+    }
+  }
+
   const accept = (id: string, module: PluginModule | undefined): void =>
     guard(hosts, () => {
       const update = pending.get(id)
       pending.delete(id)
-      const files = [...(update?.files ?? [])]
-      let first = true
-      for (const host of hosts) {
-        const trigger: SwapTrigger = { files, startedAt: update?.startedAt.get(host) ?? host.now() }
-        const outcome = module ? hotSwap(host, id, module, trigger) : reportImportFailure(host, id, trigger)
-        if (first) void outcome.then(report)
-        first = false
-      }
+      if (module) return deliver(id, update, { module })
+      // Vite's import failed and does not say why: import again to learn it, retrying if it may pass.
+      const timestamp = update?.timestamp
+      const stillCurrent = () => latestTimestamp.get(id) === timestamp
+      void recovery.recover(id, urlById.get(id), timestamp, stillCurrent).then((outcome) => {
+        if (outcome && stillCurrent()) deliver(id, update, outcome)
+      })
     })
 
   const hotSourceKey = Symbol.for(HOT_SOURCE_SYMBOL_KEY)

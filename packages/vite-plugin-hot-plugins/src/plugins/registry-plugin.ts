@@ -7,12 +7,14 @@ import { generateBuildRegistry, generateDevRegistry } from '../registry.js'
 /** Serves `virtual:hot-plugins`, in dev and in builds. */
 export function registryPlugin(context: HotPluginsContext): Plugin {
   let isDevServer = false
+  let base = '/'
   return {
     name: PLUGIN_NAME,
     configResolved(config) {
       context.root = config.root
       context.logger = config.logger
       isDevServer = config.command === 'serve'
+      base = config.base
     },
     async buildStart() {
       // Fails the server start or the build at once on a configuration error (duplicate ids).
@@ -26,7 +28,15 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
       const plugins = await context.plugins()
       const hot = isDevServer && this.environment.config.consumer === 'client'
       if (!hot) return generateBuildRegistry(plugins)
-      return generateDevRegistry(plugins, { project: projectKey(context.root), state: context.options.state })
+      const { state, retry, fallback, failuresBeforeFallback } = context.options
+      return generateDevRegistry(plugins, {
+        project: projectKey(context.root),
+        base,
+        retry,
+        fallback,
+        failuresBeforeFallback,
+        state,
+      })
     },
   }
 }
