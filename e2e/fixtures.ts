@@ -30,6 +30,8 @@ const HOST_EVENTS = [
   'reload-completed',
   'reload-failed',
   'state-restored',
+  'retrying',
+  'full-reload',
   'warning',
 ]
 
@@ -92,7 +94,7 @@ export const test = base.extend<{ app: App; hotPluginsOptions: string | undefine
         .poll(() =>
           page.evaluate(() => {
             const plugins = (window as unknown as PageGlobals).pluginHost?.plugins() ?? []
-            return plugins.length > 0 && plugins.every((p) => p.status === 'idle')
+            return plugins.length > 0 && plugins.every((p) => p.status !== 'starting' && p.status !== 'reloading')
           }),
         )
         .toBe(true)

@@ -123,7 +123,11 @@ test('a plugin that throws while its new module evaluates keeps its old version 
   for (let i = 0; i < 2; i++) await page.getByTestId('counter-button').click()
   await app.edit(COUNTER, "const label = 'Count'", "const label = 'Count'\nthrow new Error('broken at load')")
   await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(1)
-  expect((await app.events('reload-failed', 'counter'))[0]?.message).toContain('its new code failed to load')
+  const [failure] = await app.events('reload-failed', 'counter')
+  expect(failure?.message).toContain('plugin "counter" (src/plugins/counter/index.ts): its new code failed to load')
+  expect(failure?.message).toContain(': broken at load')
+  // Code that throws is not retried: only a failed fetch may pass.
+  expect(await app.events('retrying')).toEqual([])
   await page.getByTestId('counter-button').click()
   await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
 

@@ -196,6 +196,23 @@ describe('persistence', () => {
     expect(app.lines.some((l) => l.message.includes('setReloadState() threw while restoring its saved state (bad)'))).toBe(true)
   })
 
+  it('gives a plugin that failed at start its saved state when a good version activates it', async () => {
+    const store = createMemoryStore()
+    await store.saveMany([['counter', { format: 1, state: { count: 4 }, stateVersion: undefined, pluginVersion: '1', savedAt: 1 }]])
+    const broken: PluginModule = {
+      activate() {
+        throw new Error('broken at start')
+      },
+    }
+    const app = await page(store, { counter: broken }, true)
+    expect(app.host.get('counter')?.status).toBe('failed')
+    const fixed = counter()
+    const activated = new Promise<void>((resolve) => app.host.on('plugin-activated', () => resolve()))
+    app.registry.accept('counter', fixed.module)
+    await activated
+    expect(fixed.count).toBe(4)
+  })
+
   it('clears state on demand', async () => {
     const store = createMemoryStore()
     const a = counter()

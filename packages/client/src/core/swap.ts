@@ -143,6 +143,8 @@ async function activateAfterFailedStart(
   }
   record.module = next
   record.version = next.meta?.version
+  // Its first activation: it gets the state saved for it, as at start (e.g. after a fallback reload).
+  await internals.stateHooks?.restore(record, next)
   record.status = 'idle'
   record.error = undefined
   const durationMs = internals.now() - trigger.startedAt

@@ -1,0 +1,114 @@
+import { expect, test } from './fixtures'
+
+const COUNTER = 'src/plugins/counter/index.ts'
+const NOTES = 'src/plugins/notes/index.ts'
+
+test('activate of the new version throws: rolled back to the old version with its state', async ({ app }) => {
+  const { page } = app
+  for (let i = 0; i < 3; i++) await page.getByTestId('counter-button').click()
+
+  await app.edit(COUNTER, "  ctx.setTitle('Counter')", "  ctx.setTitle('Counter')\n  throw new Error('no room for the counter')")
+
+  await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(1)
+  const [failure] = await app.events('reload-failed', 'counter')
+  expect(failure?.outcome).toBe('rolled-back')
+  expect(failure?.message).toBe('plugin "counter" (src/plugins/counter/index.ts): activate() threw: no room for the counter')
+  // The old version runs again, with its state, and works.
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+  await page.getByTestId('counter-button').click()
+  await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+  await expect(page.getByTestId('counter-button')).toHaveCount(1)
+  expect(await page.evaluate(() => (window as any).pluginHost.get('counter').status)).toBe('rolled-back')
+
+  await app.edit(COUNTER, "\n  throw new Error('no room for the counter')", '')
+  await app.waitForReloads('counter', 1)
+  await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+  expect(await page.evaluate(() => (window as any).pluginHost.get('counter').status)).toBe('idle')
+  await app.expectNoPageReload()
+})
+
+test('a new version that cannot be fetched is fetched again, and swaps', async ({ app }) => {
+  const { page } = app
+  await page.getByTestId('counter-button').click()
+  let requests = 0
+  // The new version cannot be fetched twice (Vite's import, then ours), as on a flaky network;
+  // the retry after a backoff goes through.
+  // (Vite fetches ?t=…; the runtime, importing again, ?import&t=…)
+  await page.route(/\/src\/plugins\/counter\/index\.ts\?(import&)?t=\d+/, async (route) => {
+    if (requests++ < 2) return route.fulfill({ status: 503, body: 'unavailable' })
+    return route.continue()
+  })
+
+  await app.edit(COUNTER, "const label = 'Count'", "const label = 'Retried'")
+
+  await expect(page.getByTestId('counter-label')).toHaveText('Retried')
+  await expect(page.getByTestId('counter-value')).toHaveText('1 clicks')
+  expect(requests).toBe(3)
+  expect(await app.events('retrying', 'counter')).toHaveLength(1)
+  expect(await app.events('reload-failed')).toEqual([])
+  await app.expectNoPageReload()
+})
+
+test('a plugin that fails three times in a row: state saved, one page reload, state restored, reason shown', async ({ app }) => {
+  const { page } = app
+  for (let i = 0; i < 2; i++) await page.getByTestId('counter-button').click()
+  await page.getByTestId('notes-text').fill('survives the fallback')
+
+  await app.edit(COUNTER, "  ctx.setTitle('Counter')", "  ctx.setTitle('Counter')\n  throw new Error('broken 1')")
+  await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(1)
+  await app.edit(COUNTER, 'broken 1', 'broken 2')
+  await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(2)
+  const reloaded = app.expectReload()
+  await app.edit(COUNTER, 'broken 2', 'broken 3')
+  await reloaded
+
+  await expect
+    .poll(() =>
+      app.console.some((l) => l.includes('[hot-plugins] the page was reloaded because plugin "counter" failed to reload 3 times in a row')),
+    )
+    .toBe(true)
+  // After the reload the broken counter fails at start; the other plugins run with their state.
+  await expect(page.getByTestId('notes-text')).toHaveValue('survives the fallback')
+  expect(await page.evaluate(() => (window as any).pluginHost.get('counter').status)).toBe('failed')
+  // The next good save brings the counter back with the state it had, without another reload.
+  await app.edit(COUNTER, "\n  throw new Error('broken 3')", '')
+  await expect(page.getByTestId('counter-value')).toHaveText('2 clicks')
+  await app.expectNoPageReload()
+})
+
+test.describe("with fallback: 'hot-only'", () => {
+  test.use({ hotPluginsOptions: "fallback: 'hot-only'" })
+
+  test('repeated failures only offer the reload', async ({ app }) => {
+    const { page } = app
+    await app.edit(COUNTER, "  ctx.setTitle('Counter')", "  ctx.setTitle('Counter')\n  throw new Error('broken 1')")
+    for (let i = 2; i <= 3; i++) {
+      await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(i - 1)
+      await app.edit(COUNTER, `broken ${i - 1}`, `broken ${i}`)
+    }
+    await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(3)
+    const banner = page.locator('hot-plugins-reload-banner')
+    await expect(banner.getByRole('alert')).toContainText('plugin "counter" failed to reload 3 times in a row')
+    await expect(banner.getByRole('button', { name: 'Reload page' })).toBeVisible()
+    await app.expectNoPageReload()
+    // The old counter still works underneath.
+    await page.getByTestId('counter-button').click()
+    await expect(page.getByTestId('counter-value')).toHaveText('1 clicks')
+  })
+})
+
+test('a plugin whose activate throws at start is marked failed; the host and the others run; a fix activates it', async ({ app }) => {
+  const { page } = app
+  await app.edit(NOTES, "  ctx.setTitle('Notes')", "  ctx.setTitle('Notes')\n  throw new Error('notes cannot start')")
+  await expect.poll(async () => (await app.events('reload-failed', 'notes')).length).toBe(1)
+
+  await page.reload()
+  await expect.poll(() => page.evaluate(() => (window as any).pluginHost?.get('notes')?.status)).toBe('failed')
+  await expect(page.locator('.activity .error')).toContainText('plugin "notes" (src/plugins/notes/index.ts): activate() threw: notes cannot start')
+  await page.getByTestId('counter-button').click()
+  await expect(page.getByTestId('counter-value')).toHaveText('1 clicks')
+
+  await app.edit(NOTES, "\n  throw new Error('notes cannot start')", '')
+  await expect(page.getByTestId('notes-text')).toBeVisible()
+  expect(await page.evaluate(() => (window as any).pluginHost.get('notes').status)).toBe('idle')
+})
