@@ -112,3 +112,26 @@ test('a plugin whose activate throws at start is marked failed; the host and the
   await expect(page.getByTestId('notes-text')).toBeVisible()
   expect(await page.evaluate(() => (window as any).pluginHost.get('notes').status)).toBe('idle')
 })
+
+test('200 saves of one plugin file within 2 seconds: a bounded number of swaps, the final content runs, state intact', async ({ app }) => {
+  const { page } = app
+  for (let i = 0; i < 3; i++) await page.getByTestId('counter-button').click()
+  const original = await app.read(COUNTER)
+
+  // A save storm, as from a formatter or a `git checkout`: 200 writes, 10 ms apart.
+  for (let i = 1; i <= 200; i++) {
+    await app.write(COUNTER, original.replace("const label = 'Count'", `const label = 'Count ${i}'`))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+
+  await expect(page.getByTestId('counter-label')).toHaveText('Count 200')
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+  const swaps = (await app.events('reload-completed', 'counter')).length
+  expect(swaps).toBeGreaterThan(0)
+  expect(swaps).toBeLessThan(100)
+  // Vite never fell back to a page reload either.
+  expect(app.logs.filter((line) => line.includes('page reload'))).toEqual([])
+  expect(await app.events('reload-failed')).toEqual([])
+  await expect(page.getByTestId('counter-button')).toHaveCount(1)
+  await app.expectNoPageReload()
+})

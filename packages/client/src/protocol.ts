@@ -108,6 +108,8 @@ export interface UpdateAnnouncement {
   plugins: string[]
   /** Vite's timestamp of the change. */
   timestamp: number
+  /** The change came in a storm of saves: no update follows now; the final content comes when it ends. */
+  storm?: boolean
 }
 
 /** Payload of {@link HotEvents.error}: a changed file failed to transform on the dev server. */

@@ -229,6 +229,32 @@ describe('hot swap', () => {
     expect(log).toEqual(['a2 start', 'a2 end', 'b2 start', 'b2 end'])
   })
 
+  it('swaps in only the newest of versions that queued up behind a running swap', async () => {
+    let release!: () => void
+    const versions: string[] = []
+    const version = (tag: string, wait = false): PluginModule => ({
+      async activate() {
+        versions.push(tag)
+        if (wait) await new Promise<void>((resolve) => (release = resolve))
+      },
+    })
+    const app = await startHotHost([entry('p', version('v1'))])
+    let completions = 0
+    const last = new Promise<void>((resolve) =>
+      app.host.on('reload-completed', () => {
+        if (++completions === 2) resolve()
+      }),
+    )
+    app.registry.accept('p', version('v2', true))
+    await expect.poll(() => versions).toEqual(['v1', 'v2'])
+    app.registry.accept('p', version('v3'))
+    app.registry.accept('p', version('v4'))
+    release()
+    await last
+    expect(versions).toEqual(['v1', 'v2', 'v4'])
+    expect(app.host.get('p')?.reloadCount).toBe(2)
+  })
+
   it('ignores updates of plugins the host did not start, and never throws into Vite', async () => {
     const app = await startHotHost([entry('a', { activate() {} })])
     expect(() => app.registry.accept('unknown', { activate() {} })).not.toThrow()

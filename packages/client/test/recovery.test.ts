@@ -22,6 +22,10 @@ async function setup(importModule: (url: string, query: string) => Promise<Plugi
         return importModule(url, query)
       },
       sleep: async (ms) => void calls.sleeps.push(ms),
+      wallClock: (() => {
+        let now = 5_000
+        return () => now++
+      })(),
       reloadPage: () => void calls.reload++,
       offerReload: (reason) => void calls.offered.push(reason.reason),
       ...extra.recovery,
@@ -74,8 +78,8 @@ describe('recovery after a failed import', () => {
     expect(await done).toMatchObject({ id: 'p', stateKept: true })
     expect(app.calls.queries).toEqual([
       '/src/plugins/p/index.ts?t=9',
-      '/src/plugins/p/index.ts?t=9&hot-plugins-retry=1',
-      '/src/plugins/p/index.ts?t=9&hot-plugins-retry=2',
+      '/src/plugins/p/index.ts?t=5000',
+      '/src/plugins/p/index.ts?t=5001',
     ])
     expect(app.calls.sleeps).toEqual([100, 200])
     expect(app.events.filter((e) => e.type === 'retrying').map((e) => e.payload.attempt)).toEqual([1, 2])

@@ -125,7 +125,8 @@ describe('hotPlugins() in a dev server', () => {
 
     const change = async (file: string) => {
       const abs = path.join(root, file)
-      await writeFile(abs, `${files[file as keyof typeof files]}\n// edited`)
+      const edited = `${files[file as keyof typeof files]}\n// edited`
+      await writeFile(abs, edited)
       const modules = [...(client.moduleGraph.getModulesByFile(normalizePath(abs)) ?? [])]
       for (const plugin of server.config.plugins) {
         const hook = plugin.hotUpdate
@@ -135,7 +136,7 @@ describe('hotPlugins() in a dev server', () => {
           file: normalizePath(abs),
           timestamp: 123,
           modules,
-          read: async () => '',
+          read: async () => edited,
           server,
         })
       }

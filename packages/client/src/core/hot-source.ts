@@ -60,6 +60,8 @@ interface PendingUpdate {
   startedAt: Map<HostInternals, number>
   /** Vite's timestamp of the update (from `vite:beforeUpdate`), to import the version again. */
   timestamp?: number
+  /** The plugin's generation when the dev server announced this update. */
+  generation?: number
 }
 
 /**
@@ -79,6 +81,14 @@ export function createHotRegistry(
   const idByUrl = new Map(inits.map((init) => [init.url, init.id]))
   const urlById = new Map(inits.map((init) => [init.id, init.url]))
   const latestTimestamp = new Map<string, number>()
+  // Each change of a plugin starts a new generation: a version overtaken by a newer save (in a
+  // storm, versions queue up behind a running swap) is neither swapped in nor reported as failed.
+  const generation = new Map<string, number>()
+  const nextGeneration = (id: string): number => {
+    const value = (generation.get(id) ?? 0) + 1
+    generation.set(id, value)
+    return value
+  }
   const recovery = createRecovery(hosts, {
     retry: DEFAULT_RETRY,
     fallback: 'reload',
@@ -114,8 +124,11 @@ export function createHotRegistry(
   hot?.on(HotEvents.update, (announcement: UpdateAnnouncement) =>
     guard(hosts, () => {
       for (const id of announcement.plugins) {
+        const current = nextGeneration(id)
         markStarted(id)
-        pendingFor(id).files.add(announcement.file)
+        const update = pendingFor(id)
+        update.files.add(announcement.file)
+        if (!announcement.storm) update.generation = current
       }
     }),
   )
@@ -169,12 +182,15 @@ export function createHotRegistry(
     if (result) hot?.send(HotEvents.result, result)
   }
 
+
   /** Hands the new version (or why there is none) to every host; counts the outcome once. */
   const deliver = (id: string, update: PendingUpdate | undefined, outcome: { module: PluginModule } | { error: unknown }) => {
     const files = [...(update?.files ?? [])]
+    const mine = update?.generation ?? nextGeneration(id)
+    const superseded = () => generation.get(id) !== mine
     let first = true
     for (const host of hosts) {
-      const trigger: SwapTrigger = { files, startedAt: update?.startedAt.get(host) ?? host.now() }
+      const trigger: SwapTrigger = { files, startedAt: update?.startedAt.get(host) ?? host.now(), superseded }
       const result =
         'module' in outcome ? hotSwap(host, id, outcome.module, trigger) : reportImportFailure(host, id, trigger, outcome.error)
       if (first) {
@@ -191,11 +207,12 @@ export function createHotRegistry(
     guard(hosts, () => {
       const update = pending.get(id)
       pending.delete(id)
-      if (module) return deliver(id, update, { module })
-      // Vite's import failed and does not say why: import again to learn it, retrying if it may pass.
+      if (module && typeof module.activate === 'function') return deliver(id, update, { module })
+      // Vite's import failed and does not say why, or gave an incomplete module: import again to
+      // learn why, retrying while it may pass.
       const timestamp = update?.timestamp
       const stillCurrent = () => latestTimestamp.get(id) === timestamp
-      void recovery.recover(id, urlById.get(id), timestamp, stillCurrent).then((outcome) => {
+      void recovery.recover(id, urlById.get(id), timestamp, stillCurrent, module).then((outcome) => {
         if (outcome && stillCurrent()) deliver(id, update, outcome)
       })
     })

@@ -19,6 +19,8 @@ export interface RecoveryOptions {
   importModule?: (url: string, query: string) => Promise<PluginModule>
   sleep: (ms: number) => Promise<void>
   random?: () => number
+  /** Wall-clock ms, for the timestamp of a retried import. @default Date.now */
+  wallClock?: () => number
   /** Saves every plugin's state and marks the coming reload as ours, so state is restored after it. */
   prepareReload: () => Promise<void>
   rememberReloadReason?: (reason: FullReloadReason) => void
@@ -80,7 +82,8 @@ export function createRecovery(hosts: ReadonlySet<HostInternals>, options: Recov
     },
 
     /**
-     * The import Vite made of `id`'s new version failed. Imports it again to learn why; retries
+     * The import Vite made of `id`'s new version failed, or gave a module without `activate` (a
+     * file read while it was being written can be empty). Imports it again to learn why; retries
      * while the failure may pass. Resolves to the module, or to the error that stopped it.
      * `stillCurrent` says whether no newer update of the plugin arrived meanwhile.
      */
@@ -89,22 +92,33 @@ export function createRecovery(hosts: ReadonlySet<HostInternals>, options: Recov
       url: string | undefined,
       timestamp: number | undefined,
       stillCurrent: () => boolean,
+      incomplete?: PluginModule,
     ): Promise<{ module: PluginModule } | { error: unknown } | undefined> {
-      if (!options.importModule || url === undefined || timestamp === undefined) return { error: undefined }
+      if (!options.importModule || url === undefined || timestamp === undefined) {
+        return incomplete ? { module: incomplete } : { error: undefined }
+      }
       for (let attempt = 0; ; attempt++) {
+        let reason: unknown
         try {
-          const query = attempt === 0 ? `t=${timestamp}` : `t=${timestamp}&hot-plugins-retry=${attempt}`
-          return { module: await options.importModule(url, query) }
+          // Only `t` varies: Vite strips it from module ids, so every retry stays the same module
+          // in its graph (any other query would add a module without importers, and the next
+          // change of the file would make Vite reload the page); a new `t` makes the browser fetch.
+          const t = attempt === 0 ? timestamp : Math.max(timestamp + attempt, (options.wallClock ?? Date.now)())
+          const query = `t=${t}`
+          const module = await options.importModule(url, query)
+          if (typeof module.activate === 'function' || attempt >= options.retry.attempts) return { module }
+          reason = new Error('the new version has no activate() export (yet: the file may have been read while being written)')
         } catch (error) {
           if (!isTransientImportError(error) || attempt >= options.retry.attempts) return { error }
-          const delayMs = backoffDelay(attempt + 1, options.retry, options.random)
-          emitAll((host) => {
-            const record = host.records.get(id)
-            if (record) host.events.emit('retrying', { id, file: record.file, attempt: attempt + 1, delayMs, error })
-          })
-          await options.sleep(delayMs)
-          if (!stillCurrent()) return undefined
+          reason = error
         }
+        const delayMs = backoffDelay(attempt + 1, options.retry, options.random)
+        emitAll((host) => {
+          const record = host.records.get(id)
+          if (record) host.events.emit('retrying', { id, file: record.file, attempt: attempt + 1, delayMs, error: reason })
+        })
+        await options.sleep(delayMs)
+        if (!stillCurrent()) return undefined
       }
     },
 

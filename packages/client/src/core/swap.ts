@@ -10,6 +10,8 @@ export interface SwapTrigger {
   files: string[]
   /** When the update began (the clock of the host), so the import is part of the duration. */
   startedAt: number
+  /** True once a newer version of the plugin is queued: this swap is then skipped. */
+  superseded?: () => boolean
 }
 
 interface TakenState {
@@ -36,7 +38,7 @@ export function hotSwap(
 ): Promise<ReloadResult | undefined> {
   return internals.enqueue(async () => {
     const record = internals.records.get(id)
-    if (!record) return undefined
+    if (!record || trigger.superseded?.()) return undefined
     if (!record.module) return activateAfterFailedStart(internals, record, next, trigger)
 
     const { events, now } = internals
@@ -102,7 +104,8 @@ export function reportImportFailure(
 ): Promise<ReloadResult | undefined> {
   return internals.enqueue(async () => {
     const record = internals.records.get(id)
-    if (!record) return undefined
+    // A version that failed but is already replaced by a newer one is no news.
+    if (!record || trigger.superseded?.()) return undefined
     const detail =
       'its new code failed to load (a syntax error, a failed import, or a throw while evaluating; ' +
       "see Vite's error overlay and the console)" +

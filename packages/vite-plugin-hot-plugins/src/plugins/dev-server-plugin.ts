@@ -9,12 +9,14 @@ import {
   type UpdateAnnouncement,
 } from '@hot-plugins/client/protocol'
 import { init } from 'es-module-lexer'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { normalizePath, type DevEnvironment, type Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
 import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
+import { createSettleCheck } from '../settle.js'
 import { findCompileFailure } from '../validation.js'
 
 /**
@@ -23,6 +25,7 @@ import { findCompileFailure } from '../validation.js'
  * belong to no plugin behave exactly as without this plugin.
  */
 export function devServerPlugin(context: HotPluginsContext): Plugin {
+  let settle: ReturnType<typeof createSettleCheck> | undefined
   return {
     name: `${PLUGIN_NAME}:serve`,
     apply: 'serve',
@@ -38,6 +41,9 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       }
     },
     configureServer(server) {
+      // A lost event at the end of a burst is replayed as the change it was.
+      settle = createSettleCheck((file) => server.watcher.emit('change', file))
+      server.httpServer?.once('close', () => settle?.dispose())
       server.environments.client.hot.on(HotEvents.result, (result: ReloadResult) => {
         const logger = server.config.logger
         if (result.outcome === 'swapped') {
@@ -62,25 +68,34 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
       const owners = findOwners(modules, idByEntryFile)
       if (owners.length === 0) return
+      const announcement: UpdateAnnouncement = { file: relative, plugins: owners, timestamp }
+      // In a storm of saves the page gets the first version now and the final one when it ends; it
+      // still hears of each change, so a version overtaken by a newer save is not reported as failed.
+      if (settle?.inStorm(file)) {
+        this.environment.hot.send(HotEvents.update, { ...announcement, storm: true })
+        return []
+      }
+      const content = await read()
+      settle?.sent(file, content)
 
       const failure = await findCompileFailure(this.environment, modules)
+      if (await changedSince(file, content)) {
+        // Saved again while being transformed (maybe read half-written): wait for the final content.
+        settle?.later(file)
+        return []
+      }
       if (failure) {
         const where = failure.loc ? `${relative}:${failure.loc.line}:${failure.loc.column}` : relative
-        const announcement: CompileErrorAnnouncement = { file: relative, plugins: owners, message: `${where}: ${failure.message}` }
-        if (failure.frame) announcement.frame = failure.frame
+        const refused: CompileErrorAnnouncement = { file: relative, plugins: owners, message: `${where}: ${failure.message}` }
+        if (failure.frame) refused.frame = failure.frame
         context.logger?.error(
           `${LOG_PREFIX} ${where} does not compile; ${owners.join(', ')} keep${owners.length === 1 ? 's' : ''} running the previous version.\n${failure.message}${failure.frame ? `\n${failure.frame}` : ''}`,
           { timestamp: true },
         )
         // Vite's overlay shows it; our runtime records it; no update is sent, so nothing is torn down.
         this.environment.hot.send({ type: 'error', err: failure })
-        this.environment.hot.send(HotEvents.error, announcement)
+        this.environment.hot.send(HotEvents.error, refused)
         return []
-      }
-      const announcement: UpdateAnnouncement = {
-        file: relative,
-        plugins: owners,
-        timestamp,
       }
       this.environment.hot.send(HotEvents.update, announcement)
     },
@@ -114,4 +129,12 @@ function reloadWithNewRegistry(environment: DevEnvironment, context: HotPluginsC
   if (registry) environment.moduleGraph.invalidateModule(registry)
   context.logger?.info(`${LOG_PREFIX} plugin entries changed (${relative}); reloading the page`, { timestamp: true })
   environment.hot.send({ type: 'full-reload' })
+}
+
+async function changedSince(file: string, content: string): Promise<boolean> {
+  try {
+    return (await readFile(file, 'utf8')) !== content
+  } catch {
+    return true
+  }
 }
