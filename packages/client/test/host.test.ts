@@ -118,6 +118,37 @@ describe('createPluginHost', () => {
     )
   })
 
+  it('activates plugins after what they depend on; reports missing dependencies and cycles; the rest runs', async () => {
+    const { logger } = memoryLogger()
+    const host = createPluginHost({ logger })
+    const activated: string[] = []
+    const make = (id: string, ...dependsOn: string[]): PluginEntry =>
+      plain(id, { meta: { dependsOn }, activate: () => void activated.push(id) })
+    const failing: PluginEntry = plain('theme-broken', {
+      activate() {
+        throw new Error('no colours')
+      },
+    })
+    const report = await host.start([
+      make('chart', 'theme'),
+      make('theme'),
+      make('legend', 'ghost'),
+      make('a', 'b'),
+      make('b', 'a'),
+      failing,
+      make('badge', 'theme-broken'),
+      make('notes'),
+    ])
+    expect(activated).toEqual(['theme', 'notes', 'chart'])
+    expect(Object.fromEntries(report.failed.map((f) => [f.id, f.error.message]))).toEqual({
+      legend: 'plugin "legend" (src/plugins/legend/index.ts): not activated: it depends on "ghost", which is not a plugin here',
+      a: 'plugin "a" (src/plugins/a/index.ts): not activated: its dependencies form a cycle: "a" → "b" → "a"',
+      b: 'plugin "b" (src/plugins/b/index.ts): not activated: its dependencies form a cycle: "a" → "b" → "a"',
+      'theme-broken': 'plugin "theme-broken" (src/plugins/theme-broken/index.ts): activate() threw: no colours',
+      badge: 'plugin "badge" (src/plugins/badge/index.ts): not activated: it depends on "theme-broken", which failed to start',
+    })
+  })
+
   it('can be started only once', async () => {
     const host = createPluginHost({ logger: memoryLogger().logger })
     await host.start([])

@@ -4,6 +4,8 @@ import { PluginError } from './errors.js'
 import type { PluginHostEvents } from './events.js'
 import type { HostInternals, HotSource, PluginRecord } from './internals.js'
 import { consoleLogger } from './logger.js'
+import { dependsOnOf } from './dependencies.js'
+import { orderByDependencies } from './order.js'
 import { createTaskQueue } from './queue.js'
 import type {
   ContextOption,
@@ -141,14 +143,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     stateHooks: undefined,
   }
 
-  const startOne = async (record: PluginRecord, loading: Promise<PluginModule>): Promise<void> => {
-    const startedAt = now()
-    let module: PluginModule
-    try {
-      module = await loading
-    } catch (error) {
-      return fail(record, new PluginError(record.id, record.file, 'load', error))
-    }
+  const startOne = async (record: PluginRecord, module: PluginModule, startedAt: number): Promise<void> => {
     try {
       record.teardown = await activate(record, module)
     } catch (error) {
@@ -166,6 +161,25 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     })
   }
 
+  /** Activates the loaded plugins, each after the plugins it depends on (`meta.dependsOn`). */
+  const startInOrder = async (loaded: { record: PluginRecord; module: PluginModule }[], startedAt: number) => {
+    const byId = new Map(loaded.map((l) => [l.record.id, l]))
+    const { order, blocked } = orderByDependencies(loaded.map(({ record, module }) => ({ id: record.id, dependsOn: dependsOnOf(module) })))
+    for (const [id, reason] of blocked) {
+      const { record } = byId.get(id)!
+      fail(record, new PluginError(id, record.file, 'activate', undefined, `not activated: ${reason}`))
+    }
+    for (const id of order) {
+      const { record, module } = byId.get(id)!
+      const down = dependsOnOf(module).find((dep) => records.get(dep)?.status === 'failed')
+      if (down !== undefined) {
+        fail(record, new PluginError(id, record.file, 'activate', undefined, `not activated: it depends on "${down}", which failed to start`))
+        continue
+      }
+      await startOne(record, module, startedAt)
+    }
+  }
+
   const fail = (record: PluginRecord, error: PluginError): void => {
     record.status = 'failed'
     record.error = error
@@ -177,7 +191,8 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     async start(plugins) {
       if (started) throw new Error('host.start() was called twice; a host starts once')
       started = true
-      const tasks: Promise<void>[] = []
+      const startedAt = now()
+      const loads: Promise<{ record: PluginRecord; module: PluginModule } | undefined>[] = []
       const duplicates: StartReport['failed'] = []
       for (const entry of plugins) {
         const record: PluginRecord = {
@@ -206,14 +221,20 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
           continue
         }
         records.set(entry.id, record)
-        // Import every plugin at once; activate one at a time, in order.
-        const loading = Promise.resolve().then(() => entry.load())
-        loading.catch(() => {})
-        tasks.push(enqueue(() => startOne(record, loading)))
+        // Import every plugin at once; activate them one at a time, in dependency order.
+        loads.push(
+          Promise.resolve()
+            .then(() => entry.load())
+            .then(
+              (module) => ({ record, module }),
+              (error: unknown) => void fail(record, new PluginError(record.id, record.file, 'load', error)),
+            ),
+        )
         const source = (entry as { [hotSourceKey]?: HotSource })[hotSourceKey]
         if (source && !attachedSources.has(source)) attachedSources.set(source, source.attach(internals))
       }
-      await Promise.all(tasks)
+      const loaded = (await Promise.all(loads)).filter((l) => l !== undefined)
+      await enqueue(() => startInOrder(loaded, startedAt))
       const all = [...records.values()]
       return {
         active: all.filter((r) => r.status === 'idle').map((r) => r.id),
