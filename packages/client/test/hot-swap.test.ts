@@ -255,6 +255,52 @@ describe('hot swap', () => {
     expect(app.host.get('p')?.reloadCount).toBe(2)
   })
 
+  it('reloads the dependents of a swapped plugin: torn down last-first, started again first-first, with their state', async () => {
+    const log: string[] = []
+    const app = await startHotHost([
+      entry('legend', loggingPlugin(log, 'legend', { meta: { dependsOn: ['chart'] } })),
+      entry('chart', loggingPlugin(log, 'chart', { meta: { dependsOn: ['theme'] } })),
+      entry('theme', loggingPlugin(log, 'theme')),
+      entry('notes', loggingPlugin(log, 'notes')),
+    ])
+    expect(log.filter((l) => l.endsWith('.activate({"api":1})'))).toEqual([
+      'theme.activate({"api":1})',
+      'notes.activate({"api":1})',
+      'chart.activate({"api":1})',
+      'legend.activate({"api":1})',
+    ])
+    log.length = 0
+    let completions = 0
+    const all = new Promise<void>((resolve) =>
+      app.host.on('reload-completed', () => {
+        if (++completions === 3) resolve()
+      }),
+    )
+    app.registry.accept('theme', loggingPlugin(log, 'theme2'))
+    await all
+
+    expect(log).toEqual([
+      'legend.getReloadState',
+      'legend.teardown',
+      'chart.getReloadState',
+      'chart.teardown',
+      'theme.getReloadState',
+      'theme.teardown',
+      'theme2.activate({"api":1})',
+      'theme2.setReloadState({"from":"theme"})',
+      'chart.activate({"api":1})',
+      'chart.setReloadState({"from":"chart"})',
+      'legend.activate({"api":1})',
+      'legend.setReloadState({"from":"legend"})',
+    ])
+    const completed = app.events.filter((e) => e.type === 'reload-completed').map((e) => [e.payload.id, e.payload.via, e.payload.stateKept])
+    expect(completed).toEqual([
+      ['theme', undefined, true],
+      ['chart', 'theme', true],
+      ['legend', 'theme', true],
+    ])
+  })
+
   it('ignores updates of plugins the host did not start, and never throws into Vite', async () => {
     const app = await startHotHost([entry('a', { activate() {} })])
     expect(() => app.registry.accept('unknown', { activate() {} })).not.toThrow()

@@ -12,8 +12,11 @@ export interface PluginHostEvents {
   'plugin-activated': PluginRef & { version: string | undefined; durationMs: number }
   /** A plugin could not be loaded or activated; the host and every other plugin keep running. */
   'plugin-failed': PluginRef & { error: PluginError }
-  /** A new version of a plugin arrived and is about to be swapped in. */
-  'reload-started': PluginRef & { files: string[] }
+  /**
+   * A new version of a plugin arrived and is about to be swapped in; or (`via`) a plugin it depends
+   * on is being swapped, so it stops and starts again against the new version.
+   */
+  'reload-started': PluginRef & { files: string[]; via?: string }
   /** A new version runs. `stateKept`: state was handed from the old instance to the new one. */
   'reload-completed': PluginRef & {
     version: string | undefined
@@ -21,6 +24,8 @@ export interface PluginHostEvents {
     durationMs: number
     stateKept: boolean
     reloadCount: number
+    /** Set when the plugin was reloaded because `via`, a plugin it depends on, was swapped. */
+    via?: string
   }
   /** A new version did not take over; `outcome` says what runs instead. */
   'reload-failed': PluginRef & {

@@ -1,6 +1,8 @@
 import type { ReloadResult } from '../protocol.js'
 import { PluginError } from './errors.js'
 import type { HostInternals, PluginRecord } from './internals.js'
+import { dependsOnOf } from './dependencies.js'
+import { dependentsOf } from './order.js'
 import { adaptState } from './state.js'
 import type { PluginModule, ReloadInfo, Teardown } from './types.js'
 
@@ -40,7 +42,23 @@ export function hotSwap(
     const record = internals.records.get(id)
     if (!record || trigger.superseded?.()) return undefined
     if (!record.module) return activateAfterFailedStart(internals, record, next, trigger)
+    // Plugins that depend on this one stop first and start again against its new (or rolled-back) version.
+    const current = record.module
+    const held = await holdDependents(internals, record, trigger)
+    const result = await swapPlugin(internals, record, current, next, trigger)
+    await resumeDependents(internals, held, record.id, trigger)
+    return result
+  })
+}
 
+async function swapPlugin(
+  internals: HostInternals,
+  record: PluginRecord,
+  current: PluginModule,
+  next: PluginModule,
+  trigger: SwapTrigger,
+): Promise<ReloadResult> {
+  {
     const { events, now } = internals
     const ref = { id: record.id, file: record.file }
     events.emit('reload-started', { ...ref, files: trigger.files })
@@ -50,7 +68,7 @@ export function hotSwap(
     }
 
     record.status = 'reloading'
-    const previous = { module: record.module, teardown: record.teardown }
+    const previous = { module: current, teardown: record.teardown }
     const state = await takeState(internals, record, previous.module)
     await internals.deactivate(record, previous.module, previous.teardown)
 
@@ -89,7 +107,74 @@ export function hotSwap(
       reloadCount: record.reloadCount,
     })
     return { ...ref, outcome: 'swapped', durationMs, stateKept: handed.has }
-  })
+  }
+}
+
+interface HeldDependent {
+  record: PluginRecord
+  module: PluginModule
+  state: TakenState
+}
+
+/** Takes the state of every running plugin that depends on `record` and tears them down, last first. */
+async function holdDependents(internals: HostInternals, record: PluginRecord, trigger: SwapTrigger): Promise<HeldDependent[]> {
+  const running = [...internals.records.values()].filter((r) => r.module && r.status !== 'failed')
+  const ids = dependentsOf(record.id, running.map((r) => ({ id: r.id, dependsOn: dependsOnOf(r.module) })))
+  const held: HeldDependent[] = []
+  for (const id of [...ids].reverse()) {
+    const dependent = internals.records.get(id)!
+    const module = dependent.module!
+    internals.events.emit('reload-started', { id, file: dependent.file, files: trigger.files, via: record.id })
+    dependent.status = 'reloading'
+    const state = await takeState(internals, dependent, module)
+    await internals.deactivate(dependent, module, dependent.teardown)
+    dependent.teardown = undefined
+    held.unshift({ record: dependent, module, state })
+  }
+  return held
+}
+
+/** Starts the held dependents again, dependencies first, each with the state it had. */
+async function resumeDependents(
+  internals: HostInternals,
+  held: HeldDependent[],
+  via: string,
+  trigger: SwapTrigger,
+): Promise<void> {
+  for (const { record, module, state } of held) {
+    const ref = { id: record.id, file: record.file }
+    const down = dependsOnOf(module).find((dep) => internals.records.get(dep)?.status === 'failed')
+    try {
+      if (down !== undefined) {
+        throw new PluginError(record.id, record.file, 'activate', undefined, `not activated again: it depends on "${down}", which is not running`)
+      }
+      record.teardown = await internals.activate(record, module)
+      await giveState(internals, record, module, state, {
+        reason: 'hot-swap',
+        fromVersion: state.pluginVersion,
+        fromStateVersion: state.stateVersion,
+      })
+    } catch (error) {
+      record.module = undefined
+      record.teardown = undefined
+      record.status = 'failed'
+      reportFailure(internals, record, error as PluginError, 'kept-old', trigger)
+      continue
+    }
+    record.status = 'idle'
+    record.reloadCount += 1
+    if (state.has) internals.stateHooks?.handedOver(record, module, state.value)
+    const durationMs = internals.now() - trigger.startedAt
+    internals.events.emit('reload-completed', {
+      ...ref,
+      version: record.version,
+      files: trigger.files,
+      durationMs,
+      stateKept: state.has,
+      reloadCount: record.reloadCount,
+      via,
+    })
+  }
 }
 
 /**
