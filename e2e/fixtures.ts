@@ -21,7 +21,7 @@ interface PageGlobals {
 }
 
 /** The playground's plugins, in the order the host starts them (sorted by entry file). */
-export const PLAYGROUND_PLUGINS = ['clock', 'counter', 'notes', 'react-counter', 'vue-todos']
+export const PLAYGROUND_PLUGINS = ['clock', 'counter', 'notes', 'react-counter', 'theme', 'vue-todos']
 
 const HOST_EVENTS = [
   'plugin-activated',

@@ -1,6 +1,8 @@
 import type { PlaygroundContext } from '../../host/context'
 
-export const meta = { version: '1.0.0' }
+// Notes takes its accent colour from the theme plugin when it starts: when the theme is swapped,
+// notes is stopped first and started again against the new theme, its text kept.
+export const meta = { version: '1.0.0', dependsOn: ['theme'] }
 
 const placeholder = 'Write a note…'
 
@@ -19,6 +21,9 @@ export function activate(ctx: PlaygroundContext) {
   textarea.dataset.testid = 'notes-text'
   textarea.placeholder = placeholder
   textarea.rows = 5
+  const accent = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()
+  textarea.dataset.accent = accent
+  textarea.style.outline = `2px solid ${accent}`
   ctx.panel.append(textarea)
   return () => {
     ctx.panel.replaceChildren()
