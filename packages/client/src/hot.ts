@@ -26,6 +26,7 @@ const DEFAULT_CONFIG: RegistryConfig = {
   retry: DEFAULT_RETRY,
   fallback: 'reload',
   failuresBeforeFallback: 3,
+  enabled: true,
   state: { persist: true, restoreOnReload: 'auto' },
 }
 
@@ -53,6 +54,11 @@ export function createHotRegistry(
     persistence,
     beforeToolingReload: session.markRestorePending,
     reloadedBecause,
+    hotReloadSettings: {
+      load: session.loadHotReloadSettings,
+      save: session.saveHotReloadSettings,
+      initial: { enabled: config.enabled, disabled: [] },
+    },
     recovery: {
       retry: config.retry,
       fallback: config.fallback,

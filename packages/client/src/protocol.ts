@@ -37,6 +37,8 @@ export const SESSION_TAB_KEY = 'hot-plugins:tab'
 export const SESSION_RESTORE_KEY_PREFIX = 'hot-plugins:restore:'
 /** sessionStorage key: why this product reloaded the page, per project. */
 export const SESSION_RELOAD_REASON_KEY_PREFIX = 'hot-plugins:reload-reason:'
+/** sessionStorage key: which plugins hot reload is turned off for, per project. */
+export const SESSION_HOT_RELOAD_KEY_PREFIX = 'hot-plugins:hot-reload:'
 
 /** The element that offers a page reload after repeated failures (`fallback: 'hot-only'`). */
 export const RELOAD_BANNER_TAG = 'hot-plugins-reload-banner'
@@ -74,6 +76,8 @@ export interface RegistryConfig {
   fallback: FallbackMode
   /** Failures in a row of one plugin before the fallback (0: never). */
   failuresBeforeFallback: number
+  /** Whether saves swap plugins in, until changed at runtime. */
+  enabled: boolean
   state: {
     persist: boolean
     restoreOnReload: RestoreOnReload

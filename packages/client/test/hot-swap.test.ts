@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { HotEvents } from '../src/protocol.js'
 import type { PluginModule } from '../src/core/types.js'
-import { entry, loggingPlugin, startHotHost } from './helpers.js'
+import { createHotRegistry } from '../src/core/hot-source.js'
+import { createPluginHost } from '../src/core/host.js'
+import { entry, fakeHot, loggingPlugin, memoryLogger, startHotHost } from './helpers.js'
 
 /** What loggingPlugin versions v1 → v2 record in a successful swap, in order. */
 const SWAP_V1_TO_V2 = ['v1.getReloadState', 'v1.teardown', 'v2.activate({"api":1})', 'v2.setReloadState({"from":"v1"})']
@@ -299,6 +301,53 @@ describe('hot swap', () => {
       ['chart', 'theme', true],
       ['legend', 'theme', true],
     ])
+  })
+
+  it('does not swap a plugin with hot reload turned off, per plugin or globally; turned on again, it does', async () => {
+    const log: string[] = []
+    const app = await startHotHost([entry('a', loggingPlugin(log, 'a1')), entry('b', loggingPlugin(log, 'b1'))])
+    const changes: unknown[] = []
+    app.host.on('enabled-changed', (e) => changes.push(e))
+    log.length = 0
+
+    app.host.disable('a')
+    expect(app.host.get('a')?.status).toBe('disabled')
+    expect(app.host.isHotReloadEnabled('a')).toBe(false)
+    const bDone = app.next('reload-completed')
+    app.registry.accept('a', loggingPlugin(log, 'a2'))
+    app.registry.accept('b', loggingPlugin(log, 'b2'))
+    expect((await bDone).id).toBe('b')
+    expect(log.some((l) => l.startsWith('a2'))).toBe(false)
+
+    app.host.setHotReloadEnabled(false)
+    app.host.enable('a')
+    expect(app.host.isHotReloadEnabled('a')).toBe(false)
+    app.host.setHotReloadEnabled(true)
+    const aDone = app.next('reload-completed')
+    app.registry.accept('a', loggingPlugin(log, 'a3'))
+    expect((await aDone).id).toBe('a')
+    expect(changes).toEqual([
+      { id: 'a', enabled: false },
+      { id: undefined, enabled: false },
+      { id: 'a', enabled: true },
+      { id: undefined, enabled: true },
+    ])
+  })
+
+  it('keeps the hot-reload settings across reloads through the hot source', async () => {
+    let saved: unknown
+    const hot = fakeHot()
+    const settings = {
+      load: () => ({ enabled: true, disabled: ['a'] }),
+      save: (s: unknown) => void (saved = s),
+      initial: { enabled: true, disabled: [] },
+    }
+    const registry = createHotRegistry([entry('a', { activate() {} })], hot.hot, { hotReloadSettings: settings })
+    const host = createPluginHost({ logger: memoryLogger().logger })
+    await host.start(registry.entries)
+    expect(host.isHotReloadEnabled('a')).toBe(false)
+    host.enable('a')
+    expect(saved).toEqual({ enabled: true, disabled: [] })
   })
 
   it('ignores updates of plugins the host did not start, and never throws into Vite', async () => {

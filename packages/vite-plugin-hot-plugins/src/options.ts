@@ -57,6 +57,13 @@ export interface HotPluginsOptions {
    * @default 3
    */
   failuresBeforeFallback?: number
+  /**
+   * Whether saves swap plugins in. When false, plugins keep running the code the page loaded (a
+   * page reload gives the latest); `host.setHotReloadEnabled(true)` or the devtools turn it on.
+   * A choice made at runtime is kept for the tab across reloads.
+   * @default true
+   */
+  enabled?: boolean
 }
 
 export interface ResolvedHotPluginsOptions {
@@ -65,6 +72,7 @@ export interface ResolvedHotPluginsOptions {
   retry: RetryPolicy
   fallback: FallbackMode
   failuresBeforeFallback: number
+  enabled: boolean
 }
 
 const RESTORE_MODES: readonly RestoreOnReload[] = ['auto', 'always', 'never']
@@ -94,6 +102,7 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
     retry: resolveRetry(options.retry),
     fallback: oneOf('fallback', options.fallback ?? 'reload', ['reload', 'hot-only'] as const),
     failuresBeforeFallback: wholeNumber('failuresBeforeFallback', options.failuresBeforeFallback ?? 3),
+    enabled: trueOrFalse('enabled', options.enabled ?? true),
   }
 }
 
@@ -129,6 +138,11 @@ function positive(name: string, value: unknown): number {
   return value
 }
 
+function trueOrFalse(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`hotPlugins(options): "${name}" must be true or false, got ${show(value)}`)
+  return value
+}
+
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {
     throw new TypeError(`hotPlugins(options): "${name}" must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(value)}`)
@@ -140,11 +154,8 @@ function resolveState(state: StateOptions | undefined): Required<StateOptions> {
   if (state !== undefined && (state === null || typeof state !== 'object' || Array.isArray(state))) {
     throw new TypeError(`hotPlugins(options): "state" must be an object like { restoreOnReload: 'always' }, got ${show(state)}`)
   }
-  const persist = state?.persist ?? true
+  const persist = trueOrFalse('state.persist', state?.persist ?? true)
   const restoreOnReload = state?.restoreOnReload ?? 'auto'
-  if (typeof persist !== 'boolean') {
-    throw new TypeError(`hotPlugins(options): "state.persist" must be true or false, got ${show(persist)}`)
-  }
   if (!RESTORE_MODES.includes(restoreOnReload)) {
     throw new TypeError(
       `hotPlugins(options): "state.restoreOnReload" must be one of ${RESTORE_MODES.map((m) => `'${m}'`).join(', ')}, got ${show(restoreOnReload)}`,

@@ -10,6 +10,7 @@ describe('resolveOptions', () => {
       retry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 2000, factor: 2, jitter: 0.2 },
       fallback: 'reload',
       failuresBeforeFallback: 3,
+      enabled: true,
     }
     expect(resolveOptions()).toEqual(defaults)
     expect(resolveOptions({})).toEqual(defaults)
@@ -57,6 +58,7 @@ describe('resolveOptions', () => {
     [{ retry: { jitter: 2 } }, '"retry.jitter" must be a number from 0 to 1, got 2'],
     [{ fallback: 'never' }, `"fallback" must be one of 'reload', 'hot-only', got "never"`],
     [{ failuresBeforeFallback: 1.5 }, '"failuresBeforeFallback" must be a whole number, 0 or more, got 1.5'],
+    [{ enabled: 'no' }, '"enabled" must be true or false, got "no"'],
   ])('rejects %j with a message naming the option', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(message)
   })

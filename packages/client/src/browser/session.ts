@@ -1,5 +1,11 @@
 import type { FullReloadReason } from '../core/recovery.js'
-import { SESSION_RELOAD_REASON_KEY_PREFIX, SESSION_RESTORE_KEY_PREFIX, SESSION_TAB_KEY } from '../protocol.js'
+import type { HotReloadSettings } from '../core/types.js'
+import {
+  SESSION_HOT_RELOAD_KEY_PREFIX,
+  SESSION_RELOAD_REASON_KEY_PREFIX,
+  SESSION_RESTORE_KEY_PREFIX,
+  SESSION_TAB_KEY,
+} from '../protocol.js'
 
 /** What this tab remembers across its own reloads (sessionStorage: per tab, per origin). */
 export interface TabSession {
@@ -13,12 +19,16 @@ export interface TabSession {
   rememberReloadReason(reason: FullReloadReason): void
   /** Why this product reloaded the page, if it did; clears it. */
   takeReloadReason(): FullReloadReason | undefined
+  /** The hot-reload on/off settings of this tab, as last changed. */
+  loadHotReloadSettings(): HotReloadSettings | undefined
+  saveHotReloadSettings(settings: HotReloadSettings): void
 }
 
 export function createTabSession(project: string): TabSession {
   const storage = sessionStorageOrMemory()
   const restoreKey = SESSION_RESTORE_KEY_PREFIX + project
   const reasonKey = SESSION_RELOAD_REASON_KEY_PREFIX + project
+  const hotReloadKey = SESSION_HOT_RELOAD_KEY_PREFIX + project
   let tabId = storage.getItem(SESSION_TAB_KEY)
   if (!tabId) {
     tabId = randomId()
@@ -33,15 +43,26 @@ export function createTabSession(project: string): TabSession {
       return marked
     },
     rememberReloadReason: (reason) => storage.setItem(reasonKey, JSON.stringify(reason)),
+    loadHotReloadSettings() {
+      const saved = parse(storage.getItem(hotReloadKey)) as Partial<HotReloadSettings> | undefined
+      return typeof saved?.enabled === 'boolean' && Array.isArray(saved.disabled)
+        ? { enabled: saved.enabled, disabled: saved.disabled.filter((id): id is string => typeof id === 'string') }
+        : undefined
+    },
+    saveHotReloadSettings: (settings) => storage.setItem(hotReloadKey, JSON.stringify(settings)),
     takeReloadReason() {
       const raw = storage.getItem(reasonKey)
       storage.removeItem(reasonKey)
-      try {
-        return raw === null ? undefined : (JSON.parse(raw) as FullReloadReason)
-      } catch {
-        return undefined
-      }
+      return parse(raw) as FullReloadReason | undefined
     },
+  }
+}
+
+function parse(raw: string | null): unknown {
+  try {
+    return raw === null ? undefined : JSON.parse(raw)
+  } catch {
+    return undefined
   }
 }
 

@@ -43,6 +43,8 @@ export interface PluginHostEvents {
   'full-reload': PluginRef & { reason: string; failures: number; phase: 'reloading' | 'reloaded' | 'offered' }
   /** After a page reload, a plugin got back the state it had (`migratedFrom`: its old stateVersion). */
   'state-restored': PluginRef & { savedAt: number; migratedFrom: number | undefined }
+  /** Hot reload was turned on or off, for one plugin (`id`) or for all. */
+  'enabled-changed': { id: string | undefined; enabled: boolean }
   /** Something went wrong that did not stop the plugin (a teardown threw, state was dropped…). */
   warning: PluginRef & { message: string; error?: unknown }
 }

@@ -9,6 +9,7 @@ import { orderByDependencies } from './order.js'
 import { createTaskQueue } from './queue.js'
 import type {
   ContextOption,
+  HotReloadSettings,
   Logger,
   PluginEntry,
   PluginInfo,
@@ -28,6 +29,11 @@ export interface PluginHostOptions<Ctx> {
    * @default the console, with a `[hot-plugins]` prefix
    */
   logger?: Logger
+  /**
+   * Whether saves swap plugins in at first (dev only; `host.setHotReloadEnabled` changes it).
+   * @default true
+   */
+  hotReload?: boolean
   /**
    * The clock used for durations, in ms. Injectable for tests.
    * @default performance.now
@@ -58,6 +64,17 @@ export interface PluginHost {
   /** A snapshot of one plugin, or undefined. */
   get(id: string): PluginInfo | undefined
   /**
+   * Turns hot reload off for one plugin: it keeps running its current code, saves no longer swap
+   * it (a full page reload still loads its latest code). In dev, the setting survives reloads.
+   */
+  disable(id: string): void
+  /** Turns hot reload back on for one plugin. */
+  enable(id: string): void
+  /** Turns hot reload on or off for every plugin (per-plugin settings are kept). */
+  setHotReloadEnabled(enabled: boolean): void
+  /** Whether saves swap this plugin (or, without an id, whether hot reload is on at all). */
+  isHotReloadEnabled(id?: string): boolean
+  /**
    * Forgets the persisted state of one plugin, or of all (dev only; state is persisted only by the
    * dev server's hot runtime). The running plugins keep their state in memory.
    */
@@ -71,8 +88,9 @@ function monotonicNow(): number {
   return perf ? perf.now() : Date.now()
 }
 
-function snapshot(record: PluginRecord): PluginInfo {
-  const { id, file, status, version, reloadCount, lastReloadMs, error } = record
+function snapshot(record: PluginRecord, internals: HostInternals): PluginInfo {
+  const { id, file, version, reloadCount, lastReloadMs, error } = record
+  const status = record.status === 'idle' && !internals.hotReloadEnabled(id) ? 'disabled' : record.status
   return { id, file, status, version, reloadCount, lastReloadMs, error }
 }
 
@@ -131,6 +149,14 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     }
   }
 
+  let hotReloadOn = options.hotReload ?? true
+  const disabled = new Set<string>()
+  const settings = (): HotReloadSettings => ({ enabled: hotReloadOn, disabled: [...disabled] })
+  const settingsChanged = (id: string | undefined, enabled: boolean) => {
+    internals.onHotReloadSettingsChanged?.(settings())
+    events.emit('enabled-changed', { id, enabled })
+  }
+
   const internals: HostInternals = {
     records,
     events,
@@ -141,6 +167,14 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     deactivate,
     warn,
     stateHooks: undefined,
+    hotReloadEnabled: (id) => hotReloadOn && !disabled.has(id),
+    hotReloadSettings: settings,
+    applyHotReloadSettings(next) {
+      hotReloadOn = next.enabled
+      disabled.clear()
+      for (const id of next.disabled) disabled.add(id)
+    },
+    onHotReloadSettingsChanged: undefined,
   }
 
   const startOne = async (record: PluginRecord, module: PluginModule, startedAt: number): Promise<void> => {
@@ -258,14 +292,29 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       })
     },
 
+    disable(id) {
+      if (disabled.has(id)) return
+      disabled.add(id)
+      settingsChanged(id, false)
+    },
+    enable(id) {
+      if (!disabled.delete(id)) return
+      settingsChanged(id, true)
+    },
+    setHotReloadEnabled(enabled) {
+      if (hotReloadOn === enabled) return
+      hotReloadOn = enabled
+      settingsChanged(undefined, enabled)
+    },
+    isHotReloadEnabled: (id) => (id === undefined ? hotReloadOn : internals.hotReloadEnabled(id)),
     clearState: async (id) => {
       await internals.stateHooks?.clear(id)
     },
     on: (event, handler) => events.on(event, handler),
-    plugins: () => [...records.values()].map(snapshot),
+    plugins: () => [...records.values()].map((record) => snapshot(record, internals)),
     get: (id) => {
       const record = records.get(id)
-      return record && snapshot(record)
+      return record && snapshot(record, internals)
     },
   }
   return host

@@ -11,7 +11,7 @@ import type { Persistence } from './persistence.js'
 import { DEFAULT_RETRY } from './policy.js'
 import { createRecovery, type FullReloadReason, type RecoveryOptions } from './recovery.js'
 import { hotSwap, reportCompileError, reportImportFailure, type SwapTrigger } from './swap.js'
-import type { PluginEntry, PluginModule } from './types.js'
+import type { HotReloadSettings, PluginEntry, PluginModule } from './types.js'
 
 /** The part of Vite's `import.meta.hot` the hot source uses: the transport, injectable in tests. */
 export interface HotContextLike {
@@ -34,6 +34,12 @@ export interface HotRegistryOptions {
   recovery?: Partial<Omit<RecoveryOptions, 'prepareReload'>>
   /** Set when this page was loaded by a full reload this product made after repeated failures. */
   reloadedBecause?: FullReloadReason
+  /** Where the hot-reload on/off settings are kept across reloads, and their value at first. */
+  hotReloadSettings?: {
+    load(): HotReloadSettings | undefined
+    save(settings: HotReloadSettings): void
+    initial: HotReloadSettings
+  }
 }
 
 /** One entry as the generated registry module declares it. */
@@ -116,6 +122,11 @@ export function createHotRegistry(
       hosts.add(internals)
       if (persistence) internals.stateHooks = persistence.hooksFor(internals)
       if (options.reloadedBecause) recovery.announceReloaded(internals, options.reloadedBecause)
+      const kept = options.hotReloadSettings
+      if (kept) {
+        internals.applyHotReloadSettings(kept.load() ?? kept.initial)
+        internals.onHotReloadSettingsChanged = kept.save
+      }
       return () => hosts.delete(internals)
     },
   }

@@ -1,7 +1,7 @@
 import type { Emitter } from './emitter.js'
 import type { PluginHostEvents } from './events.js'
 import type { PersistedState } from './state.js'
-import type { Logger, PluginInfo, PluginModule, Teardown } from './types.js'
+import type { HotReloadSettings, Logger, PluginInfo, PluginModule, Teardown } from './types.js'
 
 /** A running (or failed) plugin as the host keeps it. */
 export interface PluginRecord extends PluginInfo {
@@ -31,6 +31,13 @@ export interface HostInternals {
   warn(record: PluginRecord, message: string, error?: unknown): void
   /** Set by a hot source that persists state (dev only); absent, state lives only in swaps. */
   stateHooks: StateHooks | undefined
+  /** Whether a new version of this plugin may be swapped in now. */
+  hotReloadEnabled(id: string): boolean
+  /** The current settings; `apply` replaces them (used to restore them after a reload). */
+  hotReloadSettings(): HotReloadSettings
+  applyHotReloadSettings(settings: HotReloadSettings): void
+  /** Called whenever the settings change (the hot source keeps them across reloads). */
+  onHotReloadSettingsChanged: ((settings: HotReloadSettings) => void) | undefined
 }
 
 /** How a host reaches persisted state. */

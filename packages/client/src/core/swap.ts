@@ -41,6 +41,10 @@ export function hotSwap(
   return internals.enqueue(async () => {
     const record = internals.records.get(id)
     if (!record || trigger.superseded?.()) return undefined
+    if (!internals.hotReloadEnabled(id)) {
+      internals.logger.info(`hot reload is off for plugin "${id}": it keeps running its current code (a page reload loads the latest)`)
+      return undefined
+    }
     if (!record.module) return activateAfterFailedStart(internals, record, next, trigger)
     // Plugins that depend on this one stop first and start again against its new (or rolled-back) version.
     const current = record.module

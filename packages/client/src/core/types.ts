@@ -57,8 +57,16 @@ export interface PluginEntry {
  * - `reloading`: a new version is being swapped in
  * - `failed`: not running (its activation failed); the next good save activates it
  * - `rolled-back`: the last new version failed; the previous version runs
+ * - `disabled`: hot reload is off for it: it keeps running its current code
  */
-export type PluginStatus = 'starting' | 'idle' | 'reloading' | 'failed' | 'rolled-back'
+export type PluginStatus = 'starting' | 'idle' | 'reloading' | 'failed' | 'rolled-back' | 'disabled'
+
+/** Whether saves swap plugins in: globally, and per plugin. */
+export interface HotReloadSettings {
+  enabled: boolean
+  /** Ids of plugins for which hot reload is off. */
+  disabled: string[]
+}
 
 /** What the host tells about one plugin. */
 export interface PluginInfo {

@@ -28,13 +28,14 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
       const plugins = await context.plugins()
       const hot = isDevServer && this.environment.config.consumer === 'client'
       if (!hot) return generateBuildRegistry(plugins)
-      const { state, retry, fallback, failuresBeforeFallback } = context.options
+      const { state, retry, fallback, failuresBeforeFallback, enabled } = context.options
       return generateDevRegistry(plugins, {
         project: projectKey(context.root),
         base,
         retry,
         fallback,
         failuresBeforeFallback,
+        enabled,
         state,
       })
     },
