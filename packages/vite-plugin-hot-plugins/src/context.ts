@@ -1,5 +1,5 @@
 import type { Logger } from 'vite'
-import { createEntryMatcher, discoverPlugins, type DiscoveredPlugin } from './discovery.js'
+import { createEntryMatcher, createReloadFilter, discoverPlugins, type DiscoveredPlugin } from './discovery.js'
 import type { ResolvedHotPluginsOptions } from './options.js'
 
 /** What the small plugins of `hotPlugins()` share. */
@@ -14,6 +14,8 @@ export interface HotPluginsContext {
   entryByFile(absFile: string): DiscoveredPlugin | undefined
   /** Whether a root-relative posix path matches the `plugins` globs. */
   isEntryPath(file: string): boolean
+  /** Whether a change of this root-relative posix path may reload a plugin (`include`/`exclude`). */
+  mayReload(file: string): boolean
 }
 
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
@@ -40,6 +42,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     },
     entryByFile: (absFile) => byFile.get(absFile),
     isEntryPath: createEntryMatcher(options.plugins),
+    mayReload: createReloadFilter(options.include, options.exclude),
   }
   return context
 }

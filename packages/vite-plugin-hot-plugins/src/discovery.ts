@@ -67,6 +67,13 @@ export function createEntryMatcher(patterns: string[]): (file: string) => boolea
   return (file) => !file.split('/').includes('node_modules') && match(file)
 }
 
+/** Whether a change of a root-relative posix path may reload a plugin: included and not excluded. */
+export function createReloadFilter(include: string[], exclude: string[]): (file: string) => boolean {
+  const included = picomatch(include, { dot: true })
+  const excluded = picomatch(exclude, { dot: true })
+  return (file) => included(file) && !excluded(file)
+}
+
 /** The URL under which Vite's dev server serves a file: root-relative inside the root, else /@fs/. */
 export function toServedUrl(root: string, absFile: string): string {
   const relative = path.posix.relative(normalizePath(root), absFile)

@@ -6,7 +6,7 @@ import { injectPlugin } from './plugins/inject-plugin.js'
 import { devServerPlugin } from './plugins/dev-server-plugin.js'
 
 export type { HotPluginsOptions, ResolvedHotPluginsOptions } from './options.js'
-export { resolveOptions } from './options.js'
+export { DEFAULT_EXCLUDE, resolveOptions } from './options.js'
 export { DuplicatePluginIdError } from './discovery.js'
 
 /**

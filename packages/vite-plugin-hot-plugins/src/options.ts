@@ -64,7 +64,32 @@ export interface HotPluginsOptions {
    * @default true
    */
   enabled?: boolean
+  /**
+   * Globs (picomatch, relative to the Vite root) of the files whose changes may reload a plugin;
+   * by default every file a plugin imports.
+   * @default ['**']
+   */
+  include?: string | string[]
+  /**
+   * Globs of files whose changes never reload a plugin, even when a plugin imports them (they
+   * still reach the page on the next reload). Replaces the default list; spread
+   * `DEFAULT_EXCLUDE` to extend it.
+   * @default DEFAULT_EXCLUDE: test files, type declarations, editor swap and backup files, node_modules
+   * @example [...DEFAULT_EXCLUDE, 'src/plugins/*\/fixtures/**']
+   */
+  exclude?: string | string[]
 }
+
+/** Files whose changes never reload a plugin unless `exclude` says otherwise. */
+export const DEFAULT_EXCLUDE: readonly string[] = [
+  '**/*.{test,spec}.*',
+  '**/__tests__/**',
+  '**/*.d.ts',
+  '**/*.{swp,swo,swx,tmp,bak,orig}',
+  '**/*~',
+  '**/.#*',
+  '**/node_modules/**',
+]
 
 export interface ResolvedHotPluginsOptions {
   plugins: string[]
@@ -73,6 +98,8 @@ export interface ResolvedHotPluginsOptions {
   fallback: FallbackMode
   failuresBeforeFallback: number
   enabled: boolean
+  include: string[]
+  exclude: string[]
 }
 
 const RESTORE_MODES: readonly RestoreOnReload[] = ['auto', 'always', 'never']
@@ -103,7 +130,17 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
     fallback: oneOf('fallback', options.fallback ?? 'reload', ['reload', 'hot-only'] as const),
     failuresBeforeFallback: wholeNumber('failuresBeforeFallback', options.failuresBeforeFallback ?? 3),
     enabled: trueOrFalse('enabled', options.enabled ?? true),
+    include: globs('include', options.include ?? ['**']),
+    exclude: globs('exclude', options.exclude ?? [...DEFAULT_EXCLUDE]),
   }
+}
+
+function globs(name: string, value: unknown): string[] {
+  const list = typeof value === 'string' ? [value] : value
+  if (!Array.isArray(list) || list.some((glob) => typeof glob !== 'string' || glob.trim() === '')) {
+    throw new TypeError(`hotPlugins(options): "${name}" must be a glob or an array of globs, got ${show(value)}`)
+  }
+  return list.map((glob: string) => glob.trim().replace(/^\.\//, ''))
 }
 
 function resolveRetry(retry: Partial<RetryPolicy> | undefined): RetryPolicy {

@@ -51,6 +51,40 @@ async function serve(tree: Record<string, string>, options?: Parameters<typeof h
   return { root: normalizePath(made.root), server }
 }
 
+/** Sends file changes through every plugin's hotUpdate hook; records what they sent and returned. */
+function recordHotUpdates(root: string, server: ViteDevServer) {
+  const client = server.environments.client
+  const sent: unknown[][] = []
+  const send = client.hot.send.bind(client.hot)
+  client.hot.send = ((...args: unknown[]) => {
+    sent.push(args)
+    return (send as (...a: unknown[]) => void)(...args)
+  }) as typeof client.hot.send
+  const change = async (file: string) => {
+    const abs = path.join(root, file)
+    const edited = `${files[file as keyof typeof files]}\n// edited`
+    await writeFile(abs, edited)
+    const modules = [...(client.moduleGraph.getModulesByFile(normalizePath(abs)) ?? [])]
+    const results: unknown[] = []
+    for (const plugin of server.config.plugins) {
+      const hook = plugin.hotUpdate
+      if (typeof hook !== 'function') continue
+      results.push(
+        await hook.call({ environment: client } as never, {
+          type: 'update',
+          file: normalizePath(abs),
+          timestamp: 123,
+          modules,
+          read: async () => edited,
+          server,
+        }),
+      )
+    }
+    return results
+  }
+  return { sent, change }
+}
+
 describe('hotPlugins() in a dev server', () => {
   it('serves a registry that accepts every entry by its literal URL', async () => {
     const { server } = await serve(files)
@@ -116,32 +150,7 @@ describe('hotPlugins() in a dev server', () => {
     for (const url of ['/src/plugins/counter/index.ts', '/src/plugins/chart/index.ts', '/src/plugins/chart/widget.ts', '/src/main.ts']) {
       await server.transformRequest(url)
     }
-    const sent: unknown[][] = []
-    const send = client.hot.send.bind(client.hot)
-    client.hot.send = ((...args: unknown[]) => {
-      sent.push(args)
-      return (send as (...a: unknown[]) => void)(...args)
-    }) as typeof client.hot.send
-
-    const change = async (file: string) => {
-      const abs = path.join(root, file)
-      const edited = `${files[file as keyof typeof files]}\n// edited`
-      await writeFile(abs, edited)
-      const modules = [...(client.moduleGraph.getModulesByFile(normalizePath(abs)) ?? [])]
-      for (const plugin of server.config.plugins) {
-        const hook = plugin.hotUpdate
-        if (typeof hook !== 'function') continue
-        await hook.call({ environment: client } as never, {
-          type: 'update',
-          file: normalizePath(abs),
-          timestamp: 123,
-          modules,
-          read: async () => edited,
-          server,
-        })
-      }
-    }
-
+    const { sent, change } = recordHotUpdates(root, server)
     await change('src/plugins/counter/format.ts')
     await change('src/shared.ts')
     await change('src/main.ts')
@@ -151,5 +160,14 @@ describe('hotPlugins() in a dev server', () => {
       { file: 'src/plugins/counter/format.ts', plugins: ['counter'], timestamp: 123 },
       { file: 'src/shared.ts', plugins: ['chart', 'counter'], timestamp: 123 },
     ])
+  })
+
+  it('sends nothing for a changed file the exclude option filters out, even if a plugin imports it', async () => {
+    const { root, server } = await serve(files, { plugins: 'src/plugins/*/index.ts', exclude: ['src/plugins/counter/format.ts'] })
+    for (const url of ['/src/plugins/counter/index.ts', '/src/plugins/chart/index.ts']) await server.transformRequest(url)
+    const { sent, change } = recordHotUpdates(root, server)
+    const results = await change('src/plugins/counter/format.ts')
+    expect(results).toContainEqual([])
+    expect(sent.filter(([event]) => event === HotEvents.update)).toEqual([])
   })
 })

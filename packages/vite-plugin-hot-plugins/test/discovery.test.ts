@@ -1,7 +1,8 @@
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { normalizePath } from 'vite'
-import { createEntryMatcher, discoverPlugins, DuplicatePluginIdError, toServedUrl } from '../src/discovery.js'
+import { createEntryMatcher, createReloadFilter, discoverPlugins, DuplicatePluginIdError, toServedUrl } from '../src/discovery.js'
+import { DEFAULT_EXCLUDE } from '../src/options.js'
 import { makeTree } from './fixtures.js'
 
 const plugin = `export function activate() {}`
@@ -94,6 +95,33 @@ describe('createEntryMatcher', () => {
 
   it('never matches inside node_modules', () => {
     expect(createEntryMatcher(['**/index.ts'])('node_modules/x/index.ts')).toBe(false)
+  })
+})
+
+describe('createReloadFilter', () => {
+  it('lets plugin sources through and keeps tests, declarations and editor files out by default', () => {
+    const mayReload = createReloadFilter(['**'], [...DEFAULT_EXCLUDE])
+    expect(mayReload('src/plugins/counter/format.ts')).toBe(true)
+    expect(mayReload('src/plugins/counter/.hidden/util.ts')).toBe(true)
+    for (const file of [
+      'src/plugins/counter/format.test.ts',
+      'src/plugins/counter/format.spec.tsx',
+      'src/plugins/counter/__tests__/x.ts',
+      'src/plugins/counter/types.d.ts',
+      'src/plugins/counter/.index.ts.swp',
+      'src/plugins/counter/index.ts~',
+      'src/plugins/counter/.#index.ts',
+      'src/plugins/counter/index.ts.bak',
+      'node_modules/dep/index.js',
+    ]) {
+      expect(mayReload(file), file).toBe(false)
+    }
+  })
+
+  it('honours include', () => {
+    const mayReload = createReloadFilter(['src/plugins/**'], [])
+    expect(mayReload('src/plugins/a/index.ts')).toBe(true)
+    expect(mayReload('src/shared/util.ts')).toBe(false)
   })
 })
 

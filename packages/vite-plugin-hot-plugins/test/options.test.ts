@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_PLUGIN_GLOB, resolveOptions } from '../src/options.js'
+import { DEFAULT_EXCLUDE, DEFAULT_PLUGIN_GLOB, resolveOptions } from '../src/options.js'
 
 describe('resolveOptions', () => {
   it('defaults to index files in src/plugins/*', () => {
@@ -11,6 +11,8 @@ describe('resolveOptions', () => {
       fallback: 'reload',
       failuresBeforeFallback: 3,
       enabled: true,
+      include: ['**'],
+      exclude: [...DEFAULT_EXCLUDE],
     }
     expect(resolveOptions()).toEqual(defaults)
     expect(resolveOptions({})).toEqual(defaults)
@@ -59,6 +61,8 @@ describe('resolveOptions', () => {
     [{ fallback: 'never' }, `"fallback" must be one of 'reload', 'hot-only', got "never"`],
     [{ failuresBeforeFallback: 1.5 }, '"failuresBeforeFallback" must be a whole number, 0 or more, got 1.5'],
     [{ enabled: 'no' }, '"enabled" must be true or false, got "no"'],
+    [{ exclude: [''] }, '"exclude" must be a glob or an array of globs, got [""]'],
+    [{ include: 3 }, '"include" must be a glob or an array of globs, got 3'],
   ])('rejects %j with a message naming the option', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(message)
   })

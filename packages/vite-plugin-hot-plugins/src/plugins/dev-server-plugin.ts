@@ -68,6 +68,8 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
       const owners = findOwners(modules, idByEntryFile)
       if (owners.length === 0) return
+      // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
+      if (!context.mayReload(relative)) return []
       const announcement: UpdateAnnouncement = { file: relative, plugins: owners, timestamp }
       // In a storm of saves the page gets the first version now and the final one when it ends; it
       // still hears of each change, so a version overtaken by a newer save is not reported as failed.
