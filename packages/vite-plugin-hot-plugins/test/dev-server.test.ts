@@ -146,7 +146,6 @@ describe('hotPlugins() in a dev server', () => {
 
   it('announces which plugins own a changed file, and stays silent for other files', async () => {
     const { root, server } = await serve(files)
-    const client = server.environments.client
     for (const url of ['/src/plugins/counter/index.ts', '/src/plugins/chart/index.ts', '/src/plugins/chart/widget.ts', '/src/main.ts']) {
       await server.transformRequest(url)
     }
