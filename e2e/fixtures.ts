@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test'
+import { PLUGIN_HOST_EVENTS } from '../packages/client/src/core/events'
 import { startPlayground, type PlaygroundCopy, type RunningPlayground } from './playground'
 
 /** A host event as the page recorded it (errors flattened to their message). */
@@ -19,21 +20,6 @@ interface PageGlobals {
   __events?: RecordedEvent[]
   __pageMarker?: string
 }
-
-/** The playground's plugins, in the order the host starts them (sorted by entry file). */
-export const PLAYGROUND_PLUGINS = ['clock', 'counter', 'notes', 'react-counter', 'theme', 'vue-todos']
-
-const HOST_EVENTS = [
-  'plugin-activated',
-  'plugin-failed',
-  'reload-started',
-  'reload-completed',
-  'reload-failed',
-  'state-restored',
-  'retrying',
-  'full-reload',
-  'warning',
-]
 
 export interface App extends RunningPlayground {
   page: Page
@@ -117,7 +103,7 @@ export const test = base.extend<{ app: App; hotPluginsOptions: string | undefine
             })
           }
         },
-        { types: HOST_EVENTS, marker: 'loaded-once' },
+        { types: [...PLUGIN_HOST_EVENTS], marker: 'loaded-once' },
       )
     }
 

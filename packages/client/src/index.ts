@@ -1,5 +1,6 @@
 export { createPluginHost } from './core/host.js'
 export type { PluginHost, PluginHostOptions, StartReport } from './core/host.js'
+export { PLUGIN_HOST_EVENTS } from './core/events.js'
 export type { PluginHostEvents, PluginHostEventName } from './core/events.js'
 export { PluginError } from './core/errors.js'
 export { definePlugin } from './core/define-plugin.js'

@@ -1,6 +1,6 @@
 import { createHotRegistry, type HotContextLike, type RegistryEntryInit } from '../src/core/hot-source.js'
 import { createPluginHost } from '../src/core/host.js'
-import type { PluginHostEvents } from '../src/core/events.js'
+import { PLUGIN_HOST_EVENTS, type PluginHostEvents } from '../src/core/events.js'
 import type { Logger, PluginModule } from '../src/core/types.js'
 
 /** A clock the test moves by hand. */
@@ -44,17 +44,8 @@ export function fakeHot() {
 
 /** Records every host event in order. */
 export function recordEvents(host: ReturnType<typeof createPluginHost>) {
-  const names: (keyof PluginHostEvents)[] = [
-    'plugin-activated',
-    'plugin-failed',
-    'reload-started',
-    'reload-completed',
-    'reload-failed',
-    'state-restored',
-    'warning',
-  ]
   const events: { type: keyof PluginHostEvents; payload: any }[] = []
-  for (const type of names) host.on(type, (payload) => events.push({ type, payload }))
+  for (const type of PLUGIN_HOST_EVENTS) host.on(type, (payload) => events.push({ type, payload }))
   return events
 }
 

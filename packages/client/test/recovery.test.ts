@@ -34,7 +34,6 @@ async function setup(importModule: (url: string, query: string) => Promise<Plugi
   const { logger, lines } = memoryLogger()
   const host = createPluginHost({ logger })
   const events = recordEvents(host)
-  for (const type of ['retrying', 'full-reload'] as const) host.on(type, (payload) => events.push({ type, payload }))
   await host.start(registry.entries)
   const next = <K extends keyof PluginHostEvents>(type: K) =>
     new Promise<PluginHostEvents[K]>((resolve) => {

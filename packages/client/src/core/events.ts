@@ -50,3 +50,22 @@ export interface PluginHostEvents {
 }
 
 export type PluginHostEventName = keyof PluginHostEvents
+
+/** Every event a host emits, e.g. to subscribe to all of them in a devtools view. */
+export const PLUGIN_HOST_EVENTS = [
+  'plugin-activated',
+  'plugin-failed',
+  'reload-started',
+  'reload-completed',
+  'reload-failed',
+  'retrying',
+  'full-reload',
+  'state-restored',
+  'enabled-changed',
+  'warning',
+] as const satisfies readonly PluginHostEventName[]
+
+// Fails to compile when an event is added to PluginHostEvents but not to the list above.
+type Unlisted = Exclude<PluginHostEventName, (typeof PLUGIN_HOST_EVENTS)[number]>
+const everyEventListed: [Unlisted] extends [never] ? true : Unlisted = true
+void everyEventListed
