@@ -1,4 +1,12 @@
-import { DEFAULT_RETRY, type FallbackMode, type RestoreOnReload, type RetryPolicy } from '@hot-plugins/client/protocol'
+import {
+  DEFAULT_OVERLAY,
+  DEFAULT_RETRY,
+  type FallbackMode,
+  type OverlayConfig,
+  type OverlayPosition,
+  type RestoreOnReload,
+  type RetryPolicy,
+} from '@hot-plugins/client/protocol'
 
 /** How plugin state is kept beyond a hot swap. */
 export interface StateOptions {
@@ -17,6 +25,20 @@ export interface StateOptions {
    * @default 'auto'
    */
   restoreOnReload?: RestoreOnReload
+}
+
+/** The in-page devtools panel (dev only: a production build holds none of it). */
+export interface OverlayOptions {
+  /**
+   * The corner of the page the badge (and the open panel) sits in.
+   * @default 'bottom-right'
+   */
+  position?: OverlayPosition
+  /**
+   * Open the panel when the page loads (else only the badge shows until clicked, or Alt+Shift+H).
+   * @default false
+   */
+  open?: boolean
 }
 
 /** Options of `hotPlugins()`. */
@@ -57,6 +79,14 @@ export interface HotPluginsOptions {
    * @default 3
    */
   failuresBeforeFallback?: number
+  /**
+   * The devtools panel in the page: a badge in a corner opens it (so does Alt+Shift+H); it shows
+   * every plugin and the reload history. `false` mounts nothing; `true` is the default panel.
+   * @default { position: 'bottom-right', open: false }
+   * @example { position: 'top-left', open: true }
+   * @example false
+   */
+  overlay?: boolean | OverlayOptions
 }
 
 export interface ResolvedHotPluginsOptions {
@@ -65,6 +95,7 @@ export interface ResolvedHotPluginsOptions {
   retry: RetryPolicy
   fallback: FallbackMode
   failuresBeforeFallback: number
+  overlay: OverlayConfig
 }
 
 const RESTORE_MODES: readonly RestoreOnReload[] = ['auto', 'always', 'never']
@@ -94,7 +125,23 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
     retry: resolveRetry(options.retry),
     fallback: oneOf('fallback', options.fallback ?? 'reload', ['reload', 'hot-only'] as const),
     failuresBeforeFallback: wholeNumber('failuresBeforeFallback', options.failuresBeforeFallback ?? 3),
+    overlay: resolveOverlay(options.overlay),
   }
+}
+
+const OVERLAY_POSITIONS: readonly OverlayPosition[] = ['bottom-right', 'bottom-left', 'top-right', 'top-left']
+
+function resolveOverlay(overlay: boolean | OverlayOptions | undefined): OverlayConfig {
+  if (overlay === false) return false
+  if (overlay === undefined || overlay === true) return { ...DEFAULT_OVERLAY }
+  if (overlay === null || typeof overlay !== 'object' || Array.isArray(overlay)) {
+    throw new TypeError(`hotPlugins(options): "overlay" must be true, false or an object like { position: 'top-left' }, got ${show(overlay)}`)
+  }
+  const open = overlay.open ?? DEFAULT_OVERLAY.open
+  if (typeof open !== 'boolean') {
+    throw new TypeError(`hotPlugins(options): "overlay.open" must be true or false, got ${show(open)}`)
+  }
+  return { position: oneOf('overlay.position', overlay.position ?? DEFAULT_OVERLAY.position, OVERLAY_POSITIONS), open }
 }
 
 function resolveRetry(retry: Partial<RetryPolicy> | undefined): RetryPolicy {

@@ -10,6 +10,7 @@ describe('resolveOptions', () => {
       retry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 2000, factor: 2, jitter: 0.2 },
       fallback: 'reload',
       failuresBeforeFallback: 3,
+      overlay: { position: 'bottom-right', open: false },
     }
     expect(resolveOptions()).toEqual(defaults)
     expect(resolveOptions({})).toEqual(defaults)
@@ -58,6 +59,22 @@ describe('resolveOptions', () => {
     [{ fallback: 'never' }, `"fallback" must be one of 'reload', 'hot-only', got "never"`],
     [{ failuresBeforeFallback: 1.5 }, '"failuresBeforeFallback" must be a whole number, 0 or more, got 1.5'],
   ])('rejects %j with a message naming the option', (options, message) => {
+    expect(() => resolveOptions(options as never)).toThrow(message)
+  })
+
+  it('resolves the overlay: off, on, or a corner and whether it starts open', () => {
+    expect(resolveOptions({ overlay: false }).overlay).toBe(false)
+    expect(resolveOptions({ overlay: true }).overlay).toEqual({ position: 'bottom-right', open: false })
+    expect(resolveOptions({ overlay: { position: 'top-left' } }).overlay).toEqual({ position: 'top-left', open: false })
+    expect(resolveOptions({ overlay: { open: true } }).overlay).toEqual({ position: 'bottom-right', open: true })
+  })
+
+  it.each([
+    [{ overlay: 'yes' }, `"overlay" must be true, false or an object like { position: 'top-left' }, got "yes"`],
+    [{ overlay: null }, '"overlay" must be true, false or an object'],
+    [{ overlay: { position: 'middle' } }, `"overlay.position" must be one of 'bottom-right', 'bottom-left', 'top-right', 'top-left', got "middle"`],
+    [{ overlay: { open: 1 } }, '"overlay.open" must be true or false, got 1'],
+  ])('rejects overlay %j with a message naming the option', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(message)
   })
 

@@ -28,7 +28,7 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
       const plugins = await context.plugins()
       const hot = isDevServer && this.environment.config.consumer === 'client'
       if (!hot) return generateBuildRegistry(plugins)
-      const { state, retry, fallback, failuresBeforeFallback } = context.options
+      const { state, retry, fallback, failuresBeforeFallback, overlay } = context.options
       return generateDevRegistry(plugins, {
         project: projectKey(context.root),
         base,
@@ -36,6 +36,7 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
         fallback,
         failuresBeforeFallback,
         state,
+        overlay,
       })
     },
   }
