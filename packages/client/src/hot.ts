@@ -7,6 +7,7 @@ import { createHotRegistry as createCoreRegistry, type HotContextLike, type HotR
 import { consoleLogger } from './core/logger.js'
 import { createPersistence } from './core/persistence.js'
 import { createMemoryStore, createResilientStore } from './core/stores.js'
+import { createDevtools } from './browser/devtools.js'
 import { createIdbStore } from './browser/idb-store.js'
 import { offerReload } from './browser/reload-banner.js'
 import { createTabSession } from './browser/session.js'
@@ -49,7 +50,9 @@ export function createHotRegistry(
   }
   const persistence = createPersistence({ store, restore, prefetch: inits.map((init) => init.id) })
   const reloadedBecause = session.takeReloadReason()
+  const devtools = createDevtools(inits, config)
   const registry = createCoreRegistry(inits, hot, {
+    onAttach: devtools?.onAttach,
     persistence,
     beforeToolingReload: session.markRestorePending,
     reloadedBecause,
@@ -73,7 +76,7 @@ export function createHotRegistry(
     },
   })
   if (persist && restoreOnReload === 'always') saveAheadOfUserReloads(registry)
-  return registry
+  return devtools ? { ...registry, accept: devtools.gate(registry.accept) } : registry
 }
 
 /** Quiet time after the last input before the state is saved. */

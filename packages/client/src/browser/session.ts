@@ -47,7 +47,8 @@ export function createTabSession(project: string): TabSession {
 
 type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 
-function sessionStorageOrMemory(): KeyValue {
+/** This tab's sessionStorage, or a memory stand-in where storage is disabled. */
+export function sessionStorageOrMemory(): KeyValue {
   try {
     const probe = '__hot-plugins-probe__'
     sessionStorage.setItem(probe, probe)

@@ -34,6 +34,8 @@ export interface HotRegistryOptions {
   recovery?: Partial<Omit<RecoveryOptions, 'prepareReload'>>
   /** Set when this page was loaded by a full reload this product made after repeated failures. */
   reloadedBecause?: FullReloadReason
+  /** Called when a host attaches, before anything is announced to it (the devtools listen here). */
+  onAttach?: (internals: HostInternals) => void
 }
 
 /** One entry as the generated registry module declares it. */
@@ -114,6 +116,7 @@ export function createHotRegistry(
   const source: HotSource = {
     attach(internals) {
       hosts.add(internals)
+      options.onAttach?.(internals)
       if (persistence) internals.stateHooks = persistence.hooksFor(internals)
       if (options.reloadedBecause) recovery.announceReloaded(internals, options.reloadedBecause)
       return () => hosts.delete(internals)
