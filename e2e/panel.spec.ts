@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { expect, test, type App } from './fixtures'
+import { breakCounterUntilFallbackReload, expect, test, type App } from './fixtures'
 
 const COUNTER = 'src/plugins/counter/index.ts'
 const PANEL_TAG = 'hot-plugins-devtools'
@@ -70,18 +70,12 @@ test('a failed reload shows its error and stack, and markup in the message stays
 test('the history survives the fallback full reload and says why the page was reloaded', async ({ app }) => {
   const { page } = app
   const p = panel(app)
-  await app.edit(COUNTER, "  ctx.setTitle('Counter')", "  ctx.setTitle('Counter')\n  throw new Error('broken 1')")
-  await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(1)
-  await app.edit(COUNTER, 'broken 1', 'broken 2')
-  await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(2)
-  const reloaded = app.expectReload()
-  await app.edit(COUNTER, 'broken 2', 'broken 3')
-  await reloaded
+  await breakCounterUntilFallbackReload(app)
 
   await p.badge.click()
   const outcomes = () => p.entries.evaluateAll((items) => items.map((item) => item.getAttribute('data-outcome')))
   // Newest first: the broken counter failing at start after the reload, the reload, three failures.
-  await expect.poll(() => outcomes).toEqual(['failed', 'full-reload', 'rolled-back', 'rolled-back', 'rolled-back'])
+  await expect.poll(outcomes).toEqual(['failed', 'full-reload', 'rolled-back', 'rolled-back', 'rolled-back'])
   await expect(p.entries.nth(1)).toContainText('plugin "counter" failed to reload 3 times in a row')
 
   await page.getByRole('button', { name: 'Clear' }).click()
