@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures'
+import { breakCounterUntilFallbackReload, expect, test } from './fixtures'
 
 const COUNTER = 'src/plugins/counter/index.ts'
 const NOTES = 'src/plugins/notes/index.ts'
@@ -54,13 +54,7 @@ test('a plugin that fails three times in a row: state saved, one page reload, st
   for (let i = 0; i < 2; i++) await page.getByTestId('counter-button').click()
   await page.getByTestId('notes-text').fill('survives the fallback')
 
-  await app.edit(COUNTER, "  ctx.setTitle('Counter')", "  ctx.setTitle('Counter')\n  throw new Error('broken 1')")
-  await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(1)
-  await app.edit(COUNTER, 'broken 1', 'broken 2')
-  await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(2)
-  const reloaded = app.expectReload()
-  await app.edit(COUNTER, 'broken 2', 'broken 3')
-  await reloaded
+  await breakCounterUntilFallbackReload(app)
 
   await expect
     .poll(() =>

@@ -59,6 +59,21 @@ export function savedStates(page: Page, pluginId: string): Promise<string[]> {
   }, pluginId)
 }
 
+/**
+ * Makes the counter's `activate` throw on three saves in a row ('broken 1'…'broken 3'); resolves
+ * once the fallback full reload that follows has loaded the page again.
+ */
+export async function breakCounterUntilFallbackReload(app: App): Promise<void> {
+  const counter = 'src/plugins/counter/index.ts'
+  const failures = async () => (await app.events('reload-failed', 'counter')).length
+  await app.edit(counter, "  ctx.setTitle('Counter')", "  ctx.setTitle('Counter')\n  throw new Error('broken 1')")
+  await expect.poll(failures).toBe(1)
+  await app.edit(counter, 'broken 1', 'broken 2')
+  await expect.poll(failures).toBe(2)
+  const reloaded = app.expectReload()
+  await app.edit(counter, 'broken 2', 'broken 3')
+  await reloaded
+}
 
 /** Sets the `hotPlugins()` options of the copy's vite.config.ts (before its server starts). */
 export function withHotPluginsOptions(options: string): (copy: PlaygroundCopy) => Promise<void> {

@@ -7,6 +7,7 @@ import { createHotRegistry as createCoreRegistry, type HotContextLike, type HotR
 import { consoleLogger } from './core/logger.js'
 import { createPersistence } from './core/persistence.js'
 import { createMemoryStore, createResilientStore } from './core/stores.js'
+import { createDevtools } from './browser/devtools.js'
 import { createIdbStore } from './browser/idb-store.js'
 import { offerReload } from './browser/reload-banner.js'
 import { createTabSession } from './browser/session.js'
@@ -50,7 +51,9 @@ export function createHotRegistry(
   }
   const persistence = createPersistence({ store, restore, prefetch: inits.map((init) => init.id) })
   const reloadedBecause = session.takeReloadReason()
+  const devtools = createDevtools(config, () => registry)
   const registry = createCoreRegistry(inits, hot, {
+    onAttach: devtools?.onAttach,
     persistence,
     beforeToolingReload: session.markRestorePending,
     reloadedBecause,

@@ -43,6 +43,21 @@ export const SESSION_HOT_RELOAD_KEY_PREFIX = 'hot-plugins:hot-reload:'
 /** The element that offers a page reload after repeated failures (`fallback: 'hot-only'`). */
 export const RELOAD_BANNER_TAG = 'hot-plugins-reload-banner'
 
+/** The devtools panel (dev only): a custom element with an open shadow root. */
+export const DEVTOOLS_PANEL_TAG = 'hot-plugins-devtools'
+/** sessionStorage key of the reload history, per project: it survives the reloads we make. */
+export const SESSION_HISTORY_KEY_PREFIX = 'hot-plugins:history:'
+/** The keyboard shortcut that toggles the devtools panel (matched on `KeyboardEvent.code`). */
+export const DEVTOOLS_SHORTCUT = { altKey: true, shiftKey: true, code: 'KeyH', label: 'Alt+Shift+H' } as const
+
+/** The corner the devtools badge and panel sit in. */
+export type OverlayPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'
+
+/** The devtools panel as the browser gets it; `false`: no panel at all. */
+export type OverlayConfig = false | { position: OverlayPosition; open: boolean }
+
+export const DEFAULT_OVERLAY: Exclude<OverlayConfig, false> = { position: 'bottom-right', open: false }
+
 /** When persisted state is given back at page load. */
 export type RestoreOnReload = 'auto' | 'always' | 'never'
 
@@ -82,6 +97,8 @@ export interface RegistryConfig {
     persist: boolean
     restoreOnReload: RestoreOnReload
   }
+  /** The devtools panel; `false` mounts nothing. Absent: the default panel. */
+  overlay?: OverlayConfig
 }
 
 /** Custom HMR events. */

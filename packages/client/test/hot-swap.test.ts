@@ -303,29 +303,37 @@ describe('hot swap', () => {
     ])
   })
 
-  it('does not swap a plugin with hot reload turned off, per plugin or globally; turned on again, it does', async () => {
+  it('does not swap a plugin with hot reload turned off, per plugin or globally; turned on again, the skipped save applies', async () => {
     const log: string[] = []
-    const app = await startHotHost([entry('a', loggingPlugin(log, 'a1')), entry('b', loggingPlugin(log, 'b1'))])
+    const hot = fakeHot()
+    const latest = loggingPlugin(log, 'a-latest')
+    const registry = createHotRegistry([entry('a', loggingPlugin(log, 'a1')), entry('b', loggingPlugin(log, 'b1'))], hot.hot, {
+      recovery: { importModule: async () => latest },
+    })
+    const host = createPluginHost({ logger: memoryLogger().logger })
+    await host.start(registry.entries)
     const changes: unknown[] = []
-    app.host.on('enabled-changed', (e) => changes.push(e))
+    host.on('enabled-changed', (e) => changes.push(e))
+    const next = (id: string) => new Promise<void>((resolve) => host.on('reload-completed', (e) => e.id === id && resolve()))
     log.length = 0
 
-    app.host.disable('a')
-    expect(app.host.get('a')?.status).toBe('disabled')
-    expect(app.host.isHotReloadEnabled('a')).toBe(false)
-    const bDone = app.next('reload-completed')
-    app.registry.accept('a', loggingPlugin(log, 'a2'))
-    app.registry.accept('b', loggingPlugin(log, 'b2'))
-    expect((await bDone).id).toBe('b')
+    host.disable('a')
+    expect(host.get('a')?.status).toBe('disabled')
+    expect(host.isHotReloadEnabled('a')).toBe(false)
+    const bDone = next('b')
+    registry.accept('a', loggingPlugin(log, 'a2'))
+    registry.accept('b', loggingPlugin(log, 'b2'))
+    await bDone
     expect(log.some((l) => l.startsWith('a2'))).toBe(false)
 
-    app.host.setHotReloadEnabled(false)
-    app.host.enable('a')
-    expect(app.host.isHotReloadEnabled('a')).toBe(false)
-    app.host.setHotReloadEnabled(true)
-    const aDone = app.next('reload-completed')
-    app.registry.accept('a', loggingPlugin(log, 'a3'))
-    expect((await aDone).id).toBe('a')
+    host.setHotReloadEnabled(false)
+    host.enable('a')
+    expect(host.isHotReloadEnabled('a')).toBe(false)
+    // On again: the save skipped while it was off applies (the plugin's current file is imported).
+    const aDone = next('a')
+    host.setHotReloadEnabled(true)
+    await aDone
+    expect(log).toContain('a-latest.activate({})')
     expect(changes).toEqual([
       { id: 'a', enabled: false },
       { id: undefined, enabled: false },

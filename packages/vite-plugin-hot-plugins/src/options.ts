@@ -1,4 +1,12 @@
-import { DEFAULT_RETRY, type FallbackMode, type RestoreOnReload, type RetryPolicy } from '@hot-plugins/client/protocol'
+import {
+  DEFAULT_OVERLAY,
+  DEFAULT_RETRY,
+  type FallbackMode,
+  type OverlayConfig,
+  type OverlayPosition,
+  type RestoreOnReload,
+  type RetryPolicy,
+} from '@hot-plugins/client/protocol'
 
 /** How plugin state is kept beyond a hot swap. */
 export interface StateOptions {
@@ -17,6 +25,20 @@ export interface StateOptions {
    * @default 'auto'
    */
   restoreOnReload?: RestoreOnReload
+}
+
+/** The in-page devtools panel (dev only: a production build holds none of it). */
+export interface OverlayOptions {
+  /**
+   * The corner of the page the badge (and the open panel) sits in.
+   * @default 'bottom-right'
+   */
+  position?: OverlayPosition
+  /**
+   * Open the panel when the page loads (else only the badge shows until clicked, or Alt+Shift+H).
+   * @default false
+   */
+  open?: boolean
 }
 
 /** Options of `hotPlugins()`. */
@@ -78,6 +100,14 @@ export interface HotPluginsOptions {
    * @example [...DEFAULT_EXCLUDE, 'src/plugins/*\/fixtures/**']
    */
   exclude?: string | string[]
+  /**
+   * The devtools panel in the page: a badge in a corner opens it (so does Alt+Shift+H); it shows
+   * every plugin and the reload history. `false` mounts nothing; `true` is the default panel.
+   * @default { position: 'bottom-right', open: false }
+   * @example { position: 'top-left', open: true }
+   * @example false
+   */
+  overlay?: boolean | OverlayOptions
 }
 
 /** Files whose changes never reload a plugin unless `exclude` says otherwise. */
@@ -100,6 +130,7 @@ export interface ResolvedHotPluginsOptions {
   enabled: boolean
   include: string[]
   exclude: string[]
+  overlay: OverlayConfig
 }
 
 const RESTORE_MODES: readonly RestoreOnReload[] = ['auto', 'always', 'never']
@@ -132,6 +163,7 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
     enabled: trueOrFalse('enabled', options.enabled ?? true),
     include: globs('include', options.include ?? ['**']),
     exclude: globs('exclude', options.exclude ?? [...DEFAULT_EXCLUDE]),
+    overlay: resolveOverlay(options.overlay),
   }
 }
 
@@ -141,6 +173,22 @@ function globs(name: string, value: unknown): string[] {
     throw new TypeError(`hotPlugins(options): "${name}" must be a glob or an array of globs, got ${show(value)}`)
   }
   return list.map((glob: string) => glob.trim().replace(/^\.\//, ''))
+}
+
+
+const OVERLAY_POSITIONS: readonly OverlayPosition[] = ['bottom-right', 'bottom-left', 'top-right', 'top-left']
+
+function resolveOverlay(overlay: boolean | OverlayOptions | undefined): OverlayConfig {
+  if (overlay === false) return false
+  if (overlay === undefined || overlay === true) return { ...DEFAULT_OVERLAY }
+  if (overlay === null || typeof overlay !== 'object' || Array.isArray(overlay)) {
+    throw new TypeError(`hotPlugins(options): "overlay" must be true, false or an object like { position: 'top-left' }, got ${show(overlay)}`)
+  }
+  const open = overlay.open ?? DEFAULT_OVERLAY.open
+  if (typeof open !== 'boolean') {
+    throw new TypeError(`hotPlugins(options): "overlay.open" must be true or false, got ${show(open)}`)
+  }
+  return { position: oneOf('overlay.position', overlay.position ?? DEFAULT_OVERLAY.position, OVERLAY_POSITIONS), open }
 }
 
 function resolveRetry(retry: Partial<RetryPolicy> | undefined): RetryPolicy {

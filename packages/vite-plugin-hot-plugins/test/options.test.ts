@@ -13,6 +13,7 @@ describe('resolveOptions', () => {
       enabled: true,
       include: ['**'],
       exclude: [...DEFAULT_EXCLUDE],
+      overlay: { position: 'bottom-right', open: false },
     }
     expect(resolveOptions()).toEqual(defaults)
     expect(resolveOptions({})).toEqual(defaults)
@@ -64,6 +65,22 @@ describe('resolveOptions', () => {
     [{ exclude: [''] }, '"exclude" must be a glob or an array of globs, got [""]'],
     [{ include: 3 }, '"include" must be a glob or an array of globs, got 3'],
   ])('rejects %j with a message naming the option', (options, message) => {
+    expect(() => resolveOptions(options as never)).toThrow(message)
+  })
+
+  it('resolves the overlay: off, on, or a corner and whether it starts open', () => {
+    expect(resolveOptions({ overlay: false }).overlay).toBe(false)
+    expect(resolveOptions({ overlay: true }).overlay).toEqual({ position: 'bottom-right', open: false })
+    expect(resolveOptions({ overlay: { position: 'top-left' } }).overlay).toEqual({ position: 'top-left', open: false })
+    expect(resolveOptions({ overlay: { open: true } }).overlay).toEqual({ position: 'bottom-right', open: true })
+  })
+
+  it.each([
+    [{ overlay: 'yes' }, `"overlay" must be true, false or an object like { position: 'top-left' }, got "yes"`],
+    [{ overlay: null }, '"overlay" must be true, false or an object'],
+    [{ overlay: { position: 'middle' } }, `"overlay.position" must be one of 'bottom-right', 'bottom-left', 'top-right', 'top-left', got "middle"`],
+    [{ overlay: { open: 1 } }, '"overlay.open" must be true or false, got 1'],
+  ])('rejects overlay %j with a message naming the option', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(message)
   })
 

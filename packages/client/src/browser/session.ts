@@ -68,7 +68,8 @@ function parse(raw: string | null): unknown {
 
 type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 
-function sessionStorageOrMemory(): KeyValue {
+/** This tab's sessionStorage, or a memory stand-in where storage is disabled. */
+export function sessionStorageOrMemory(): KeyValue {
   try {
     const probe = '__hot-plugins-probe__'
     sessionStorage.setItem(probe, probe)

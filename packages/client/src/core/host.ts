@@ -152,9 +152,18 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
   let hotReloadOn = options.hotReload ?? true
   const disabled = new Set<string>()
   const settings = (): HotReloadSettings => ({ enabled: hotReloadOn, disabled: [...disabled] })
-  const settingsChanged = (id: string | undefined, enabled: boolean) => {
+  const skippedWhileOff = new Set<string>()
+  const setHotReload = (id: string | undefined, enabled: boolean) => {
+    if (id === undefined ? hotReloadOn === enabled : disabled.has(id) !== enabled) return
+    if (id === undefined) hotReloadOn = enabled
+    else if (enabled) disabled.delete(id)
+    else disabled.add(id)
     internals.onHotReloadSettingsChanged?.(settings())
     events.emit('enabled-changed', { id, enabled })
+    // Saves made while it was off apply now.
+    const resumed = [...skippedWhileOff].filter((skipped) => internals.hotReloadEnabled(skipped))
+    for (const skipped of resumed) skippedWhileOff.delete(skipped)
+    if (resumed.length > 0) internals.onHotReloadResumed?.(resumed)
   }
 
   const internals: HostInternals = {
@@ -175,6 +184,9 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       for (const id of next.disabled) disabled.add(id)
     },
     onHotReloadSettingsChanged: undefined,
+    setHotReload,
+    skippedWhileOff,
+    onHotReloadResumed: undefined,
   }
 
   const startOne = async (record: PluginRecord, module: PluginModule, startedAt: number): Promise<void> => {
@@ -292,20 +304,9 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       })
     },
 
-    disable(id) {
-      if (disabled.has(id)) return
-      disabled.add(id)
-      settingsChanged(id, false)
-    },
-    enable(id) {
-      if (!disabled.delete(id)) return
-      settingsChanged(id, true)
-    },
-    setHotReloadEnabled(enabled) {
-      if (hotReloadOn === enabled) return
-      hotReloadOn = enabled
-      settingsChanged(undefined, enabled)
-    },
+    disable: (id) => setHotReload(id, false),
+    enable: (id) => setHotReload(id, true),
+    setHotReloadEnabled: (enabled) => setHotReload(undefined, enabled),
     isHotReloadEnabled: (id) => (id === undefined ? hotReloadOn : internals.hotReloadEnabled(id)),
     clearState: async (id) => {
       await internals.stateHooks?.clear(id)

@@ -40,6 +40,8 @@ export interface HotRegistryOptions {
     save(settings: HotReloadSettings): void
     initial: HotReloadSettings
   }
+  /** Called when a host attaches, before anything is announced to it (the devtools listen here). */
+  onAttach?: (internals: HostInternals) => void
 }
 
 /** One entry as the generated registry module declares it. */
@@ -59,6 +61,8 @@ export interface HotRegistry {
   accept(id: string, module: PluginModule | undefined): void
   /** Persists the state of every running plugin now (with persistence on); resolves once written. */
   saveState(): Promise<void>
+  /** Imports the plugin's entry afresh and swaps it in, as a save would (devtools "reload now"). */
+  reloadNow(id: string): void
 }
 
 interface PendingUpdate {
@@ -120,8 +124,10 @@ export function createHotRegistry(
   const source: HotSource = {
     attach(internals) {
       hosts.add(internals)
+      options.onAttach?.(internals)
       if (persistence) internals.stateHooks = persistence.hooksFor(internals)
       if (options.reloadedBecause) recovery.announceReloaded(internals, options.reloadedBecause)
+      internals.onHotReloadResumed = (ids) => ids.forEach(reloadNow)
       const kept = options.hotReloadSettings
       if (kept) {
         internals.applyHotReloadSettings(kept.load() ?? kept.initial)
@@ -228,13 +234,26 @@ export function createHotRegistry(
       })
     })
 
+  /** A new version of `id` from its current file, imported now (the recovery path, as for a failed import). */
+  function reloadNow(id: string): void {
+    guard(hosts, () => {
+      const timestamp = Math.max(Date.now(), (latestTimestamp.get(id) ?? 0) + 1)
+      latestTimestamp.set(id, timestamp)
+      const update: PendingUpdate = { files: new Set(), startedAt: new Map([...hosts].map((host) => [host, host.now()])), timestamp }
+      const stillCurrent = () => latestTimestamp.get(id) === timestamp
+      void recovery.recover(id, urlById.get(id), timestamp, stillCurrent).then((outcome) => {
+        if (outcome && stillCurrent()) deliver(id, update, outcome)
+      })
+    })
+  }
+
   const hotSourceKey = Symbol.for(HOT_SOURCE_SYMBOL_KEY)
   const entries = inits.map((init): PluginEntry => {
     const entry: PluginEntry = { id: init.id, file: init.file, load: init.load }
     Object.defineProperty(entry, hotSourceKey, { value: source, enumerable: false })
     return Object.freeze(entry)
   })
-  return { entries, accept, saveState: async () => persistence?.snapshot(hosts) }
+  return { entries, accept, saveState: async () => persistence?.snapshot(hosts), reloadNow }
 }
 
 function guard(hosts: Set<HostInternals>, run: () => void): void {

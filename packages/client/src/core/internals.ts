@@ -38,6 +38,12 @@ export interface HostInternals {
   applyHotReloadSettings(settings: HotReloadSettings): void
   /** Called whenever the settings change (the hot source keeps them across reloads). */
   onHotReloadSettingsChanged: ((settings: HotReloadSettings) => void) | undefined
+  /** Turns hot reload on or off for one plugin, or (no id) for all: `host.enable`/`disable`/`setHotReloadEnabled`. */
+  setHotReload(id: string | undefined, enabled: boolean): void
+  /** Plugins whose saves were skipped while hot reload was off for them. */
+  readonly skippedWhileOff: Set<string>
+  /** Called with the plugins whose skipped saves should apply now that hot reload is on again. */
+  onHotReloadResumed: ((ids: string[]) => void) | undefined
 }
 
 /** How a host reaches persisted state. */

@@ -42,7 +42,8 @@ export function hotSwap(
     const record = internals.records.get(id)
     if (!record || trigger.superseded?.()) return undefined
     if (!internals.hotReloadEnabled(id)) {
-      internals.logger.info(`hot reload is off for plugin "${id}": it keeps running its current code (a page reload loads the latest)`)
+      internals.skippedWhileOff.add(id)
+      internals.logger.info(`hot reload is off for plugin "${id}": it keeps running its current code until hot reload is on again`)
       return undefined
     }
     if (!record.module) return activateAfterFailedStart(internals, record, next, trigger)

@@ -1,0 +1,154 @@
+import type { Emitter } from './emitter.js'
+import { describe } from './errors.js'
+import type { PluginHostEvents } from './events.js'
+
+/** What one history entry says happened. */
+export type HistoryOutcome = 'swapped' | 'kept-old' | 'rolled-back' | 'retried' | 'failed' | 'full-reload'
+
+/** One line of the reload history, as the devtools panel shows and exports it (plain JSON). */
+export interface HistoryEntry {
+  /** Unique within the history, increasing. */
+  seq: number
+  /** Wall-clock time (ms since the epoch). */
+  at: number
+  plugin: string
+  /** The files whose change triggered it (empty for "reload now" and starts). */
+  files: string[]
+  outcome: HistoryOutcome
+  durationMs?: number
+  stateKept?: boolean
+  /** For `full-reload` and `retried`: why. */
+  reason?: string
+  error?: { message: string; stack?: string }
+}
+
+/** Where the history is kept (sessionStorage in the browser: per tab, survives our reloads). */
+export interface HistoryStorage {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+  removeItem(key: string): void
+}
+
+export interface ReloadHistory {
+  /** Newest first. */
+  entries(): readonly HistoryEntry[]
+  add(entry: Omit<HistoryEntry, 'seq' | 'at'>): void
+  clear(): void
+  /** The history as pretty JSON, newest first. */
+  toJSON(): string
+  /** Calls `listener` after every change; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void
+}
+
+export interface ReloadHistoryOptions {
+  storage: HistoryStorage
+  key: string
+  /** Entries kept; older ones are dropped. */
+  limit?: number
+  /** Wall clock. */
+  now?: () => number
+}
+
+const DEFAULT_LIMIT = 200
+
+export function createReloadHistory({ storage, key, limit = DEFAULT_LIMIT, now = Date.now }: ReloadHistoryOptions): ReloadHistory {
+  let list = load(storage, key)
+  let seq = list.reduce((max, entry) => Math.max(max, entry.seq), 0)
+  const listeners = new Set<() => void>()
+  const changed = () => {
+    try {
+      storage.setItem(key, JSON.stringify(list))
+    } catch {
+      // Over quota: the history still lives in memory until the next reload.
+    }
+    for (const listener of listeners) listener()
+  }
+  return {
+    entries: () => list,
+    add(entry) {
+      list = [{ ...entry, seq: ++seq, at: now() }, ...list].slice(0, limit)
+      changed()
+    },
+    clear() {
+      list = []
+      changed()
+    },
+    toJSON: () => JSON.stringify(list, null, 2),
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
+
+function load(storage: HistoryStorage, key: string): HistoryEntry[] {
+  try {
+    const parsed: unknown = JSON.parse(storage.getItem(key) ?? '[]')
+    return Array.isArray(parsed) ? (parsed as HistoryEntry[]).filter((e) => e && typeof e.plugin === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+/** The message and stack of an error, the stack of its cause first (the one that says where). */
+export function errorDetails(error: unknown): { message: string; stack?: string } {
+  const cause = error instanceof Error ? error.cause : undefined
+  const stack = (cause instanceof Error ? cause.stack : undefined) ?? (error instanceof Error ? error.stack : undefined)
+  return stack === undefined ? { message: describe(error) } : { message: describe(error), stack }
+}
+
+/**
+ * Writes a host's events into the history: one entry per reload outcome, retry, start failure and
+ * full reload. Returns the unsubscribe.
+ */
+export function recordHostEvents(events: Emitter<PluginHostEvents>, history: ReloadHistory, now: () => number): () => void {
+  const startedAt = new Map<string, number>()
+  const since = (id: string): number | undefined => {
+    const start = startedAt.get(id)
+    startedAt.delete(id)
+    return start === undefined ? undefined : Math.max(0, now() - start)
+  }
+  const offs = [
+    events.on('reload-started', (e) => void startedAt.set(e.id, now())),
+    events.on('reload-completed', (e) => {
+      startedAt.delete(e.id)
+      history.add({ plugin: e.id, files: e.files, outcome: 'swapped', durationMs: e.durationMs, stateKept: e.stateKept })
+    }),
+    events.on('plugin-activated', (e) => {
+      // Only an activation a save brought (a failed plugin fixed) is a reload; starts are not.
+      if (!startedAt.has(e.id)) return
+      startedAt.delete(e.id)
+      history.add({ plugin: e.id, files: [], outcome: 'swapped', durationMs: e.durationMs })
+    }),
+    events.on('reload-failed', (e) => {
+      const durationMs = since(e.id)
+      history.add({
+        plugin: e.id,
+        files: e.files,
+        outcome: e.outcome,
+        ...(durationMs === undefined ? {} : { durationMs }),
+        stateKept: true,
+        error: errorDetails(e.error),
+      })
+    }),
+    events.on('plugin-failed', (e) => {
+      startedAt.delete(e.id)
+      history.add({ plugin: e.id, files: [], outcome: 'failed', error: errorDetails(e.error) })
+    }),
+    events.on('retrying', (e) =>
+      history.add({
+        plugin: e.id,
+        files: [],
+        outcome: 'retried',
+        reason: `attempt ${e.attempt}, again in ${Math.round(e.delayMs)} ms: ${describe(e.error)}`,
+      }),
+    ),
+    events.on('full-reload', (e) => {
+      // 'reloading' was written before the page went; 'reloaded' is the same reload seen after it.
+      if (e.phase === 'reloaded' && history.entries()[0]?.outcome === 'full-reload') return
+      const reason = e.phase === 'offered' ? `${e.reason} (reload offered)` : e.reason
+      history.add({ plugin: e.id, files: [], outcome: 'full-reload', reason })
+    }),
+  ]
+  return () => offs.forEach((off) => off())
+}

@@ -1,0 +1,60 @@
+import type { HistoryEntry } from '../core/history.js'
+import { formatMs, h } from './dom.js'
+
+const OUTCOME_TEXT: Record<HistoryEntry['outcome'], string> = {
+  swapped: 'swapped',
+  'kept-old': 'kept old version',
+  'rolled-back': 'rolled back',
+  retried: 'retried',
+  failed: 'failed to start',
+  'full-reload': 'full reload',
+}
+
+/** Durations of the most recent reloads shown in the chart. */
+const CHART_SIZE = 30
+
+/** The History view: a chart of recent durations, then one line per entry, newest first. */
+export function renderHistory(entries: readonly HistoryEntry[]): HTMLElement {
+  if (entries.length === 0) return h('p', { class: 'empty', text: 'No reloads yet. Save a plugin file.' })
+  return h('div', {}, renderChart(entries), h('ol', {}, ...entries.map(renderEntry)))
+}
+
+function renderEntry(entry: HistoryEntry): HTMLElement {
+  const line = h(
+    'div',
+    { class: 'line' },
+    h('span', { class: 'time', text: new Date(entry.at).toLocaleTimeString() }),
+    h('span', { class: 'plugin', text: entry.plugin }),
+    h('span', { class: `outcome-${entry.outcome}`, text: OUTCOME_TEXT[entry.outcome], testid: 'hp-outcome' }),
+    entry.stateKept !== undefined && h('span', { class: 'time', text: entry.stateKept ? 'state kept' : 'no state' }),
+    h('span', { class: 'num', text: formatMs(entry.durationMs), testid: 'hp-duration' }),
+  )
+  return h(
+    'li',
+    { testid: 'hp-history-entry', attrs: { 'data-plugin': entry.plugin, 'data-outcome': entry.outcome } },
+    line,
+    entry.files.length > 0 && h('div', { class: 'files', text: entry.files.join(', ') }),
+    entry.reason !== undefined && h('div', { class: 'files', text: entry.reason }),
+    entry.error && renderError(entry.error),
+  )
+}
+
+function renderError(error: NonNullable<HistoryEntry['error']>): HTMLElement {
+  return h(
+    'details',
+    { testid: 'hp-error' },
+    h('summary', { text: error.message }),
+    h('pre', { text: error.stack ?? error.message }),
+  )
+}
+
+function renderChart(entries: readonly HistoryEntry[]): HTMLElement {
+  const timed = entries.filter((e) => e.durationMs !== undefined).slice(0, CHART_SIZE).reverse()
+  const max = Math.max(1, ...timed.map((e) => e.durationMs!))
+  const bars = timed.map((e) => {
+    const bar = h('span', { class: e.outcome === 'swapped' ? '' : 'bad', attrs: { title: `${e.plugin}: ${formatMs(e.durationMs)}` } })
+    bar.style.height = `${Math.max(4, (e.durationMs! / max) * 100)}%`
+    return bar
+  })
+  return h('div', { class: 'chart', testid: 'hp-chart', attrs: { 'aria-label': 'recent reload durations', role: 'img' } }, ...bars)
+}

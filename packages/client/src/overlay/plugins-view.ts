@@ -1,0 +1,38 @@
+import type { PluginInfo } from '../core/types.js'
+import { formatMs, h } from './dom.js'
+
+/** What the panel can do to a plugin. */
+export interface PanelActions {
+  /** Imports the plugin's current entry again and swaps it in. */
+  reloadNow(id: string): void
+  /** Turns hot reload of one plugin on or off (off: saves leave the running version alone). */
+  setHotReload(id: string, on: boolean): void
+  isHotReloadOn(id: string): boolean
+}
+
+/** The Plugins view: one row per plugin, with its switch and "Reload now". */
+export function renderPlugins(plugins: readonly PluginInfo[], actions: PanelActions): HTMLElement {
+  if (plugins.length === 0) return h('p', { class: 'empty', text: 'No plugins started yet.' })
+  const head = h('tr', {}, ...['Plugin', 'Version', 'Status', 'Reloads', 'Last', 'Hot', ''].map((text) => h('th', { text })))
+  const rows = plugins.map((plugin) => {
+    const on = actions.isHotReloadOn(plugin.id)
+    const status = on ? plugin.status : 'disabled'
+    const toggle = h('input', { attrs: { type: 'checkbox', 'aria-label': `hot reload ${plugin.id}` } })
+    toggle.checked = on
+    toggle.addEventListener('change', () => actions.setHotReload(plugin.id, toggle.checked))
+    const reload = h('button', { class: 'action', text: 'Reload now', attrs: { 'aria-label': `Reload ${plugin.id} now` } })
+    reload.addEventListener('click', () => actions.reloadNow(plugin.id))
+    return h(
+      'tr',
+      { testid: 'hp-plugin-row', attrs: { 'data-plugin': plugin.id } },
+      h('td', { class: 'plugin', text: plugin.id, attrs: { title: plugin.file } }),
+      h('td', { text: plugin.version ?? '–' }),
+      h('td', { class: `status-${status}`, text: status, testid: 'hp-plugin-status' }),
+      h('td', { class: 'num', text: String(plugin.reloadCount) }),
+      h('td', { class: 'num', text: formatMs(plugin.lastReloadMs) }),
+      h('td', {}, h('label', { class: 'switch' }, toggle)),
+      h('td', {}, reload),
+    )
+  })
+  return h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows))
+}
