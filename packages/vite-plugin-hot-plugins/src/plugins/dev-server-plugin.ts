@@ -15,6 +15,7 @@ import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
 import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
+import { createValidatedTransforms } from '../validated-transforms.js'
 import { findCompileFailure } from '../validation.js'
 
 /**
@@ -23,6 +24,7 @@ import { findCompileFailure } from '../validation.js'
  * belong to no plugin behave exactly as without this plugin.
  */
 export function devServerPlugin(context: HotPluginsContext): Plugin {
+  const validated = createValidatedTransforms()
   return {
     name: `${PLUGIN_NAME}:serve`,
     apply: 'serve',
@@ -38,6 +40,14 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       }
     },
     configureServer(server) {
+      // Ahead of Vite's own middlewares: the browser's request for a validated module is served
+      // from the validation's transform instead of a second one.
+      const { base } = server.config
+      server.middlewares.use((req, _res, next) => {
+        const url = base !== '/' && req.url?.startsWith(base) ? req.url.slice(base.length - 1) : req.url
+        if (url) validated.restore(server.environments.client, url)
+        next()
+      })
       server.environments.client.hot.on(HotEvents.result, (result: ReloadResult) => {
         const logger = server.config.logger
         if (result.outcome === 'swapped') {
@@ -63,7 +73,8 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       const owners = findOwners(modules, idByEntryFile)
       if (owners.length === 0) return
 
-      const failure = await findCompileFailure(this.environment, modules)
+      const environment = this.environment
+      const failure = await findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
       if (failure) {
         const where = failure.loc ? `${relative}:${failure.loc.line}:${failure.loc.column}` : relative
         const announcement: CompileErrorAnnouncement = { file: relative, plugins: owners, message: `${where}: ${failure.message}` }
