@@ -55,15 +55,14 @@ export async function expectNoFailures(session: Session): Promise<void> {
   if (failures.length > 0) throw new Error(`${session.app.spec.name}: the page reported errors: ${failures.join('; ')}`)
 }
 
-/** Fails the run when a page reported errors, or did not update each plugin exactly `expected` times. */
-export async function expectUpdates(session: Session, expected: number, ids: readonly string[] = session.app.ids): Promise<void> {
+/**
+ * How many times new code of each plugin took over, summed (fails the run on page errors). Every
+ * edit shows in the page before its sample ends; more updates than edits means the dev server
+ * sent one save twice (its watcher saw two changes, as it may on a loaded machine).
+ */
+export async function countUpdates(session: Session): Promise<number> {
   await expectNoFailures(session)
-  const updates = await session.updates()
-  const wrong = ids.filter((id) => (updates[id] ?? 0) !== expected)
-  if (wrong.length > 0) {
-    const shown = wrong.slice(0, 5).map((id) => `${id}: ${updates[id] ?? 0}`)
-    throw new Error(`${session.app.spec.name}: expected ${expected} update(s) of each plugin, got ${shown.join(', ')}`)
-  }
+  return Object.values(await session.updates()).reduce((sum, n) => sum + n, 0)
 }
 
 export async function closeAll(sessions: readonly Session[]): Promise<void> {

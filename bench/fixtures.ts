@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs'
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -40,8 +41,8 @@ export interface Edit {
   files: string[]
   /** Plugin id → the text it renders once its new code runs (with `clicks` clicks of state). */
   expected: Record<string, string>
-  /** Writes every file at once. */
-  write(): Promise<void>
+  /** Writes every file, one right after the other, as an editor saves. */
+  write(): void
 }
 
 export interface FixtureApp {
@@ -73,6 +74,12 @@ export async function createApp(workDir: string, spec: AppSpec): Promise<Fixture
   await symlink(sharedNodeModules, path.join(root, 'node_modules'), 'dir')
   const ids = pluginIds(spec.plugins)
   const versions = new Map(ids.map((id) => [id, 1]))
+  /**
+   * An edit of an existing file. Synchronous, so that its truncation and its write reach the
+   * watcher together: written asynchronously, the two could be seen as two changes more than 50 ms
+   * apart on a loaded machine, and sent as two updates.
+   */
+  const save = (file: string, content: string) => writeFileSync(path.join(root, file), content)
   const write = async (file: string, content: string) => {
     await mkdir(path.dirname(path.join(root, file)), { recursive: true })
     await writeFile(path.join(root, file), content)
@@ -93,13 +100,13 @@ export async function createApp(workDir: string, spec: AppSpec): Promise<Fixture
       return {
         files: sources.map(([file]) => file),
         expected: expected(changed, clicks),
-        write: async () => void (await Promise.all(sources.map(([file, source]) => write(file, source)))),
+        write: () => sources.forEach(([file, source]) => save(file, source)),
       }
     },
     planHelper(clicks) {
       helperVersion += 1
       const source = helperSource(helperVersion)
-      return { files: [HELPER_FILE], expected: expected(ids, clicks), write: () => write(HELPER_FILE, source) }
+      return { files: [HELPER_FILE], expected: expected(ids, clicks), write: () => save(HELPER_FILE, source) }
     },
     remove: () => rm(root, { recursive: true, force: true }),
   }

@@ -17,10 +17,17 @@ export interface ClockCheck {
   rttMs: number
 }
 
+/** Edits made (warm-up included) and how many times new code took over on each side. */
+export interface UpdateCount {
+  edits: number
+  [side: string]: number
+}
+
 export interface SingleResult {
   ours: Summary
   plain: Summary
   ratio: Ratio
+  updates: UpdateCount
   clockCheck: { ours: ClockCheck; plain: ClockCheck }
   goal: Goal
 }
@@ -31,6 +38,7 @@ export interface PersistResult {
   /** on − off */
   p50DiffMs: number
   p90DiffMs: number
+  updates: UpdateCount
   /** Records the page's IndexedDB holds after the run: the write-behind did happen (on), or not (off). */
   savedRecords: { on: number; off: number }
   goal: Goal
@@ -112,6 +120,7 @@ export interface SoakSide {
 
 export interface SoakResult {
   swaps: number
+  updates: UpdateCount
   ours: SoakSide
   plain: SoakSide
   goal: Goal

@@ -89,7 +89,7 @@ export async function openSession(browser: Browser, app: FixtureApp, options: Se
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due))
       await page.evaluate(armRenderWatch, { expected: edit.expected, timeoutMs })
       const savedAt = nodeNow()
-      await edit.write()
+      edit.write()
       const renderedAt = await page.evaluate(awaitRendered)
       // The watcher's event came before the render: count the gap from here.
       for (const file of edit.files) lastWrite.set(file, nodeNow())
