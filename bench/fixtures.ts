@@ -54,14 +54,13 @@ export interface FixtureApp {
   planPlugins(ids: readonly string[], clicks: number): Edit
   /** The next version of the helper every plugin imports: all of them change. */
   planHelper(clicks: number): Edit
-  remove(): Promise<void>
 }
 
-export const PLUGIN_GLOB = 'src/plugins/*/index.ts'
+const PLUGIN_GLOB = 'src/plugins/*/index.ts'
 const pluginFile = (id: string) => `src/plugins/${id}/index.ts`
 const HELPER_FILE = 'src/shared/helper.ts'
 
-export function pluginIds(count: number): string[] {
+function pluginIds(count: number): string[] {
   const width = String(Math.max(count - 1, 0)).length
   return Array.from({ length: count }, (_, i) => `p${String(i).padStart(width, '0')}`)
 }
@@ -108,7 +107,6 @@ export async function createApp(workDir: string, spec: AppSpec): Promise<Fixture
       const source = helperSource(helperVersion)
       return { files: [HELPER_FILE], expected: expected(ids, clicks), write: () => save(HELPER_FILE, source) }
     },
-    remove: () => rm(root, { recursive: true, force: true }),
   }
   await write('index.html', INDEX_HTML)
   await write('vite.config.ts', viteConfig(spec))
@@ -120,7 +118,7 @@ export async function createApp(workDir: string, spec: AppSpec): Promise<Fixture
 }
 
 /** What a plugin renders: its id, code version, the helper's tag, and its state (a click count). */
-export function renderedText(id: string, version: number, helperVersion: number, count: number): string {
+function renderedText(id: string, version: number, helperVersion: number, count: number): string {
   return `${id} v${version} h${helperVersion} count ${count}`
 }
 

@@ -64,7 +64,7 @@ export function formatTable(results: Results): string {
   }
   if (soak) {
     rows.push(['soak', `${soak.swaps} swaps of one plugin: left behind`, leftovers(soak.ours.leftovers), leftovers(soak.plain.leftovers), '', `0 ${met(soak.goal.met)}`])
-    rows.push(['soak', 'JS heap growth after them (after GC)', heap(soak.ours), heap(soak.plain), '', 'explained below'])
+    rows.push(['soak', 'JS heap growth after them (after GC)', heap(soak.ours), heap(soak.plain), '', 'explained in the README'])
   }
   const header = ['scenario', 'measured', 'ours', 'plain Vite', 'ours ÷ plain', 'goal']
   return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
