@@ -35,6 +35,8 @@ export interface SingleResult {
 export interface PersistResult {
   on: Summary
   off: Summary
+  /** on ÷ off */
+  ratio: Ratio
   /** on − off */
   p50DiffMs: number
   p90DiffMs: number
@@ -121,6 +123,8 @@ export interface SoakSide {
 export interface SoakResult {
   swaps: number
   updates: UpdateCount
+  /** ours ÷ plain, of the swap times. */
+  ratio: Ratio
   ours: SoakSide
   plain: SoakSide
   goal: Goal

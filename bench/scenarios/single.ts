@@ -37,6 +37,7 @@ export async function persist(bench: BenchContext): Promise<PersistResult> {
     const p50DiffMs = round(summaries.on.p50 - summaries.off.p50)
     return {
       ...summaries,
+      ratio: ratios(summaries.on, summaries.off),
       p50DiffMs,
       p90DiffMs: round(summaries.on.p90 - summaries.off.p90),
       updates: { edits: counts.warmup + counts.samples, on: await countUpdates(on), off: await countUpdates(off) },

@@ -2,7 +2,7 @@ import { closeAll, countUpdates, interleave, type BenchContext } from '../contex
 import type { PageState } from '../in-page'
 import type { SoakResult, SoakSide } from '../results'
 import { CLICKS, pause, type Session } from '../session'
-import { quantile, round, summarize } from '../stats'
+import { quantile, ratios, round, summarize } from '../stats'
 
 const WARMUP = 5
 const SOAK_PACE_MS = 10
@@ -37,16 +37,18 @@ export async function soak(bench: BenchContext): Promise<SoakResult> {
     // file is still never written twice within the watcher's 50 ms.
     const [oursMs, plainMs] = await interleave([ours, plain], { warmup: 0, samples: swaps }, editOnce, SOAK_PACE_MS)
     const after = [await snapshot(ours), await snapshot(plain)] as const
-    const result: SoakResult = {
+    const sides = { ours: side(oursMs!, before[0], after[0], swaps), plain: side(plainMs!, before[1], after[1], swaps) }
+    const { instances, intervals, timeouts, globalListeners, domNodes } = sides.ours.leftovers
+    return {
       swaps,
       updates: { edits: WARMUP + swaps, ours: await countUpdates(ours), plain: await countUpdates(plain) },
-      ours: side(oursMs!, before[0], after[0], swaps),
-      plain: side(plainMs!, before[1], after[1], swaps),
-      goal: { text: 'zero leftovers (instances, timers, listeners, DOM nodes); heap growth explained', met: false },
+      ratio: ratios(sides.ours.swapMs, sides.plain.swapMs),
+      ...sides,
+      goal: {
+        text: 'zero leftovers (instances, timers, listeners, DOM nodes); heap growth explained',
+        met: [instances, intervals, timeouts, globalListeners, domNodes].every((n) => n === 0),
+      },
     }
-    const { instances, intervals, timeouts, globalListeners, domNodes } = result.ours.leftovers
-    result.goal.met = [instances, intervals, timeouts, globalListeners, domNodes].every((n) => n === 0)
-    return result
   } finally {
     await closeAll([ours, plain])
   }
