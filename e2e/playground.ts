@@ -1,7 +1,8 @@
 import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createServer, type Logger, type ViteDevServer } from 'vite'
+import type { ViteDevServer } from 'vite'
+import { startDevServer } from './dev-server'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const playgroundRoot = path.join(repoRoot, 'playground')
@@ -71,29 +72,7 @@ export interface StartOptions {
 export async function startPlayground(name: string, options: StartOptions = {}): Promise<RunningPlayground> {
   const copy = options.copy ?? (await copyPlayground(name))
   await options.prepare?.(copy)
-  const logs: string[] = []
-  const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`)
-  const logger: Logger = {
-    info: record('info'),
-    warn: record('warn'),
-    warnOnce: record('warn'),
-    error: record('error'),
-    clearScreen: () => {},
-    hasErrorLogged: () => false,
-    hasWarned: false,
-  }
-  const server = await createServer({
-    root: copy.root,
-    configFile: path.join(copy.root, 'vite.config.ts'),
-    customLogger: logger,
-    server: options.port ? { port: options.port, strictPort: true } : { port: 0, strictPort: false },
-    // node_modules is shared with the playground; a dependency cache there would be shared by
-    // copies with different roots, and each would re-optimize it (reloading the page mid-test).
-    cacheDir: path.join(copy.root, '.vite'),
-  })
-  await server.listen()
-  const url = server.resolvedUrls?.local[0]
-  if (!url) throw new Error('the dev server did not report its URL')
+  const { server, url, logs } = await startDevServer(copy.root, options.port ? { port: options.port } : {})
   return {
     ...copy,
     server,

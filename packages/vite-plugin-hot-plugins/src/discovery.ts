@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { init } from 'es-module-lexer'
 import picomatch from 'picomatch'
-import { glob } from 'tinyglobby'
+import { globSync } from 'tinyglobby'
 import { normalizePath } from 'vite'
 import { defaultPluginId, readStaticMetaId } from './plugin-ids.js'
 
@@ -33,14 +33,21 @@ export class DuplicatePluginIdError extends Error {
 
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**']
 
-/** Finds every plugin entry under `root` matching `patterns`, sorted by file, with unique ids. */
+/**
+ * Finds every plugin entry under `root` matching `patterns`, sorted by file, with unique ids.
+ *
+ * It reads the file system synchronously on purpose. It runs as the dev server starts, while the
+ * file watcher's first crawl fills libuv's thread pool with a stat call per file and folder of the
+ * project; an asynchronous read of each entry waits in line behind all of them. With 1,000 entries
+ * that made the server start in about 1 s instead of 50 ms.
+ */
 export async function discoverPlugins(root: string, patterns: string[]): Promise<DiscoveredPlugin[]> {
-  const files = await glob(patterns, { cwd: root, ignore: ALWAYS_IGNORED, onlyFiles: true, expandDirectories: false })
+  const files = globSync(patterns, { cwd: root, ignore: ALWAYS_IGNORED, onlyFiles: true, expandDirectories: false })
   await init
   const plugins: DiscoveredPlugin[] = []
   for (const file of files.map(normalizePath).sort()) {
     const absFile = normalizePath(path.resolve(root, file))
-    const code = await readFile(absFile, 'utf8')
+    const code = readFileSync(absFile, 'utf8')
     plugins.push({
       id: readStaticMetaId(code) ?? defaultPluginId(file),
       file,

@@ -1,4 +1,4 @@
-import type { DevEnvironment, EnvironmentModuleNode } from 'vite'
+import type { DevEnvironment, EnvironmentModuleNode, TransformResult } from 'vite'
 
 /** A transform failure, as Vite's error overlay and our runtime need it. */
 export interface CompileFailure {
@@ -13,16 +13,18 @@ export interface CompileFailure {
 /**
  * Transforms the changed modules now, before Vite sends anything to the browser: a syntax error, a
  * failing transform or an import that does not resolve is caught here, while the old plugin runs.
- * (Vite has already dropped their cached transform when the file changed.)
+ * (Vite has already dropped their cached transform when the file changed.) `transform` is how:
+ * `environment.transformRequest` by default.
  */
 export async function findCompileFailure(
   environment: DevEnvironment,
   modules: readonly EnvironmentModuleNode[],
+  transform: (module: EnvironmentModuleNode) => Promise<TransformResult | null> = (module) => environment.transformRequest(module.url),
 ): Promise<CompileFailure | undefined> {
   for (const module of modules) {
     if (module.type !== 'js') continue
     try {
-      await environment.transformRequest(module.url)
+      await transform(module)
     } catch (error) {
       return toFailure(error)
     }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { SourceMap } from 'node:module'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createServer, normalizePath, type ViteDevServer } from 'vite'
+import { createServer, normalizePath, type Plugin, type ViteDevServer } from 'vite'
 import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import hotPlugins from '../src/index.js'
 import { makeTree } from './fixtures.js'
@@ -168,5 +168,88 @@ describe('hotPlugins() in a dev server', () => {
     const results = await change('src/plugins/counter/format.ts')
     expect(results).toContainEqual([])
     expect(sent.filter(([event]) => event === HotEvents.update)).toEqual([])
+  })
+})
+
+describe("the browser's request for a changed plugin module", () => {
+  const entry = 'src/plugins/counter/index.ts'
+  const version = (n: number) => `export const generation = ${n}\nexport function activate() {}\n`
+  const main = "import './plugins/counter/index'\nimport.meta.hot?.accept('./plugins/counter/index', () => {})\n"
+
+  /** A listening dev server whose watcher we drive, counting the transforms of the entry. */
+  async function listen(tree: Record<string, string>) {
+    const made = await makeTree(tree)
+    cleanup = made.cleanup
+    const transformed: string[] = []
+    const counting: Plugin = {
+      name: 'count-transforms',
+      transform(code, id) {
+        if (id.endsWith(entry)) transformed.push(code)
+      },
+    }
+    server = await createServer({
+      root: made.root,
+      configFile: false,
+      logLevel: 'silent',
+      plugins: [hotPlugins({ plugins: 'src/plugins/*/index.ts' }), counting],
+      server: { port: 0, watch: null },
+      optimizeDeps: { noDiscovery: true },
+    })
+    await server.listen()
+    const running = server
+    const base = running.resolvedUrls!.local[0]!.replace(/\/$/, '')
+    const get = async (url: string) => (await fetch(base + url)).text()
+    // What accepts the entry's updates, as the registry does in an app.
+    await get('/src/main.ts')
+    /** Writes the file and lets Vite handle the change as its watcher would; resolves to the update's timestamp. */
+    const save = async (file: string, content: string): Promise<number> => {
+      await writeFile(path.join(made.root, file), content)
+      const client = running.environments.client
+      const send = client.hot.send.bind(client.hot)
+      const sent = new Promise<number>((resolve, reject) => {
+        client.hot.send = ((payload: { type?: string; updates?: { timestamp: number }[] }, ...rest: unknown[]) => {
+          if (payload.type === 'update') resolve(payload.updates![0]!.timestamp)
+          if (payload.type === 'error' || payload.type === 'full-reload') reject(new Error(`Vite sent ${payload.type}`))
+          return (send as (...a: unknown[]) => void)(payload, ...rest)
+        }) as typeof client.hot.send
+      })
+      running.watcher.emit('change', path.join(made.root, file))
+      return sent
+    }
+    return { get, save, transformed, root: made.root }
+  }
+
+  it('is served from the transform that validated the change: one transform per save', async () => {
+    const app = await listen({ [entry]: version(1), 'src/main.ts': main })
+    expect(await app.get(`/${entry}`)).toContain('generation = 1')
+    expect(app.transformed).toHaveLength(1)
+
+    const timestamp = await app.save(entry, version(2))
+    expect(app.transformed, 'validated before the update was sent').toHaveLength(2)
+    expect(await app.get(`/${entry}?t=${timestamp}`)).toContain('generation = 2')
+    expect(app.transformed).toHaveLength(2)
+  })
+
+  it('transforms again when the file changed after validation (a save the watcher dropped)', async () => {
+    const app = await listen({ [entry]: version(1), 'src/main.ts': main })
+    await app.get(`/${entry}`)
+    const timestamp = await app.save(entry, version(2))
+    await writeFile(path.join(app.root, entry), version(3))
+    expect(await app.get(`/${entry}?t=${timestamp}`)).toContain('generation = 3')
+    expect(app.transformed).toHaveLength(3)
+  })
+
+  it('transforms again when a module it imports got new code in the same update (an import cycle)', async () => {
+    const app = await listen({
+      [entry]: "import { label } from './label'\nexport const generation = 1\nexport function activate() { return label }\n",
+      'src/plugins/counter/label.ts': "import { generation } from './index'\nexport const label = () => generation\n",
+      'src/main.ts': main,
+    })
+    await app.get(`/${entry}`)
+    await app.get('/src/plugins/counter/label.ts')
+    const timestamp = await app.save(entry, "import { label } from './label'\nexport const generation = 2\nexport function activate() { return label }\n")
+    // The new entry must import the new label module (which imports it back), not the old one.
+    expect(await app.get(`/${entry}?t=${timestamp}`)).toContain(`/src/plugins/counter/label.ts?t=${timestamp}`)
+    expect(app.transformed).toHaveLength(3)
   })
 })

@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
+import { init } from 'es-module-lexer'
 import { afterEach, describe, expect, it } from 'vitest'
 import { normalizePath } from 'vite'
 import { createEntryMatcher, createReloadFilter, discoverPlugins, DuplicatePluginIdError, toServedUrl } from '../src/discovery.js'
@@ -74,6 +76,20 @@ describe('discoverPlugins', () => {
     cleanup = tree.cleanup
     const found = await discoverPlugins(tree.root, ['src/*/chart/index.ts'])
     expect(found.map((p) => p.id)).toEqual(['chart-a', 'chart'])
+  })
+
+  it('does not wait in line behind a busy thread pool, as the file watcher keeps it while the server starts', async () => {
+    const entries = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`src/plugins/p${i}/index.ts`, plugin]))
+    const tree = await makeTree(entries)
+    cleanup = tree.cleanup
+    await init
+    // The watcher's first crawl queues a stat call per file and folder of the project.
+    let done = 0
+    const crawl = Array.from({ length: 5000 }, () => stat(tree.root).then(() => void done++))
+    const found = await discoverPlugins(tree.root, ['src/plugins/*/index.ts'])
+    expect(found).toHaveLength(20)
+    expect(done, 'discovery finished only after the queued file-system calls').toBeLessThan(crawl.length)
+    await Promise.all(crawl)
   })
 
   it('finds nothing, without failing, when no file matches', async () => {

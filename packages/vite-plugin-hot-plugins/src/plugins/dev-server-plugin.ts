@@ -17,6 +17,7 @@ import { findOwners } from '../ownership.js'
 import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
 import { createSettleCheck } from '../settle.js'
+import { createValidatedTransforms } from '../validated-transforms.js'
 import { findCompileFailure } from '../validation.js'
 
 /**
@@ -26,6 +27,7 @@ import { findCompileFailure } from '../validation.js'
  */
 export function devServerPlugin(context: HotPluginsContext): Plugin {
   let settle: ReturnType<typeof createSettleCheck> | undefined
+  const validated = createValidatedTransforms()
   return {
     name: `${PLUGIN_NAME}:serve`,
     apply: 'serve',
@@ -44,6 +46,14 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
       server.httpServer?.once('close', () => settle?.dispose())
+      // Ahead of Vite's own middlewares: the browser's request for a validated module is served
+      // from the validation's transform instead of a second one.
+      const { base } = server.config
+      server.middlewares.use((req, _res, next) => {
+        const url = base !== '/' && req.url?.startsWith(base) ? req.url.slice(base.length - 1) : req.url
+        if (url) validated.restore(server.environments.client, url)
+        next()
+      })
       server.environments.client.hot.on(HotEvents.result, (result: ReloadResult) => {
         const logger = server.config.logger
         if (result.outcome === 'swapped') {
@@ -80,7 +90,8 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       const content = await read()
       settle?.sent(file, content)
 
-      const failure = await findCompileFailure(this.environment, modules)
+      const environment = this.environment
+      const failure = await findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
       if (await changedSince(file, content)) {
         // Saved again while being transformed (maybe read half-written): wait for the final content.
         settle?.later(file)

@@ -1,0 +1,123 @@
+// Functions Playwright runs inside the page (serialized: each must be self-contained).
+
+/** What the fixture apps and these functions keep on `window`. */
+export interface PageState {
+  __bench: {
+    ready?: number
+    active?: number
+    updates: Record<string, number>
+    failures: string[]
+    instances: WeakRef<object>[]
+  }
+  __rendered?: Promise<number>
+  __leaks?: () => { intervals: number; timeouts: number; globalListeners: number }
+}
+
+/** The page's clock: epoch milliseconds, as precise as the page may read them. */
+export function pageNow(): number {
+  return performance.timeOrigin + performance.now()
+}
+
+/**
+ * Arms a MutationObserver before an edit: `window.__rendered` resolves with the time (epoch ms) at
+ * which the last of these `<p data-bench=id>` elements shows its expected text, i.e. the new code
+ * runs with its state. Works from the mutation records, so its cost does not grow with the page.
+ */
+export function armRenderWatch({ expected, timeoutMs }: { expected: Record<string, string>; timeoutMs: number }): void {
+  const w = window as unknown as PageState
+  const pending = new Map(Object.entries(expected))
+  w.__rendered = new Promise<number>((resolve, reject) => {
+    const settle = (node: Node | null) => {
+      const element = node instanceof Element ? node : node?.parentElement
+      const target = element?.closest<HTMLElement>('[data-bench]')
+      const id = target?.dataset.bench
+      if (id !== undefined && pending.get(id) === target!.textContent) pending.delete(id)
+    }
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        settle(record.target)
+        record.addedNodes.forEach(settle)
+      }
+      if (pending.size > 0) return
+      const at = performance.timeOrigin + performance.now()
+      observer.disconnect()
+      clearTimeout(timer)
+      resolve(at)
+    })
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true })
+    const timer = setTimeout(() => {
+      observer.disconnect()
+      const shown = [...pending.keys()].slice(0, 3).map((id) => `${id}: ${JSON.stringify(document.querySelector(`[data-bench="${id}"]`)?.textContent)}`)
+      reject(new Error(`${pending.size} plugin(s) never showed their new text within ${timeoutMs} ms (${shown.join('; ')})`))
+    }, timeoutMs)
+  })
+  // Reported when awaited; this keeps an unawaited rejection quiet.
+  w.__rendered.catch(() => {})
+}
+
+export function awaitRendered(): Promise<number> {
+  const rendered = (window as unknown as PageState).__rendered
+  if (!rendered) throw new Error('armRenderWatch() was not called')
+  return rendered
+}
+
+/** Clicks every plugin's element `times` times (each click adds one to its state). */
+export function clickAll(times: number): void {
+  document.querySelectorAll<HTMLElement>('[data-bench]').forEach((el) => {
+    for (let i = 0; i < times; i++) el.click()
+  })
+}
+
+/**
+ * Installed before the page's scripts (soak): counts live interval and timeout timers, and
+ * listeners on window and document, through wrappers around the real functions.
+ */
+export function installLeakCounters(): void {
+  const intervals = new Set<unknown>()
+  const timeouts = new Set<unknown>()
+  const w = window as unknown as PageState & Record<string, any>
+  const realSetInterval = w.setInterval.bind(w)
+  const realClearInterval = w.clearInterval.bind(w)
+  const realSetTimeout = w.setTimeout.bind(w)
+  const realClearTimeout = w.clearTimeout.bind(w)
+  w.setInterval = (handler: any, ms?: number, ...args: unknown[]) => {
+    const id = realSetInterval(handler, ms, ...args)
+    intervals.add(id)
+    return id
+  }
+  w.clearInterval = (id: any) => {
+    intervals.delete(id)
+    realClearInterval(id)
+  }
+  w.setTimeout = (handler: any, ms?: number, ...args: unknown[]) => {
+    const id = realSetTimeout((...a: unknown[]) => {
+      timeouts.delete(id)
+      if (typeof handler === 'function') handler(...a)
+    }, ms, ...args)
+    timeouts.add(id)
+    return id
+  }
+  w.clearTimeout = (id: any) => {
+    timeouts.delete(id)
+    realClearTimeout(id)
+  }
+  const listeners: { target: EventTarget; type: string; listener: unknown; capture: boolean }[] = []
+  const proto = EventTarget.prototype
+  const realAdd = proto.addEventListener
+  const realRemove = proto.removeEventListener
+  const isGlobal = (target: unknown) => target === window || target === document
+  const captureOf = (options: unknown) => (typeof options === 'boolean' ? options : !!(options as { capture?: boolean } | undefined)?.capture)
+  const find = (target: EventTarget, type: string, listener: unknown, capture: boolean) =>
+    listeners.findIndex((l) => l.target === target && l.type === type && l.listener === listener && l.capture === capture)
+  proto.addEventListener = function (this: EventTarget, type: string, listener: any, options?: any) {
+    const capture = captureOf(options)
+    if (isGlobal(this) && listener && find(this, type, listener, capture) < 0) listeners.push({ target: this, type, listener, capture })
+    return realAdd.call(this, type, listener, options)
+  }
+  proto.removeEventListener = function (this: EventTarget, type: string, listener: any, options?: any) {
+    const index = isGlobal(this) ? find(this, type, listener, captureOf(options)) : -1
+    if (index >= 0) listeners.splice(index, 1)
+    return realRemove.call(this, type, listener, options)
+  }
+  w.__leaks = () => ({ intervals: intervals.size, timeouts: timeouts.size, globalListeners: listeners.length })
+}

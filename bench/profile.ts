@@ -1,0 +1,38 @@
+/** How much each scenario measures. `full` is `pnpm bench`; `smoke` runs in `pnpm test`. */
+export interface Profile {
+  name: 'full' | 'smoke'
+  /** Edits per side, after `warmup` unrecorded ones. */
+  single: { warmup: number; samples: number }
+  persist: { warmup: number; samples: number }
+  /** Plugins changed per round; rounds per way of changing them. */
+  batch: { plugins: number; warmup: number; rounds: number }
+  /** Plugin entries; cold starts per side after one unrecorded one. */
+  scale: { plugins: number; runs: number }
+  soak: { swaps: number }
+}
+
+export const FULL: Profile = {
+  name: 'full',
+  single: { warmup: 5, samples: 60 },
+  persist: { warmup: 5, samples: 60 },
+  batch: { plugins: 50, warmup: 2, rounds: 10 },
+  scale: { plugins: 1000, runs: 3 },
+  soak: { swaps: 500 },
+}
+
+export const SMOKE: Profile = {
+  name: 'smoke',
+  single: { warmup: 1, samples: 3 },
+  persist: { warmup: 1, samples: 3 },
+  batch: { plugins: 50, warmup: 0, rounds: 1 },
+  scale: { plugins: 20, runs: 1 },
+  soak: { swaps: 10 },
+}
+
+/**
+ * Deliberate pauses (the only fixed waits): between two samples, so that one sample's tail work
+ * (our write-behind to IndexedDB, the result sent to the dev server, Vite's logging) never lands in
+ * the next; after a batch, the quiet time in which a second swap of any plugin would show.
+ */
+export const PACE_MS = 40
+export const BATCH_QUIET_MS = 250

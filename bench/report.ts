@@ -1,0 +1,71 @@
+import type { BatchWay, Leftovers, Results, SoakSide } from './results'
+import type { Summary } from './stats'
+
+const ms = (value: number): string => (Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1))
+const pair = (s: Summary): string => `${ms(s.p50)} / ${ms(s.p90)}`
+const times = (value: number): string => `${value.toFixed(2)}×`
+const met = (ok: boolean): string => (ok ? '✓' : '✗ missed')
+const bytes = (value: number): string => {
+  const sign = value < 0 ? '−' : '+'
+  const size = Math.abs(value)
+  return size >= 1024 * 1024 ? `${sign}${(size / 1024 / 1024).toFixed(2)} MB` : `${sign}${(size / 1024).toFixed(1)} kB`
+}
+const leftovers = (l: Leftovers): string =>
+  `${l.instances} instances, ${l.intervals} timers, ${l.globalListeners} listeners, ${l.domNodes} nodes`
+const heap = (side: SoakSide): string => `${bytes(side.heap.growthBytes)} (${bytes(side.heap.perSwapBytes)} each)`
+
+/** The results as a Markdown table (printed by `pnpm bench`, pasted into the README). */
+export function formatTable(results: Results): string {
+  const { single, persist, batch, scale, soak } = results.scenarios
+  const rows: string[][] = []
+  if (single) {
+    rows.push([
+      'single',
+      'save → plugin active with state, ms (p50 / p90)',
+      pair(single.ours),
+      pair(single.plain),
+      `${times(single.ratio.p50)} / ${times(single.ratio.p90)}`,
+      `p50 ≤ 1.15× ${met(single.goal.met)}`,
+    ])
+  }
+  if (persist) {
+    const sign = persist.p50DiffMs >= 0 ? '+' : '−'
+    rows.push([
+      'persist',
+      'the same, IndexedDB on vs off, ms (p50 / p90)',
+      `on ${pair(persist.on)}`,
+      `off ${pair(persist.off)} (ours)`,
+      `${sign}${ms(Math.abs(persist.p50DiffMs))} ms p50`,
+      `≤ 2 ms ${met(persist.goal.met)}`,
+    ])
+  }
+  if (batch) {
+    const way = (name: string, w: BatchWay, goal: string) => [
+      'batch',
+      `${name} → all ${batch.plugins} run new code, ms (p50 / p90)`,
+      `${pair(w.ours)}; ${w.exactlyOncePerPlugin.ours ? 'one swap each' : 'NOT one swap each'}`,
+      `${pair(w.plain)}`,
+      `${times(w.ratio.p50)} / ${times(w.ratio.p90)}`,
+      goal,
+    ]
+    rows.push(way('1 shared helper edited', batch.helper, `≤ 1.5×, one swap each ${met(batch.goal.met)}`))
+    rows.push(way(`${batch.plugins} entry files written`, batch.files, ''))
+  }
+  if (scale) {
+    const start = (s: typeof scale.ours) => `${ms(s.serverStartMs.p50)} + ${ms(s.firstLoadMs.p50)} = ${ms(s.totalMs.p50)}`
+    rows.push([
+      'scale',
+      `cold start, ${scale.plugins.toLocaleString('en-US')} entries: server + first load, ms (p50)`,
+      start(scale.ours),
+      start(scale.plain),
+      `${times(scale.ratio.total)} (server ${times(scale.ratio.serverStart)}, load ${times(scale.ratio.firstLoad)})`,
+      `≤ 1.05× ${met(scale.goal.met)}`,
+    ])
+  }
+  if (soak) {
+    rows.push(['soak', `${soak.swaps} swaps of one plugin: left behind`, leftovers(soak.ours.leftovers), leftovers(soak.plain.leftovers), '', `0 ${met(soak.goal.met)}`])
+    rows.push(['soak', 'JS heap growth after them (after GC)', heap(soak.ours), heap(soak.plain), '', 'explained in the README'])
+  }
+  const header = ['scenario', 'measured', 'ours', 'plain Vite', 'ours ÷ plain', 'goal']
+  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
+}

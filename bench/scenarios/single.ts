@@ -1,0 +1,69 @@
+import { closeAll, countUpdates, interleave, type BenchContext } from '../context'
+import type { PersistResult, SingleResult } from '../results'
+import { CLICKS, type Session } from '../session'
+import { ratios, round, summarize } from '../stats'
+
+const editOnePlugin = (session: Session) => session.measure(session.app.planPlugins(['p0'], CLICKS))
+
+/** One plugin edited, again and again: our swap against a self-accepting module of plain Vite. */
+export async function single(bench: BenchContext): Promise<SingleResult> {
+  const counts = bench.profile.single
+  const ours = await bench.open({ name: 'single-ours', side: 'ours', kind: 'hmr', plugins: 1 })
+  const plain = await bench.open({ name: 'single-plain', side: 'plain', kind: 'hmr', plugins: 1 })
+  try {
+    const [oursMs, plainMs] = await interleave([ours, plain], counts, editOnePlugin)
+    const summaries = { ours: summarize(oursMs!), plain: summarize(plainMs!) }
+    const ratio = ratios(summaries.ours, summaries.plain)
+    return {
+      ...summaries,
+      ratio,
+      updates: { edits: counts.warmup + counts.samples, ours: await countUpdates(ours), plain: await countUpdates(plain) },
+      clockCheck: { ours: await ours.calibrate(), plain: await plain.calibrate() },
+      goal: { text: 'p50 ratio ≤ 1.15', met: ratio.p50 <= 1.15 },
+    }
+  } finally {
+    await closeAll([ours, plain])
+  }
+}
+
+/** The same edit with state persisted to IndexedDB behind every swap, and without. */
+export async function persist(bench: BenchContext): Promise<PersistResult> {
+  const counts = bench.profile.persist
+  const on = await bench.open({ name: 'persist-on', side: 'ours', kind: 'hmr', plugins: 1, hotPluginsOptions: 'state: { persist: true }' })
+  const off = await bench.open({ name: 'persist-off', side: 'ours', kind: 'hmr', plugins: 1, hotPluginsOptions: 'state: { persist: false }' })
+  try {
+    const [onMs, offMs] = await interleave([on, off], counts, editOnePlugin)
+    const summaries = { on: summarize(onMs!), off: summarize(offMs!) }
+    const p50DiffMs = round(summaries.on.p50 - summaries.off.p50)
+    return {
+      ...summaries,
+      ratio: ratios(summaries.on, summaries.off),
+      p50DiffMs,
+      p90DiffMs: round(summaries.on.p90 - summaries.off.p90),
+      updates: { edits: counts.warmup + counts.samples, on: await countUpdates(on), off: await countUpdates(off) },
+      savedRecords: { on: await savedRecords(on), off: await savedRecords(off) },
+      goal: { text: 'p50 difference ≤ 2 ms', met: p50DiffMs <= 2 },
+    }
+  } finally {
+    await closeAll([on, off])
+  }
+}
+
+/** How many records the runtime's IndexedDB store holds in this page's origin. */
+function savedRecords(session: Session): Promise<number> {
+  return session.page.evaluate(async () => {
+    if (!(await indexedDB.databases()).some((db) => db.name === 'hot-plugins')) return 0
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('hot-plugins')
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(request.error)
+    })
+    try {
+      if (!db.objectStoreNames.contains('plugin-state')) return 0
+      const count = db.transaction('plugin-state').objectStore('plugin-state').count()
+      return await new Promise<number>((resolve) => (count.onsuccess = () => resolve(count.result)))
+    } finally {
+      db.close()
+    }
+  })
+}
