@@ -207,16 +207,43 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     })
   }
 
-  /** Activates the loaded plugins, each after the plugins it depends on (`meta.dependsOn`). */
-  const startInOrder = async (loaded: { record: PluginRecord; module: PluginModule }[], startedAt: number) => {
-    const byId = new Map(loaded.map((l) => [l.record.id, l]))
-    const { order, blocked } = orderByDependencies(loaded.map(({ record, module }) => ({ id: record.id, dependsOn: dependsOnOf(module) })))
+  /**
+   * Activates plugins in list order as their modules arrive (activation overlaps the other
+   * imports), each only once the plugins it depends on (`meta.dependsOn`) run; a plugin still
+   * waiting on a dependency is deferred, and the deferred ones are ordered once every module is in
+   * (a missing dependency or a cycle is reported then).
+   */
+  const startInOrder = async (
+    loads: readonly Promise<{ record: PluginRecord; module: PluginModule } | undefined>[],
+    startedAt: number,
+  ) => {
+    const deferred: { record: PluginRecord; module: PluginModule }[] = []
+    for (const load of loads) {
+      const loaded = await load
+      if (!loaded) continue
+      const deps = dependsOnOf(loaded.module)
+      if (deps.every((dep) => records.get(dep)?.status === 'idle' && records.get(dep)?.module)) {
+        await startOne(loaded.record, loaded.module, startedAt)
+      } else {
+        deferred.push(loaded)
+      }
+    }
+    if (deferred.length === 0) return
+    const byId = new Map(deferred.map((l) => [l.record.id, l]))
+    // Plugins already settled (running or failed) count as present; whether they run is checked below.
+    const settled = [...records.values()].filter((r) => !byId.has(r.id))
+    const { order, blocked } = orderByDependencies([
+      ...settled.map((r) => ({ id: r.id, dependsOn: [] as string[] })),
+      ...deferred.map(({ record, module }) => ({ id: record.id, dependsOn: dependsOnOf(module) })),
+    ])
     for (const [id, reason] of blocked) {
-      const { record } = byId.get(id)!
-      fail(record, new PluginError(id, record.file, 'activate', undefined, `not activated: ${reason}`))
+      const waiting = byId.get(id)
+      if (waiting) fail(waiting.record, new PluginError(id, waiting.record.file, 'activate', undefined, `not activated: ${reason}`))
     }
     for (const id of order) {
-      const { record, module } = byId.get(id)!
+      const waiting = byId.get(id)
+      if (!waiting) continue
+      const { record, module } = waiting
       const down = dependsOnOf(module).find((dep) => records.get(dep)?.status === 'failed')
       if (down !== undefined) {
         fail(record, new PluginError(id, record.file, 'activate', undefined, `not activated: it depends on "${down}", which failed to start`))
@@ -279,8 +306,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
         const source = (entry as { [hotSourceKey]?: HotSource })[hotSourceKey]
         if (source && !attachedSources.has(source)) attachedSources.set(source, source.attach(internals))
       }
-      const loaded = (await Promise.all(loads)).filter((l) => l !== undefined)
-      await enqueue(() => startInOrder(loaded, startedAt))
+      await enqueue(() => startInOrder(loads, startedAt))
       const all = [...records.values()]
       return {
         active: all.filter((r) => r.status === 'idle').map((r) => r.id),
