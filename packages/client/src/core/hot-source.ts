@@ -10,6 +10,7 @@ import { consoleLogger } from './logger.js'
 import type { Persistence } from './persistence.js'
 import { DEFAULT_RETRY } from './policy.js'
 import { createRecovery, type FullReloadReason, type RecoveryOptions } from './recovery.js'
+import { sleep } from './timers.js'
 import { hotSwap, reportCompileError, reportImportFailure, type SwapTrigger } from './swap.js'
 import type { HotReloadSettings, PluginEntry, PluginModule } from './types.js'
 
@@ -103,7 +104,7 @@ export function createHotRegistry(
     retry: DEFAULT_RETRY,
     fallback: 'reload',
     failuresBeforeFallback: 3,
-    sleep: (ms) => new Promise((resolve) => (globalThis as unknown as { setTimeout(f: () => void, ms: number): unknown }).setTimeout(resolve, ms)),
+    sleep,
     ...options.recovery,
     prepareReload: async () => {
       options.beforeToolingReload?.()

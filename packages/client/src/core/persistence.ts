@@ -1,6 +1,7 @@
 import { describe } from './errors.js'
 import type { HostInternals, PluginRecord, StateHooks } from './internals.js'
 import { adaptState, findUncloneable, isPersistedState, type PersistedState, type StateStore } from './state.js'
+import { soon } from './timers.js'
 import type { PluginModule } from './types.js'
 
 export interface PersistenceConfig {
@@ -24,10 +25,6 @@ export interface Persistence {
   /** Resolves once every write scheduled so far is done. */
   flush(): Promise<void>
 }
-
-// The core is typed without DOM or Node globals; every JavaScript host has setTimeout.
-const timers = globalThis as unknown as { setTimeout(task: () => void, ms: number): unknown }
-const soon = (task: () => void): void => void timers.setTimeout(task, 0)
 
 interface PendingWrite {
   internals: HostInternals

@@ -63,56 +63,54 @@ async function swapPlugin(
   next: PluginModule,
   trigger: SwapTrigger,
 ): Promise<ReloadResult> {
-  {
-    const { events, now } = internals
-    const ref = { id: record.id, file: record.file }
-    events.emit('reload-started', { ...ref, files: trigger.files })
-    if (typeof next.activate !== 'function') {
-      const error = new PluginError(record.id, record.file, 'import', undefined, 'the new version has no activate() export')
-      return reportFailure(internals, record, error, 'kept-old', trigger)
-    }
-
-    record.status = 'reloading'
-    const previous = { module: current, teardown: record.teardown }
-    const state = await takeState(internals, record, previous.module)
-    await internals.deactivate(record, previous.module, previous.teardown)
-
-    const handed = fitState(internals, record, state, next)
-    const info: ReloadInfo = { reason: 'hot-swap', fromVersion: state.pluginVersion, fromStateVersion: state.stateVersion }
-    let teardown: Teardown | undefined
-    try {
-      teardown = await internals.activate(record, next)
-    } catch (error) {
-      await rollBack(internals, record, previous.module, state)
-      return reportFailure(internals, record, error as PluginError, 'rolled-back', trigger)
-    }
-    try {
-      await giveState(internals, record, next, handed, info)
-    } catch (error) {
-      await internals.deactivate(record, next, teardown)
-      await rollBack(internals, record, previous.module, state)
-      return reportFailure(internals, record, error as PluginError, 'rolled-back', trigger)
-    }
-
-    record.module = next
-    record.teardown = teardown
-    record.version = next.meta?.version
-    record.status = 'idle'
-    record.error = undefined
-    record.reloadCount += 1
-    const durationMs = now() - trigger.startedAt
-    record.lastReloadMs = durationMs
-    if (handed.has) internals.stateHooks?.handedOver(record, next, handed.value)
-    events.emit('reload-completed', {
-      ...ref,
-      version: record.version,
-      files: trigger.files,
-      durationMs,
-      stateKept: handed.has,
-      reloadCount: record.reloadCount,
-    })
-    return { ...ref, outcome: 'swapped', durationMs, stateKept: handed.has }
+  const { events, now } = internals
+  const ref = { id: record.id, file: record.file }
+  events.emit('reload-started', { ...ref, files: trigger.files })
+  if (typeof next.activate !== 'function') {
+    const error = new PluginError(record.id, record.file, 'import', undefined, 'the new version has no activate() export')
+    return reportFailure(internals, record, error, 'kept-old', trigger)
   }
+
+  record.status = 'reloading'
+  const previous = { module: current, teardown: record.teardown }
+  const state = await takeState(internals, record, previous.module)
+  await internals.deactivate(record, previous.module, previous.teardown)
+
+  const handed = fitState(internals, record, state, next)
+  const info: ReloadInfo = { reason: 'hot-swap', fromVersion: state.pluginVersion, fromStateVersion: state.stateVersion }
+  let teardown: Teardown | undefined
+  try {
+    teardown = await internals.activate(record, next)
+  } catch (error) {
+    await rollBack(internals, record, previous.module, state)
+    return reportFailure(internals, record, error as PluginError, 'rolled-back', trigger)
+  }
+  try {
+    await giveState(internals, record, next, handed, info)
+  } catch (error) {
+    await internals.deactivate(record, next, teardown)
+    await rollBack(internals, record, previous.module, state)
+    return reportFailure(internals, record, error as PluginError, 'rolled-back', trigger)
+  }
+
+  record.module = next
+  record.teardown = teardown
+  record.version = next.meta?.version
+  record.status = 'idle'
+  record.error = undefined
+  record.reloadCount += 1
+  const durationMs = now() - trigger.startedAt
+  record.lastReloadMs = durationMs
+  if (handed.has) internals.stateHooks?.handedOver(record, next, handed.value)
+  events.emit('reload-completed', {
+    ...ref,
+    version: record.version,
+    files: trigger.files,
+    durationMs,
+    stateKept: handed.has,
+    reloadCount: record.reloadCount,
+  })
+  return { ...ref, outcome: 'swapped', durationMs, stateKept: handed.has }
 }
 
 interface HeldDependent {
