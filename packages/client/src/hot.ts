@@ -11,7 +11,7 @@ import { createDevtools } from './browser/devtools.js'
 import { createIdbStore } from './browser/idb-store.js'
 import { offerReload } from './browser/reload-banner.js'
 import { createTabSession } from './browser/session.js'
-import { DEFAULT_RETRY, type RegistryConfig } from './protocol.js'
+import { DEFAULT_RETRY, REGISTRY_HOT_DATA_KEY, type RegistryConfig } from './protocol.js'
 import type { PluginModule } from './core/types.js'
 
 export type { HotContextLike, HotRegistry, RegistryEntryInit } from './core/hot-source.js'
@@ -36,6 +36,13 @@ export function createHotRegistry(
   hot?: HotContextLike,
   config: RegistryConfig = DEFAULT_CONFIG,
 ): HotRegistry {
+  // A new version of the registry module (plugin entries created, deleted or moved): the registry
+  // that runs, with its hosts, state and devtools, takes the new list.
+  const running = hot?.data?.[REGISTRY_HOT_DATA_KEY] as HotRegistry | undefined
+  if (running) {
+    running.replaceEntries(inits, hot)
+    return running
+  }
   const session = createTabSession(config.project)
   const afterToolingReload = session.takeRestorePending()
   const { persist, restoreOnReload } = config.state
@@ -82,6 +89,7 @@ export function createHotRegistry(
     },
   })
   if (persist && restoreOnReload === 'always') saveAheadOfUserReloads(registry)
+  if (hot?.data) hot.data[REGISTRY_HOT_DATA_KEY] = registry
   return registry
 }
 

@@ -22,6 +22,9 @@ export const CLIENT_PACKAGE = '@hot-plugins/client'
 /** The dev-only entry of the client package: the hot-swap engine. Never part of a build. */
 export const CLIENT_HOT_ENTRY = `${CLIENT_PACKAGE}/hot`
 
+/** Where the registry keeps itself in `import.meta.hot.data`, for the next version of its module. */
+export const REGISTRY_HOT_DATA_KEY = 'hot-plugins:registry'
+
 /** The export the dev server appends to every plugin entry. */
 export const INJECTED_META_EXPORT = '__hotPlugin'
 

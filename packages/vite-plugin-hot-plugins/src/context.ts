@@ -10,6 +10,10 @@ export interface HotPluginsContext {
   /** Discovered once per server or build; `rediscover()` drops the cache. */
   plugins(): Promise<DiscoveredPlugin[]>
   rediscover(): void
+  /** The plugins of the last discovery that succeeded (empty before the first). */
+  known(): readonly DiscoveredPlugin[]
+  /** Whether the last discovery failed (two entries with one id): any entry change tries again. */
+  discoveryFailed(): boolean
   /** The plugin whose entry is this absolute file, if any (valid after `plugins()` resolved). */
   entryByFile(absFile: string): DiscoveredPlugin | undefined
   /** Whether a root-relative posix path matches the `plugins` globs. */
@@ -21,12 +25,16 @@ export interface HotPluginsContext {
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
   let discovery: Promise<DiscoveredPlugin[]> | undefined
   let byFile = new Map<string, DiscoveredPlugin>()
+  let known: DiscoveredPlugin[] = []
+  let failed = false
   const context: HotPluginsContext = {
     options,
     root: process.cwd(),
     logger: undefined,
     plugins() {
       discovery ??= discoverPlugins(context.root, options.plugins).then((plugins) => {
+        failed = false
+        known = plugins
         byFile = new Map(plugins.map((p) => [p.absFile, p]))
         if (plugins.length === 0) {
           context.logger?.warn(
@@ -34,12 +42,17 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
           )
         }
         return plugins
+      }, (error: unknown) => {
+        failed = true
+        throw error
       })
       return discovery
     },
     rediscover() {
       discovery = undefined
     },
+    known: () => known,
+    discoveryFailed: () => failed,
     entryByFile: (absFile) => byFile.get(absFile),
     isEntryPath: createEntryMatcher(options.plugins),
     mayReload: createReloadFilter(options.include, options.exclude),

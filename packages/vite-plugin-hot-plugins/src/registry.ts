@@ -7,7 +7,9 @@ const json = JSON.stringify
  * The `virtual:hot-plugins` module for the dev server. It is the HMR boundary of every plugin
  * entry: it accepts each entry by its literal URL (Vite finds accepted deps by reading the text),
  * so Vite imports a changed entry and hands the evaluated module to the hot engine, and the
- * registry itself is never re-run — not even when a new version fails to load.
+ * registry is not re-run when a plugin changes — not even when a new version fails to load. When the
+ * set of entries changes, the dev server updates the registry itself: it accepts its own update,
+ * and its new version hands the new list to the registry that runs (kept in `import.meta.hot.data`).
  */
 export function generateDevRegistry(plugins: readonly DiscoveredPlugin[], config: RegistryConfig): string {
   const entries = plugins.map(
@@ -24,6 +26,8 @@ export function generateDevRegistry(plugins: readonly DiscoveredPlugin[], config
     `], import.meta.hot, ${json(config)})`,
     `if (import.meta.hot) {`,
     ...accepts,
+    `  // A new list of entries (created, deleted, moved) is taken by the registry that runs.`,
+    `  import.meta.hot.accept()`,
     `}`,
     `export default registry.entries`,
     ``,

@@ -3,6 +3,8 @@ import type { PlaygroundContext } from './context'
 export interface Dashboard {
   contextFor(pluginId: string): PlaygroundContext
   log(message: string, kind?: 'info' | 'error'): void
+  /** Removes a plugin's panel (its entry was deleted while the app runs). */
+  remove(pluginId: string): void
 }
 
 /** Renders the host app's frame: a header, one panel per plugin, and an activity log. */
@@ -35,6 +37,9 @@ export function createDashboard(root: HTMLElement, title: string): Dashboard {
 
   return {
     log,
+    remove(pluginId) {
+      grid.querySelector(`[data-plugin="${CSS.escape(pluginId)}"]`)?.remove()
+    },
     contextFor(pluginId) {
       const panel = document.createElement('article')
       panel.className = 'panel'

@@ -43,6 +43,17 @@ export interface PluginHostEvents {
   'full-reload': PluginRef & { reason: string; failures: number; phase: 'reloading' | 'reloaded' | 'offered' }
   /** After a page reload, a plugin got back the state it had (`migratedFrom`: its old stateVersion). */
   'state-restored': PluginRef & { savedAt: number; migratedFrom: number | undefined }
+  /**
+   * A plugin entry was created while the app runs (dev): the plugin is imported and activated next
+   * (`plugin-activated`, or `plugin-failed`), without a page reload.
+   */
+  'plugin-added': PluginRef
+  /**
+   * A plugin entry was deleted while the app runs (dev): the plugin was torn down and forgotten.
+   * `stateKept`: its state is kept, and given back if the entry comes back. Plugins depending on
+   * it stop too (`plugin-failed`) and start again when it is back.
+   */
+  'plugin-removed': PluginRef & { stateKept: boolean }
   /** Hot reload was turned on or off, for one plugin (`id`) or for all. */
   'enabled-changed': { id: string | undefined; enabled: boolean }
   /** Something went wrong that did not stop the plugin (a teardown threw, state was dropped…). */
@@ -61,6 +72,8 @@ export const PLUGIN_HOST_EVENTS = [
   'retrying',
   'full-reload',
   'state-restored',
+  'plugin-added',
+  'plugin-removed',
   'enabled-changed',
   'warning',
 ] as const satisfies readonly PluginHostEventName[]

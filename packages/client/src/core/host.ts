@@ -5,6 +5,7 @@ import type { PluginHostEvents } from './events.js'
 import type { HostInternals, HotSource, PluginRecord } from './internals.js'
 import { consoleLogger } from './logger.js'
 import { dependsOnOf } from './dependencies.js'
+import { fitState, giveState, NO_STATE, type TakenState } from './handoff.js'
 import { orderByDependencies } from './order.js'
 import { createTaskQueue } from './queue.js'
 import type {
@@ -88,6 +89,21 @@ function monotonicNow(): number {
   return perf ? perf.now() : Date.now()
 }
 
+function newRecord(entry: { id: string; file: string }): PluginRecord {
+  return {
+    id: entry.id,
+    file: entry.file,
+    status: 'starting',
+    version: undefined,
+    reloadCount: 0,
+    lastReloadMs: undefined,
+    error: undefined,
+    module: undefined,
+    teardown: undefined,
+    context: undefined,
+  }
+}
+
 function snapshot(record: PluginRecord, internals: HostInternals): PluginInfo {
   const { id, file, version, reloadCount, lastReloadMs, error } = record
   const status = record.status === 'idle' && !internals.hotReloadEnabled(id) ? 'disabled' : record.status
@@ -153,6 +169,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
   const disabled = new Set<string>()
   const settings = (): HotReloadSettings => ({ enabled: hotReloadOn, disabled: [...disabled] })
   const skippedWhileOff = new Set<string>()
+  const parked = new Map<string, { module: PluginModule; state: TakenState }>()
   const setHotReload = (id: string | undefined, enabled: boolean) => {
     if (id === undefined ? hotReloadOn === enabled : disabled.has(id) !== enabled) return
     if (id === undefined) hotReloadOn = enabled
@@ -187,24 +204,51 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     setHotReload,
     skippedWhileOff,
     onHotReloadResumed: undefined,
+    register(entry) {
+      const record = newRecord(entry)
+      records.set(entry.id, record)
+      return record
+    },
+    unregister(id) {
+      records.delete(id)
+      parked.delete(id)
+    },
+    startPlugin: (record, module, startedAt, kept) => startOne(record, module, startedAt, kept),
+    fail: (record, error) => fail(record, error),
+    parked,
+    departed: new Map(),
   }
 
-  const startOne = async (record: PluginRecord, module: PluginModule, startedAt: number): Promise<void> => {
+  const startOne = async (record: PluginRecord, module: PluginModule, startedAt: number, kept?: TakenState): Promise<boolean> => {
     try {
       record.teardown = await activate(record, module)
     } catch (error) {
-      return fail(record, error as PluginError)
+      fail(record, error as PluginError)
+      return false
     }
     record.module = module
     record.version = module.meta?.version
-    await internals.stateHooks?.restore(record, module)
+    parked.delete(record.id)
+    if (kept?.has) {
+      // State it had before it stopped (its entry was deleted and came back, or a plugin it needs was away).
+      const fitted = fitState(internals, record, kept, module)
+      try {
+        await giveState(internals, record, module, fitted, { reason: 'restore', fromVersion: kept.pluginVersion, fromStateVersion: kept.stateVersion })
+      } catch (error) {
+        internals.warn(record, `${(error as PluginError).reason}; it runs without its previous state`, error)
+      }
+    } else {
+      await internals.stateHooks?.restore(record, module)
+    }
     record.status = 'idle'
+    record.error = undefined
     events.emit('plugin-activated', {
       id: record.id,
       file: record.file,
       version: record.version,
       durationMs: now() - startedAt,
     })
+    return true
   }
 
   /**
@@ -238,7 +282,10 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     ])
     for (const [id, reason] of blocked) {
       const waiting = byId.get(id)
-      if (waiting) fail(waiting.record, new PluginError(id, waiting.record.file, 'activate', undefined, `not activated: ${reason}`))
+      if (!waiting) continue
+      // Kept aside: it starts once what it needs runs (a plugin added later, a fixed cycle).
+      parked.set(id, { module: waiting.module, state: NO_STATE })
+      fail(waiting.record, new PluginError(id, waiting.record.file, 'activate', undefined, `not activated: ${reason}`))
     }
     for (const id of order) {
       const waiting = byId.get(id)
@@ -246,6 +293,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       const { record, module } = waiting
       const down = dependsOnOf(module).find((dep) => records.get(dep)?.status === 'failed')
       if (down !== undefined) {
+        parked.set(id, { module, state: NO_STATE })
         fail(record, new PluginError(id, record.file, 'activate', undefined, `not activated: it depends on "${down}", which failed to start`))
         continue
       }
@@ -267,19 +315,12 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       const startedAt = now()
       const loads: Promise<{ record: PluginRecord; module: PluginModule } | undefined>[] = []
       const duplicates: StartReport['failed'] = []
+      const attach = (source: HotSource | undefined) => {
+        if (source && !attachedSources.has(source)) attachedSources.set(source, source.attach(internals))
+      }
+      attach((plugins as { [hotSourceKey]?: HotSource })[hotSourceKey])
       for (const entry of plugins) {
-        const record: PluginRecord = {
-          id: entry.id,
-          file: entry.file,
-          status: 'starting',
-          version: undefined,
-          reloadCount: 0,
-          lastReloadMs: undefined,
-          error: undefined,
-          module: undefined,
-          teardown: undefined,
-          context: undefined,
-        }
+        const record = newRecord(entry)
         const existing = records.get(entry.id)
         if (existing) {
           const error = new PluginError(
@@ -303,8 +344,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
               (error: unknown) => void fail(record, new PluginError(record.id, record.file, 'load', error)),
             ),
         )
-        const source = (entry as { [hotSourceKey]?: HotSource })[hotSourceKey]
-        if (source && !attachedSources.has(source)) attachedSources.set(source, source.attach(internals))
+        attach((entry as { [hotSourceKey]?: HotSource })[hotSourceKey])
       }
       await enqueue(() => startInOrder(loads, startedAt))
       const all = [...records.values()]

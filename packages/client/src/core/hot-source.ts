@@ -11,6 +11,7 @@ import type { Persistence } from './persistence.js'
 import { DEFAULT_RETRY } from './policy.js'
 import { createRecovery, type FullReloadReason, type RecoveryOptions } from './recovery.js'
 import { sleep } from './timers.js'
+import { addPlugin, relocatePlugin, removePlugin } from './plugin-set.js'
 import { hotSwap, reportCompileError, reportImportFailure, type SwapTrigger } from './swap.js'
 import type { HotReloadSettings, PluginEntry, PluginModule } from './types.js'
 
@@ -19,6 +20,8 @@ export interface HotContextLike {
   /** Vite awaits a listener's promise before it goes on (for a full reload: before reloading). */
   on(event: string, listener: (payload: any) => void | Promise<void>): void
   send(event: string, data?: any): void
+  /** Kept across versions of the module that owns the context (the registry keeps itself there). */
+  readonly data?: Record<string, unknown>
 }
 
 export interface HotRegistryOptions {
@@ -64,6 +67,12 @@ export interface HotRegistry {
   saveState(): Promise<void>
   /** Imports the plugin's entry afresh and swaps it in, as a save would (devtools "reload now"). */
   reloadNow(id: string): void
+  /**
+   * A new version of the registry module ran (plugin entries were created, deleted or moved): the
+   * running hosts add, remove and relocate plugins to match, without a page reload. `hot` is the
+   * new module's hot context (Vite drops the listeners of the old one).
+   */
+  replaceEntries(inits: readonly RegistryEntryInit[], hot?: HotContextLike): void
 }
 
 interface PendingUpdate {
@@ -89,8 +98,9 @@ export function createHotRegistry(
   const { persistence } = options
   const hosts = new Set<HostInternals>()
   const pending = new Map<string, PendingUpdate>()
-  const idByUrl = new Map(inits.map((init) => [init.url, init.id]))
-  const urlById = new Map(inits.map((init) => [init.id, init.url]))
+  let current: readonly RegistryEntryInit[] = inits
+  let idByUrl = new Map(inits.map((init) => [init.url, init.id]))
+  let urlById = new Map(inits.map((init) => [init.id, init.url]))
   const latestTimestamp = new Map<string, number>()
   // Each change of a plugin starts a new generation: a version overtaken by a newer save (in a
   // storm, versions queue up behind a running swap) is neither swapped in nor reported as failed.
@@ -138,49 +148,7 @@ export function createHotRegistry(
     },
   }
 
-  // A listener that throws would cancel Vite's whole update: each one is guarded.
-  hot?.on(HotEvents.update, (announcement: UpdateAnnouncement) =>
-    guard(hosts, () => {
-      for (const id of announcement.plugins) {
-        const current = nextGeneration(id)
-        markStarted(id)
-        const update = pendingFor(id)
-        update.files.add(announcement.file)
-        if (!announcement.storm) update.generation = current
-      }
-    }),
-  )
   let compileErrorShown = false
-  hot?.on(HotEvents.error, (announcement: CompileErrorAnnouncement) =>
-    guard(hosts, () => {
-      compileErrorShown = true
-      // The dev server logged it already; the hosts report it to the page.
-      for (const id of announcement.plugins) {
-        pending.delete(id)
-        for (const host of hosts) {
-          void reportCompileError(host, id, { files: [announcement.file], startedAt: host.now() }, announcement)
-        }
-      }
-    }),
-  )
-  hot?.on('vite:beforeUpdate', (payload: { updates?: { acceptedPath?: string; timestamp?: number }[] }) =>
-    guard(hosts, () => {
-      if (compileErrorShown) {
-        compileErrorShown = false
-        options.clearCompileErrorOverlay?.()
-      }
-      for (const update of payload.updates ?? []) {
-        const id = update.acceptedPath === undefined ? undefined : idByUrl.get(update.acceptedPath)
-        if (id === undefined) continue
-        markStarted(id)
-        if (update.timestamp !== undefined) {
-          pendingFor(id).timestamp = update.timestamp
-          latestTimestamp.set(id, update.timestamp)
-        }
-      }
-    }),
-  )
-
   // Before Vite reloads the page (a full reload, or the server went away and comes back), save every
   // plugin's state; Vite waits for this promise, so the page reloads only once it is written.
   const saveBeforeReload = async (): Promise<void> => {
@@ -193,13 +161,59 @@ export function createHotRegistry(
       })
     }
   }
-  hot?.on('vite:beforeFullReload', saveBeforeReload)
-  hot?.on('vite:ws:disconnect', saveBeforeReload)
 
-  const report = (result: ReloadResult | undefined): void => {
-    if (result) hot?.send(HotEvents.result, result)
+  /** Listens on a hot context: the registry's first, then that of each new version of it. */
+  function listen(hot: HotContextLike): void {
+    // A listener that throws would cancel Vite's whole update: each one is guarded.
+    hot.on(HotEvents.update, (announcement: UpdateAnnouncement) =>
+      guard(hosts, () => {
+        for (const id of announcement.plugins) {
+          const current = nextGeneration(id)
+          markStarted(id)
+          const update = pendingFor(id)
+          update.files.add(announcement.file)
+          if (!announcement.storm) update.generation = current
+        }
+      }),
+    )
+    hot.on(HotEvents.error, (announcement: CompileErrorAnnouncement) =>
+      guard(hosts, () => {
+        compileErrorShown = true
+        // The dev server logged it already; the hosts report it to the page.
+        for (const id of announcement.plugins) {
+          pending.delete(id)
+          for (const host of hosts) {
+            void reportCompileError(host, id, { files: [announcement.file], startedAt: host.now() }, announcement)
+          }
+        }
+      }),
+    )
+    hot.on('vite:beforeUpdate', (payload: { updates?: { acceptedPath?: string; timestamp?: number }[] }) =>
+      guard(hosts, () => {
+        if (compileErrorShown) {
+          compileErrorShown = false
+          options.clearCompileErrorOverlay?.()
+        }
+        for (const update of payload.updates ?? []) {
+          const id = update.acceptedPath === undefined ? undefined : idByUrl.get(update.acceptedPath)
+          if (id === undefined) continue
+          markStarted(id)
+          if (update.timestamp !== undefined) {
+            pendingFor(id).timestamp = update.timestamp
+            latestTimestamp.set(id, update.timestamp)
+          }
+        }
+      }),
+    )
+    hot.on('vite:beforeFullReload', saveBeforeReload)
+    hot.on('vite:ws:disconnect', saveBeforeReload)
   }
+  if (hot) listen(hot)
 
+  let hotContext = hot
+  const report = (result: ReloadResult | undefined): void => {
+    if (result) hotContext?.send(HotEvents.result, result)
+  }
 
   /** Hands the new version (or why there is none) to every host; counts the outcome once. */
   const deliver = (id: string, update: PendingUpdate | undefined, outcome: { module: PluginModule } | { error: unknown }) => {
@@ -249,12 +263,54 @@ export function createHotRegistry(
   }
 
   const hotSourceKey = Symbol.for(HOT_SOURCE_SYMBOL_KEY)
-  const entries = inits.map((init): PluginEntry => {
+  const toEntry = (init: RegistryEntryInit): PluginEntry => {
     const entry: PluginEntry = { id: init.id, file: init.file, load: init.load }
     Object.defineProperty(entry, hotSourceKey, { value: source, enumerable: false })
     return Object.freeze(entry)
-  })
-  return { entries, accept, saveState: async () => persistence?.snapshot(hosts), reloadNow }
+  }
+  const entries = inits.map(toEntry)
+  // The list itself is linked too: a host that starts with no plugins still gets those added later.
+  Object.defineProperty(entries, hotSourceKey, { value: source, enumerable: false })
+
+  /**
+   * A created entry is imported with a new `t=`: the browser keeps every module it ever imported,
+   * so an entry deleted and created again would otherwise give back its old code.
+   */
+  const freshLoad = (init: RegistryEntryInit): RegistryEntryInit => {
+    const importModule = options.recovery?.importModule
+    return importModule ? { ...init, load: () => importModule(init.url, `t=${Date.now()}`) } : init
+  }
+
+  function replaceEntries(next: readonly RegistryEntryInit[], nextHot?: HotContextLike): void {
+    if (nextHot && nextHot !== hotContext) {
+      hotContext = nextHot
+      listen(nextHot)
+    }
+    guard(hosts, () => {
+      const before = new Map(current.map((init) => [init.id, init]))
+      const after = new Map(next.map((init) => [init.id, init]))
+      current = next
+      idByUrl = new Map(next.map((init) => [init.url, init.id]))
+      urlById = new Map(next.map((init) => [init.id, init.url]))
+      // A host that starts later gets the current list.
+      entries.splice(0, entries.length, ...next.map(toEntry))
+      for (const host of hosts) {
+        for (const id of before.keys()) if (!after.has(id)) void removePlugin(host, id)
+        for (const init of next) {
+          const previous = before.get(init.id)
+          if (!previous) void addPlugin(host, toEntry(freshLoad(init)), host.now())
+          else if (previous.url !== init.url) relocatePlugin(host, init.id, init.file)
+        }
+      }
+      // A moved entry is the same plugin: its new file is swapped in with its state.
+      for (const init of next) {
+        const previous = before.get(init.id)
+        if (previous && previous.url !== init.url) reloadNow(init.id)
+      }
+    })
+  }
+
+  return { entries, accept, saveState: async () => persistence?.snapshot(hosts), reloadNow, replaceEntries }
 }
 
 function guard(hosts: Set<HostInternals>, run: () => void): void {

@@ -1,4 +1,6 @@
 import type { Emitter } from './emitter.js'
+import type { PluginError } from './errors.js'
+import type { TakenState } from './handoff.js'
 import type { PluginHostEvents } from './events.js'
 import type { PersistedState } from './state.js'
 import type { HotReloadSettings, Logger, PluginInfo, PluginModule, Teardown } from './types.js'
@@ -44,6 +46,24 @@ export interface HostInternals {
   readonly skippedWhileOff: Set<string>
   /** Called with the plugins whose skipped saves should apply now that hot reload is on again. */
   onHotReloadResumed: ((ids: string[]) => void) | undefined
+  /** Adds a record (status `starting`) for a plugin the host does not know yet. */
+  register(entry: { id: string; file: string }): PluginRecord
+  /** Forgets a plugin: its entry was deleted. */
+  unregister(id: string): void
+  /**
+   * Activates `module` for a plugin that does not run, then gives it `kept` state, or else the state
+   * saved for it (when restoring is on). False when activation failed (reported as `plugin-failed`).
+   */
+  startPlugin(record: PluginRecord, module: PluginModule, startedAt: number, kept?: TakenState): Promise<boolean>
+  /** Marks a plugin failed and reports it (`plugin-failed`). */
+  fail(record: PluginRecord, error: PluginError): void
+  /**
+   * Plugins loaded but not running because a plugin they depend on does not run (missing, failed,
+   * removed), with the state to give them once it does.
+   */
+  readonly parked: Map<string, { module: PluginModule; state: TakenState }>
+  /** The state of plugins whose entry was deleted, given back if it comes back. */
+  readonly departed: Map<string, TakenState>
 }
 
 /** How a host reaches persisted state. */

@@ -3,7 +3,7 @@ import { PluginError } from './errors.js'
 import type { HostInternals, PluginRecord } from './internals.js'
 import { dependsOnOf } from './dependencies.js'
 import { dependentsOf } from './order.js'
-import { adaptState } from './state.js'
+import { fitState, giveState, takeState, type TakenState } from './handoff.js'
 import type { PluginModule, ReloadInfo, Teardown } from './types.js'
 
 /** What caused a swap, for events and timing. */
@@ -16,15 +16,6 @@ export interface SwapTrigger {
   superseded?: () => boolean
 }
 
-interface TakenState {
-  has: boolean
-  value: unknown
-  /** `meta.stateVersion` and `meta.version` of the code the state came from. */
-  stateVersion: number | undefined
-  pluginVersion: string | undefined
-}
-
-const NO_STATE: TakenState = { has: false, value: undefined, stateVersion: undefined, pluginVersion: undefined }
 
 /**
  * Swaps the running instance of plugin `id` for `next`, a module that has already been imported
@@ -241,63 +232,6 @@ async function activateAfterFailedStart(
   const durationMs = internals.now() - trigger.startedAt
   internals.events.emit('plugin-activated', { ...ref, version: record.version, durationMs })
   return { ...ref, outcome: 'swapped', durationMs, stateKept: false }
-}
-
-/** The old instance's state; if its getReloadState throws, the last state saved for it. */
-async function takeState(internals: HostInternals, record: PluginRecord, module: PluginModule): Promise<TakenState> {
-  if (typeof module.getReloadState !== 'function') return NO_STATE
-  try {
-    return {
-      has: true,
-      value: module.getReloadState(),
-      stateVersion: module.meta?.stateVersion,
-      pluginVersion: module.meta?.version,
-    }
-  } catch (error) {
-    const reason = new PluginError(record.id, record.file, 'get-state', error).reason
-    const saved = await internals.stateHooks?.lastKnown(record)
-    if (!saved) {
-      internals.warn(record, `${reason}; the new version starts without state`, error)
-      return NO_STATE
-    }
-    internals.warn(record, `${reason}; the new version gets the last saved state (from ${new Date(saved.savedAt).toISOString()})`, error)
-    return { has: true, value: saved.state, stateVersion: saved.stateVersion, pluginVersion: saved.pluginVersion }
-  }
-}
-
-/** The state as the new version expects it (migrated across a stateVersion change), or none. */
-function fitState(internals: HostInternals, record: PluginRecord, state: TakenState, next: PluginModule): TakenState {
-  if (!state.has) return state
-  const adapted = adaptState(state.value, state.stateVersion, next)
-  if (adapted.ok) return { ...state, value: adapted.state }
-  internals.warn(record, adapted.reason, adapted.error)
-  internals.stateHooks?.setAside(record, {
-    format: 1,
-    state: state.value,
-    stateVersion: state.stateVersion,
-    pluginVersion: state.pluginVersion,
-    savedAt: Date.now(),
-  })
-  return NO_STATE
-}
-
-async function giveState(
-  internals: HostInternals,
-  record: PluginRecord,
-  module: PluginModule,
-  state: TakenState,
-  info: ReloadInfo,
-): Promise<void> {
-  if (!state.has) return
-  if (typeof module.setReloadState !== 'function') {
-    internals.warn(record, 'the old version returned state from getReloadState() but the new version has no setReloadState(); its state was dropped')
-    return
-  }
-  try {
-    await module.setReloadState(state.value, info)
-  } catch (error) {
-    throw new PluginError(record.id, record.file, 'set-state', error)
-  }
 }
 
 /** Brings the previous module back with the state it had. */

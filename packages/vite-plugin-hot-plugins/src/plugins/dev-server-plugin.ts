@@ -16,6 +16,8 @@ import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
 import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
+import type { DiscoveredPlugin } from '../discovery.js'
+import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../plugin-set.js'
 import { createSettleCheck } from '../settle.js'
 import { createValidatedTransforms } from '../validated-transforms.js'
 import { findCompileFailure } from '../validation.js'
@@ -27,6 +29,7 @@ import { findCompileFailure } from '../validation.js'
  */
 export function devServerPlugin(context: HotPluginsContext): Plugin {
   let settle: ReturnType<typeof createSettleCheck> | undefined
+  let pluginSet: ReturnType<typeof createPluginSetUpdater> | undefined
   const validated = createValidatedTransforms()
   return {
     name: `${PLUGIN_NAME}:serve`,
@@ -45,7 +48,12 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     configureServer(server) {
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
-      server.httpServer?.once('close', () => settle?.dispose())
+      // Entries created, deleted or moved reach the running page as a new registry (no page reload).
+      pluginSet = createPluginSetUpdater(() => updateRegistry(server.environments.client, context))
+      server.httpServer?.once('close', () => {
+        settle?.dispose()
+        pluginSet?.dispose()
+      })
       // Ahead of Vite's own middlewares: the browser's request for a validated module is served
       // from the validation's transform instead of a second one.
       const { base } = server.config
@@ -70,7 +78,9 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       if (this.environment.config.consumer !== 'client') return
       const relative = normalizePath(path.relative(context.root, file))
       if (await changesEntrySet(context, type, file, relative, read)) {
-        reloadWithNewRegistry(this.environment, context, relative)
+        // Its next import must read the file again (Vite keeps a deleted module's last transform).
+        for (const module of modules) this.environment.moduleGraph.invalidateModule(module)
+        pluginSet?.changed()
         return []
       }
       if (modules.length === 0) return
@@ -124,24 +134,41 @@ async function changesEntrySet(
   read: () => string | Promise<string>,
 ): Promise<boolean> {
   if (!context.isEntryPath(relative)) return false
+  // An entry created or deleted: discover again (the watcher may report a rename's delete after the
+  // create, once the new set was already discovered; the discovery then finds nothing new). And
+  // when the last discovery failed (two entries with one id), any change of an entry may fix it.
+  if (type !== 'update' || context.discoveryFailed()) return true
   const known = (await context.plugins()).find((p) => p.absFile === normalizePath(file))
-  if (type === 'create') return known === undefined
-  if (type === 'delete') return known !== undefined
   if (!known) return false
   await init
   return (readStaticMetaId(await read()) ?? defaultPluginId(known.file)) !== known.id
 }
 
 /**
- * The set of plugins changed: discover again and reload the page so the host starts the new set.
- * (A duplicate id found now shows in Vite's error overlay when the registry loads.)
+ * The set of plugins changed: discover again and update the registry module. It accepts its own
+ * update, so the page adds, removes and moves plugins without reloading. Two entries with one id
+ * are shown in Vite's overlay and change nothing; the next entry change tries again.
  */
-function reloadWithNewRegistry(environment: DevEnvironment, context: HotPluginsContext, relative: string): void {
+async function updateRegistry(environment: DevEnvironment, context: HotPluginsContext): Promise<void> {
+  const before = context.known()
+  const failedBefore = context.discoveryFailed()
   context.rediscover()
+  let after: DiscoveredPlugin[]
+  try {
+    after = await context.plugins()
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    context.logger?.error(`${message} The running plugins are unchanged.`, { timestamp: true })
+    environment.hot.send({ type: 'error', err: { message, stack: '' } })
+    const refused: CompileErrorAnnouncement = { file: '', plugins: [], message }
+    environment.hot.send(HotEvents.error, refused)
+    return
+  }
+  const change = diffPluginSets(before, after)
+  if (!change.changed && !failedBefore) return
+  for (const line of describePluginSetChange(change)) context.logger?.info(`${LOG_PREFIX} ${line}`, { timestamp: true })
   const registry = environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID)
-  if (registry) environment.moduleGraph.invalidateModule(registry)
-  context.logger?.info(`${LOG_PREFIX} plugin entries changed (${relative}); reloading the page`, { timestamp: true })
-  environment.hot.send({ type: 'full-reload' })
+  if (registry) await environment.reloadModule(registry)
 }
 
 async function changedSince(file: string, content: string): Promise<boolean> {

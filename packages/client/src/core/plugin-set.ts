@@ -1,0 +1,127 @@
+import { dependsOnOf } from './dependencies.js'
+import { PluginError } from './errors.js'
+import { NO_STATE, takeState, type TakenState } from './handoff.js'
+import type { HostInternals, PluginRecord } from './internals.js'
+import { dependentsOf } from './order.js'
+import type { PluginEntry, PluginModule } from './types.js'
+
+/** Whether a plugin runs, so that plugins depending on it may run too. */
+function runs(internals: HostInternals, id: string): boolean {
+  const record = internals.records.get(id)
+  return record?.module !== undefined && record.status !== 'failed' && record.status !== 'starting'
+}
+
+/** The first plugin `module` depends on that does not run, if any. */
+export function missingDependency(internals: HostInternals, module: PluginModule): string | undefined {
+  return dependsOnOf(module).find((dep) => !runs(internals, dep))
+}
+
+/**
+ * A plugin entry created while the app runs: imports and activates it (without a page reload),
+ * with the state it had if it was deleted moments ago. A plugin waiting for it starts after it.
+ */
+export function addPlugin(internals: HostInternals, entry: PluginEntry, startedAt: number): Promise<void> {
+  return internals.enqueue(async () => {
+    if (internals.records.has(entry.id)) return
+    const record = internals.register(entry)
+    internals.events.emit('plugin-added', { id: record.id, file: record.file })
+    let module: PluginModule
+    try {
+      module = await entry.load()
+    } catch (error) {
+      internals.fail(record, new PluginError(record.id, record.file, 'load', error))
+      return
+    }
+    const kept = internals.departed.get(record.id)
+    internals.departed.delete(record.id)
+    const started = await startOrPark(internals, record, module, startedAt, kept ?? NO_STATE)
+    if (started) await startParked(internals, startedAt)
+  })
+}
+
+/**
+ * A plugin entry deleted while the app runs: the plugins that depend on it stop first (kept aside
+ * with their state, to start again if it comes back), then it is torn down and forgotten. Its
+ * state is kept (in memory, and persisted when persistence is on) in case it comes back.
+ */
+export function removePlugin(internals: HostInternals, id: string): Promise<void> {
+  return internals.enqueue(async () => {
+    const record = internals.records.get(id)
+    if (!record) return
+    await parkDependents(internals, record)
+    let state: TakenState = NO_STATE
+    const module = record.module
+    if (module) {
+      state = await takeState(internals, record, module)
+      await internals.deactivate(record, module, record.teardown)
+      if (state.has) {
+        internals.departed.set(id, state)
+        internals.stateHooks?.handedOver(record, module, state.value)
+      }
+    } else {
+      const waiting = internals.parked.get(id)
+      if (waiting?.state.has) internals.departed.set(id, waiting.state)
+    }
+    record.module = undefined
+    record.teardown = undefined
+    internals.unregister(id)
+    internals.events.emit('plugin-removed', { id, file: record.file, stateKept: internals.departed.has(id) })
+  })
+}
+
+/** The running plugins that depend on `record` stop, last first, and wait with their state. */
+async function parkDependents(internals: HostInternals, record: PluginRecord): Promise<void> {
+  const running = [...internals.records.values()].filter((r) => r.module && r.status !== 'failed')
+  const ids = dependentsOf(record.id, running.map((r) => ({ id: r.id, dependsOn: dependsOnOf(r.module) })))
+  for (const dependentId of [...ids].reverse()) {
+    const dependent = internals.records.get(dependentId)!
+    const module = dependent.module!
+    const state = await takeState(internals, dependent, module)
+    await internals.deactivate(dependent, module, dependent.teardown)
+    dependent.module = undefined
+    dependent.teardown = undefined
+    internals.parked.set(dependentId, { module, state })
+    const reason = `stopped: it depends on "${record.id}", whose entry (${record.file}) was deleted; it starts again, with its state, when "${record.id}" is back`
+    internals.fail(dependent, new PluginError(dependentId, dependent.file, 'activate', undefined, reason))
+  }
+}
+
+/** Activates `module` if every plugin it depends on runs; otherwise keeps it aside, reported. */
+async function startOrPark(
+  internals: HostInternals,
+  record: PluginRecord,
+  module: PluginModule,
+  startedAt: number,
+  state: TakenState,
+): Promise<boolean> {
+  const missing = missingDependency(internals, module)
+  if (missing === undefined) return internals.startPlugin(record, module, startedAt, state)
+  internals.parked.set(record.id, { module, state })
+  const reason = `not activated: it depends on "${missing}", which is not running; it starts once "${missing}" runs`
+  internals.fail(record, new PluginError(record.id, record.file, 'activate', undefined, reason))
+  return false
+}
+
+/**
+ * Starts the plugins kept aside whose dependencies all run now (after a plugin was added, or a
+ * failed one came back), dependencies first, each with the state it had.
+ */
+export async function startParked(internals: HostInternals, startedAt: number): Promise<void> {
+  // Each round starts those whose dependencies run; a chain (a → b → c) takes one round per link.
+  for (;;) {
+    const ready = [...internals.parked].filter(([id, { module }]) => internals.records.has(id) && !missingDependency(internals, module))
+    if (ready.length === 0) return
+    let progressed = false
+    for (const [id, waiting] of ready) {
+      internals.parked.delete(id)
+      if (await internals.startPlugin(internals.records.get(id)!, waiting.module, startedAt, waiting.state)) progressed = true
+    }
+    if (!progressed) return
+  }
+}
+
+/** A plugin's entry moved to another file (its id unchanged): the same plugin, its file updated. */
+export function relocatePlugin(internals: HostInternals, id: string, file: string): void {
+  const record = internals.records.get(id)
+  if (record) record.file = file
+}

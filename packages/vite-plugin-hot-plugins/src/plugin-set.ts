@@ -1,0 +1,53 @@
+import type { DiscoveredPlugin } from './discovery.js'
+
+/** How the set of plugin entries changed between two discoveries. */
+export interface PluginSetChange {
+  added: DiscoveredPlugin[]
+  removed: DiscoveredPlugin[]
+  /** Same id, another entry file (a folder renamed, with its `meta.id` kept). */
+  moved: { from: DiscoveredPlugin; to: DiscoveredPlugin }[]
+  /** Whether anything the browser's registry holds changed. */
+  changed: boolean
+}
+
+export function diffPluginSets(before: readonly DiscoveredPlugin[], after: readonly DiscoveredPlugin[]): PluginSetChange {
+  const old = new Map(before.map((p) => [p.id, p]))
+  const now = new Map(after.map((p) => [p.id, p]))
+  const added = after.filter((p) => !old.has(p.id))
+  const removed = before.filter((p) => !now.has(p.id))
+  const moved = after.flatMap((to) => {
+    const from = old.get(to.id)
+    return from && from.url !== to.url ? [{ from, to }] : []
+  })
+  return { added, removed, moved, changed: added.length + removed.length + moved.length > 0 }
+}
+
+/** One line per change, for the terminal. */
+export function describePluginSetChange(change: PluginSetChange): string[] {
+  return [
+    ...change.added.map((p) => `plugin added: ${p.id} (${p.file})`),
+    ...change.removed.map((p) => `plugin removed: ${p.id} (${p.file}); its state is kept in case it comes back`),
+    ...change.moved.map(({ from, to }) => `plugin moved: ${to.id} (${from.file} → ${to.file}); the same plugin, its state kept`),
+  ]
+}
+
+/** Quiet time after the last entry created or deleted before the browser gets the new set (a folder rename is a delete and a create). */
+export const PLUGIN_SET_SETTLE_MS = 50
+
+/** Runs `apply` once the entry set has been quiet for a moment; never two at once (`apply` reports its own errors). */
+export function createPluginSetUpdater(apply: () => Promise<void>, quietMs = PLUGIN_SET_SETTLE_MS) {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let running: Promise<void> = Promise.resolve()
+  return {
+    changed(): void {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        timer = undefined
+        running = running.then(() => apply().catch(() => undefined))
+      }, quietMs)
+    },
+    dispose(): void {
+      clearTimeout(timer)
+    },
+  }
+}

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { DiscoveredPlugin } from '../src/discovery.js'
+import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../src/plugin-set.js'
+
+const plugin = (id: string, folder = id): DiscoveredPlugin => ({
+  id,
+  file: `src/plugins/${folder}/index.ts`,
+  absFile: `/app/src/plugins/${folder}/index.ts`,
+  url: `/src/plugins/${folder}/index.ts`,
+})
+
+describe('diffPluginSets', () => {
+  it('tells added, removed and moved plugins apart', () => {
+    const change = diffPluginSets([plugin('a'), plugin('b'), plugin('c')], [plugin('a'), plugin('c', 'charts'), plugin('d')])
+    expect(change.added.map((p) => p.id)).toEqual(['d'])
+    expect(change.removed.map((p) => p.id)).toEqual(['b'])
+    expect(change.moved.map((m) => [m.from.file, m.to.file])).toEqual([['src/plugins/c/index.ts', 'src/plugins/charts/index.ts']])
+    expect(change.changed).toBe(true)
+    expect(describePluginSetChange(change)).toEqual([
+      'plugin added: d (src/plugins/d/index.ts)',
+      'plugin removed: b (src/plugins/b/index.ts); its state is kept in case it comes back',
+      'plugin moved: c (src/plugins/c/index.ts → src/plugins/charts/index.ts); the same plugin, its state kept',
+    ])
+  })
+
+  it('finds no change when the same entries are discovered again', () => {
+    expect(diffPluginSets([plugin('a')], [plugin('a')]).changed).toBe(false)
+  })
+})
+
+describe('createPluginSetUpdater', () => {
+  afterEach(() => void vi.useRealTimers())
+
+  it('applies once after a burst of entry events (a rename is a delete and a create)', async () => {
+    vi.useFakeTimers()
+    const apply = vi.fn(async () => {})
+    const updater = createPluginSetUpdater(apply, 50)
+    updater.changed()
+    await vi.advanceTimersByTimeAsync(30)
+    updater.changed()
+    await vi.advanceTimersByTimeAsync(49)
+    expect(apply).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(apply).toHaveBeenCalledTimes(1)
+  })
+
+  it('never runs two updates at once, and goes on after one fails', async () => {
+    vi.useFakeTimers()
+    const order: string[] = []
+    let release!: () => void
+    const apply = vi
+      .fn<() => Promise<void>>()
+      .mockImplementationOnce(async () => {
+        order.push('first:start')
+        await new Promise<void>((resolve) => (release = resolve))
+        order.push('first:end')
+        throw new Error('discovery failed')
+      })
+      .mockImplementationOnce(async () => void order.push('second'))
+    const updater = createPluginSetUpdater(apply, 10)
+    updater.changed()
+    await vi.advanceTimersByTimeAsync(10)
+    updater.changed()
+    await vi.advanceTimersByTimeAsync(10)
+    expect(order).toEqual(['first:start'])
+    release()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(order).toEqual(['first:start', 'first:end', 'second'])
+  })
+})
