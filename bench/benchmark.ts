@@ -8,12 +8,12 @@ import type { Profile } from './profile'
 import type { Results } from './results'
 import { batch } from './scenarios/batch'
 import { scale } from './scenarios/scale'
-import { persist, single } from './scenarios/single'
+import { debounce, persist, single } from './scenarios/single'
 import { soak } from './scenarios/soak'
 import { nodeNow } from './session'
 import { round } from './stats'
 
-export const SCENARIOS = { single, persist, batch, scale, soak } as const
+export const SCENARIOS = { single, persist, debounce, batch, scale, soak } as const
 export type ScenarioName = keyof typeof SCENARIOS
 
 export interface RunOptions {

@@ -4,6 +4,7 @@ export interface Profile {
   /** Edits per side, after `warmup` unrecorded ones. */
   single: { warmup: number; samples: number }
   persist: { warmup: number; samples: number }
+  debounce: { warmup: number; samples: number }
   /** Plugins changed per round; rounds per way of changing them. */
   batch: { plugins: number; warmup: number; rounds: number }
   /** Plugin entries; cold starts per side after one unrecorded one. */
@@ -15,6 +16,7 @@ export const FULL: Profile = {
   name: 'full',
   single: { warmup: 5, samples: 60 },
   persist: { warmup: 5, samples: 60 },
+  debounce: { warmup: 5, samples: 60 },
   batch: { plugins: 50, warmup: 2, rounds: 10 },
   scale: { plugins: 1000, runs: 3 },
   soak: { swaps: 500 },
@@ -24,6 +26,7 @@ export const SMOKE: Profile = {
   name: 'smoke',
   single: { warmup: 1, samples: 3 },
   persist: { warmup: 1, samples: 3 },
+  debounce: { warmup: 1, samples: 3 },
   batch: { plugins: 50, warmup: 0, rounds: 1 },
   scale: { plugins: 20, runs: 1 },
   soak: { swaps: 10 },

@@ -16,7 +16,7 @@ const heap = (side: SoakSide): string => `${bytes(side.heap.growthBytes)} (${byt
 
 /** The results as a Markdown table (printed by `pnpm bench`, pasted into the README). */
 export function formatTable(results: Results): string {
-  const { single, persist, batch, scale, soak } = results.scenarios
+  const { single, persist, debounce, batch, scale, soak } = results.scenarios
   const rows: string[][] = []
   if (single) {
     rows.push([
@@ -37,6 +37,17 @@ export function formatTable(results: Results): string {
       `off ${pair(persist.off)} (ours)`,
       `${sign}${ms(Math.abs(persist.p50DiffMs))} ms p50`,
       `≤ 2 ms ${met(persist.goal.met)}`,
+    ])
+  }
+  if (debounce) {
+    const sign = debounce.p50DiffMs >= 0 ? '+' : '−'
+    rows.push([
+      'debounce',
+      'the same, default batch window vs none, ms (p50 / p90)',
+      `default ${pair(debounce.on)}`,
+      `0 ${pair(debounce.off)} (ours)`,
+      `${sign}${ms(Math.abs(debounce.p50DiffMs))} ms p50`,
+      `≤ 2 ms ${met(debounce.goal.met)}`,
     ])
   }
   if (batch) {

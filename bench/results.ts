@@ -46,6 +46,19 @@ export interface PersistResult {
   goal: Goal
 }
 
+/** The same edit with the default batch window (on) and with `debounce: 0` (off). */
+export interface DebounceResult {
+  on: Summary
+  off: Summary
+  /** on ÷ off */
+  ratio: Ratio
+  /** on − off */
+  p50DiffMs: number
+  p90DiffMs: number
+  updates: UpdateCount
+  goal: Goal
+}
+
 export interface BatchWay {
   ours: Summary
   plain: Summary
@@ -145,6 +158,7 @@ export interface Results {
   scenarios: {
     single?: SingleResult
     persist?: PersistResult
+    debounce?: DebounceResult
     batch?: BatchResult
     scale?: ScaleResult
     soak?: SoakResult

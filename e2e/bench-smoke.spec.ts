@@ -25,7 +25,7 @@ const expectMeasured = (summary: Summary, samples: number) => {
 test('the benchmark runs every scenario (smoke: few samples, no goals)', async ({ browser }) => {
   test.setTimeout(240_000)
   const results = await runBenchmark(browser, SMOKE, { workDir: path.join(repoRoot, 'bench', '.work', 'smoke') })
-  const { single, persist, batch, scale, soak } = results.scenarios
+  const { single, persist, debounce, batch, scale, soak } = results.scenarios
 
   expectMeasured(single!.ours, SMOKE.single.samples)
   expectMeasured(single!.plain, SMOKE.single.samples)
@@ -37,6 +37,9 @@ test('the benchmark runs every scenario (smoke: few samples, no goals)', async (
   expect(persist!.savedRecords.on, 'state was written behind the swaps').toBeGreaterThan(0)
   expect(persist!.savedRecords.off).toBe(0)
   expectEveryEditApplied(persist!.updates)
+  expectMeasured(debounce!.on, SMOKE.debounce.samples)
+  expectMeasured(debounce!.off, SMOKE.debounce.samples)
+  expectEveryEditApplied(debounce!.updates)
 
   for (const way of [batch!.helper, batch!.files]) {
     expectMeasured(way.ours, SMOKE.batch.rounds)
@@ -63,6 +66,6 @@ test('the benchmark runs every scenario (smoke: few samples, no goals)', async (
 
   // The table renders every scenario.
   const table = formatTable(results)
-  for (const scenario of ['single', 'persist', 'batch', 'scale', 'soak']) expect(table).toContain(`| ${scenario} |`)
+  for (const scenario of ['single', 'persist', 'debounce', 'batch', 'scale', 'soak']) expect(table).toContain(`| ${scenario} |`)
   console.log(table)
 })

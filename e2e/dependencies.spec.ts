@@ -16,7 +16,7 @@ test('swapping a plugin restarts its dependents against the new version, their s
   expect(completed.map((e) => e.id)).toEqual(['theme', 'notes'])
   expect(completed.find((e) => e.id === 'notes')?.stateKept).toBe(true)
   // Plugins that do not depend on the theme were left alone.
-  expect((await app.events('reload-started')).map((e) => e.id)).toEqual(['notes', 'theme'])
+  expect((await app.events('reload-started')).map((e) => e.id)).toEqual(['theme', 'notes'])
   await app.expectNoPageReload()
 })
 

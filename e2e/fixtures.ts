@@ -10,6 +10,8 @@ export interface RecordedEvent {
   outcome?: string
   files?: string[]
   message?: string
+  batch?: number
+  via?: string
 }
 
 interface PageGlobals {
@@ -114,6 +116,8 @@ export const test = base.extend<{ app: App; hotPluginsOptions: string | undefine
                 files: e.files as string[] | undefined,
                 outcome: e.outcome as string | undefined,
                 message: error?.message ?? (e.message as string | undefined),
+                batch: e.batch as number | undefined,
+                via: e.via as string | undefined,
               })
             })
           }

@@ -33,6 +33,8 @@ test('the badge and Alt+Shift+H open the panel; a swap shows in the history with
   await expect(entry.getByTestId('hp-duration')).toHaveText(/^\d+ ms$/)
   await expect(entry).toContainText('state kept')
   await expect(entry).toContainText(COUNTER)
+  // Where the time went, and how much state was handed over (counter keeps { count: 1 }: 18 bytes).
+  await expect(entry.getByTestId('hp-phases')).toHaveText(/^import \d+ ms · teardown \d+ ms · activate \d+ ms · state restore \d+ ms · state 18 B$/)
   await expect(page.getByTestId('hp-chart').locator('span')).toHaveCount(1)
   await page.screenshot({ path: testInfo.outputPath('devtools-panel.png') })
 

@@ -1,5 +1,5 @@
 import { closeAll, countUpdates, interleave, type BenchContext } from '../context'
-import type { PersistResult, SingleResult } from '../results'
+import type { DebounceResult, PersistResult, SingleResult } from '../results'
 import { CLICKS, type Session } from '../session'
 import { ratios, round, summarize } from '../stats'
 
@@ -42,6 +42,28 @@ export async function persist(bench: BenchContext): Promise<PersistResult> {
       p90DiffMs: round(summaries.on.p90 - summaries.off.p90),
       updates: { edits: counts.warmup + counts.samples, on: await countUpdates(on), off: await countUpdates(off) },
       savedRecords: { on: await savedRecords(on), off: await savedRecords(off) },
+      goal: { text: 'p50 difference ≤ 2 ms', met: p50DiffMs <= 2 },
+    }
+  } finally {
+    await closeAll([on, off])
+  }
+}
+
+/** The same edit with the default batch window (`debounce`) and with none: a single save must not wait for it. */
+export async function debounce(bench: BenchContext): Promise<DebounceResult> {
+  const counts = bench.profile.debounce
+  const on = await bench.open({ name: 'debounce-default', side: 'ours', kind: 'hmr', plugins: 1 })
+  const off = await bench.open({ name: 'debounce-off', side: 'ours', kind: 'hmr', plugins: 1, hotPluginsOptions: 'debounce: 0' })
+  try {
+    const [onMs, offMs] = await interleave([on, off], counts, editOnePlugin)
+    const summaries = { on: summarize(onMs!), off: summarize(offMs!) }
+    const p50DiffMs = round(summaries.on.p50 - summaries.off.p50)
+    return {
+      ...summaries,
+      ratio: ratios(summaries.on, summaries.off),
+      p50DiffMs,
+      p90DiffMs: round(summaries.on.p90 - summaries.off.p90),
+      updates: { edits: counts.warmup + counts.samples, on: await countUpdates(on), off: await countUpdates(off) },
       goal: { text: 'p50 difference ≤ 2 ms', met: p50DiffMs <= 2 },
     }
   } finally {

@@ -4,7 +4,7 @@
  * plugin, know their payloads. `@hot-plugins/client/virtual` references this file: the one line
  * `/// <reference types="@hot-plugins/client/virtual" />` brings both.
  */
-import { HotEvents, type ReloadResult, type UpdateAnnouncement } from '@hot-plugins/client/protocol'
+import { HotEvents, type BatchResult, type UpdateAnnouncement } from '@hot-plugins/client/protocol'
 import 'vite/types/customEvent.d.ts'
 
 declare module 'vite/types/customEvent.d.ts' {
@@ -12,6 +12,6 @@ declare module 'vite/types/customEvent.d.ts' {
     /** server → browser: a changed file and the plugins that own it; their new modules follow. */
     [HotEvents.update]: UpdateAnnouncement
     /** browser → server: the outcome of one plugin's hot reload. */
-    [HotEvents.result]: ReloadResult
+    [HotEvents.result]: BatchResult
   }
 }

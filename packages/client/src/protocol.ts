@@ -106,9 +106,9 @@ export interface RegistryConfig {
 
 /** Custom HMR events. */
 export const HotEvents = {
-  /** server → browser: files changed that belong to these plugins; new modules follow. */
+  /** server → browser: a batch of files changed that belong to these plugins; new modules follow. */
   update: 'hot-plugins:update',
-  /** browser → server: the outcome of one plugin's reload, for the terminal log. */
+  /** browser → server: the outcome of a batch, for the terminal log. */
   result: 'hot-plugins:result',
   /** server → browser: a changed plugin file does not compile; nothing else is sent. */
   error: 'hot-plugins:error',
@@ -124,14 +124,19 @@ export interface InjectedPluginMeta {
   exports: string[]
 }
 
-/** Payload of {@link HotEvents.update}: one changed file and the plugins that own it. */
+/** Payload of {@link HotEvents.update}: a batch of changed files and the plugins that own them. */
 export interface UpdateAnnouncement {
-  /** The changed file, relative to the Vite root. */
-  file: string
-  /** Ids of the plugins whose entry is, or imports, that file. */
+  /** The changed files, relative to the Vite root. */
+  files: string[]
+  /** Ids of the plugins whose entry is, or imports, one of those files. */
   plugins: string[]
-  /** Vite's timestamp of the change. */
+  /** Vite's timestamp of the (first) change. */
   timestamp: number
+  /**
+   * The dev server's number for this batch: the page applies the new versions of all its plugins
+   * at once, all or nothing, once every one has arrived.
+   */
+  batch?: number
   /** The change came in a storm of saves: no update follows now; the final content comes when it ends. */
   storm?: boolean
 }
@@ -151,12 +156,21 @@ export interface CompileErrorAnnouncement {
 /** Outcome of one plugin's hot reload. */
 export type ReloadOutcome = 'swapped' | 'kept-old' | 'rolled-back'
 
-/** Payload of {@link HotEvents.result}. */
+/** Payload of {@link HotEvents.result}: what a batch did in the page (reported by one tab). */
+export interface BatchResult {
+  batch?: number
+  plugins: ReloadResult[]
+  /** From the change's arrival in the page until the whole batch ran. */
+  durationMs: number
+}
+
 export interface ReloadResult {
   id: string
   file: string
   outcome: ReloadOutcome
   durationMs: number
   stateKept: boolean
+  /** Set for a plugin restarted because `via`, a plugin it depends on, was swapped. */
+  via?: string
   error?: string
 }

@@ -39,6 +39,28 @@ describe('reload history', () => {
     expect(createReloadHistory({ storage, key: 'history:p2' }).entries()).toEqual([])
   })
 
+  it('records a batch as one entry: its plugins, the longest duration, phases, the summed state size', () => {
+    const { events, history } = setup()
+    const phases = { importMs: 5, teardownMs: 1, activateMs: 3, stateMs: 1 }
+    const swap = { version: '1', files: ['src/shared.ts'], stateKept: true, reloadCount: 1, batch: 7, phases }
+    events.emit('reload-completed', { ...ref, id: 'theme', ...swap, durationMs: 10, stateBytes: 100 })
+    events.emit('reload-completed', { ...ref, id: 'notes', ...swap, durationMs: 11, stateBytes: 20, via: 'theme' })
+    events.emit('reload-completed', { ...ref, id: 'clock', ...swap, batch: 8, durationMs: 4 })
+    expect(history.entries().map((e) => [e.plugins, e.batch, e.durationMs, e.stateBytes, e.phases])).toEqual([
+      [['clock'], 8, 4, undefined, phases],
+      [['theme', 'notes'], 7, 11, 120, phases],
+    ])
+  })
+
+  it('names the plugins a failed batch took back with the one that failed', () => {
+    const { events, history } = setup()
+    events.emit('rolled-back', { ...ref, id: 'theme', because: 'counter', batch: 2 })
+    events.emit('rolled-back', { ...ref, because: 'counter', batch: 2 })
+    const error = new PluginError('counter', ref.file, 'activate', new Error('boom'))
+    events.emit('reload-failed', { ...ref, files: ['a.ts'], outcome: 'rolled-back', error, batch: 2 })
+    expect(history.entries()[0]).toMatchObject({ plugin: 'counter', plugins: ['counter', 'theme'], outcome: 'rolled-back' })
+  })
+
   it('records a failure with its duration, message and the stack of its cause', () => {
     const { clock, events, history } = setup()
     events.emit('reload-started', { ...ref, files: ['a.ts'] })

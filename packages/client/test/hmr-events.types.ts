@@ -10,18 +10,22 @@ export const ids: readonly string[] = plugins.map((entry) => entry.id)
 if (import.meta.hot) {
   import.meta.hot.on('hot-plugins:update', (announcement) => {
     const owners: string[] = announcement.plugins
-    const file: string = announcement.file
-    void [owners, file]
-    // @ts-expect-error Property 'batch' does not exist on type 'UpdateAnnouncement'
-    void announcement.batch
+    const files: string[] = announcement.files
+    const batch: number | undefined = announcement.batch
+    void [owners, files, batch]
+    // @ts-expect-error Property 'file' does not exist on type 'UpdateAnnouncement'
+    void announcement.file
   })
   import.meta.hot.on(HotEvents.result, (result) => {
-    const outcome: 'swapped' | 'kept-old' | 'rolled-back' = result.outcome
+    const outcome: 'swapped' | 'kept-old' | 'rolled-back' | undefined = result.plugins[0]?.outcome
     void outcome
   })
-  import.meta.hot.send('hot-plugins:result', { id: 'a', file: 'a.ts', outcome: 'swapped', durationMs: 3, stateKept: true })
-  // @ts-expect-error Type '"reloaded"' is not assignable to type 'ReloadOutcome'
-  import.meta.hot.send('hot-plugins:result', { id: 'a', file: 'a.ts', outcome: 'reloaded', durationMs: 3, stateKept: true })
+  import.meta.hot.send('hot-plugins:result', { durationMs: 3, plugins: [{ id: 'a', file: 'a.ts', outcome: 'swapped', durationMs: 3, stateKept: true }] })
+  import.meta.hot.send('hot-plugins:result', {
+    durationMs: 3,
+    // @ts-expect-error Type '"reloaded"' is not assignable to type 'ReloadOutcome'
+    plugins: [{ id: 'a', file: 'a.ts', outcome: 'reloaded', durationMs: 3, stateKept: true }],
+  })
   // Events of other names stay untyped, as Vite has them.
   import.meta.hot.on('my-app:event', (payload) => void payload.anything)
 }

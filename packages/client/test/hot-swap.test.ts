@@ -21,7 +21,7 @@ describe('hot swap', () => {
     expect(log).toEqual(SWAP_V1_TO_V2)
     expect(completed).toMatchObject({ id: 'counter', stateKept: true, reloadCount: 1 })
     expect(app.host.get('counter')).toMatchObject({ status: 'idle', reloadCount: 1 })
-    expect(app.events.map((e) => e.type)).toEqual(['plugin-activated', 'reload-started', 'reload-completed'])
+    expect(app.events.map((e) => e.type)).toEqual(['plugin-activated', 'reload-started', 'state-preserved', 'reload-completed'])
   })
 
   it('hands the exact state object over in memory (no serialisation)', async () => {
@@ -48,7 +48,7 @@ describe('hot swap', () => {
   it('measures from the moment Vite announced the update, and reports to the dev server', async () => {
     const log: string[] = []
     const app = await startHotHost([entry('counter', loggingPlugin(log, 'v1'))])
-    app.hot.emit(HotEvents.update, { file: 'src/plugins/counter/format.ts', plugins: ['counter'], timestamp: 1 })
+    app.hot.emit(HotEvents.update, { files: ['src/plugins/counter/format.ts'], plugins: ['counter'], timestamp: 1 })
     app.hot.emit('vite:beforeUpdate', { updates: [{ acceptedPath: '/src/plugins/counter/index.ts' }] })
     app.clock.advance(12) // the import of the new module
 
@@ -60,7 +60,10 @@ describe('hot swap', () => {
     await expect.poll(() => app.hot.sent).toEqual([
       {
         event: HotEvents.result,
-        data: { id: 'counter', file: 'src/plugins/counter/index.ts', outcome: 'swapped', durationMs: 12, stateKept: true },
+        data: {
+          durationMs: 12,
+          plugins: [{ id: 'counter', file: 'src/plugins/counter/index.ts', outcome: 'swapped', durationMs: 12, stateKept: true }],
+        },
       },
     ])
   })

@@ -127,7 +127,7 @@ describe('plugins added and removed while the app runs', () => {
     const app = await startHotHost([entry('a', loggingPlugin(log, 'v1'))])
     const newer = fakeHot()
     app.registry.replaceEntries([entry('a', loggingPlugin(log, 'unused'))], newer.hot)
-    newer.emit('hot-plugins:update', { file: 'src/plugins/a/index.ts', plugins: ['a'], timestamp: 1 })
+    newer.emit('hot-plugins:update', { files: ['src/plugins/a/index.ts'], plugins: ['a'], timestamp: 1 })
     const done = app.next('reload-completed')
     app.registry.accept('a', loggingPlugin(log, 'v2'))
     expect(await done).toMatchObject({ files: ['src/plugins/a/index.ts'] })

@@ -1,3 +1,4 @@
+import type { BatchWindow } from './batcher.js'
 import {
   DEFAULT_OVERLAY,
   DEFAULT_RETRY,
@@ -108,7 +109,21 @@ export interface HotPluginsOptions {
    * @example false
    */
   overlay?: boolean | OverlayOptions
+  /**
+   * How changes of many plugins at once (a checkout, a search-and-replace, "save all") become one
+   * batch, applied in the page at once, all or nothing. A batch closes once no plugin file changed
+   * for a quiet time: `min` ms at first, doubling with each further change of the burst, up to
+   * `max`; no batch stays open longer than `max` ms after its first change. A number is a fixed
+   * window (`min` and `max` alike); `0` sends every change on its own. The dev server compiles each
+   * change while the window runs, so a single save waits only when that takes less than `min`.
+   * @default { min: 5, max: 100 }
+   * @example { min: 20, max: 300 } // a slow disk, a big checkout
+   */
+  debounce?: number | Partial<BatchWindow>
 }
+
+/** The default of `debounce`. */
+export const DEFAULT_DEBOUNCE: Readonly<BatchWindow> = { min: 5, max: 100 }
 
 /** Files whose changes never reload a plugin unless `exclude` says otherwise. */
 export const DEFAULT_EXCLUDE: readonly string[] = [
@@ -131,6 +146,7 @@ export interface ResolvedHotPluginsOptions {
   include: string[]
   exclude: string[]
   overlay: OverlayConfig
+  debounce: BatchWindow
 }
 
 const RESTORE_MODES: readonly RestoreOnReload[] = ['auto', 'always', 'never']
@@ -164,7 +180,23 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
     include: globs('include', options.include ?? ['**']),
     exclude: globs('exclude', options.exclude ?? [...DEFAULT_EXCLUDE]),
     overlay: resolveOverlay(options.overlay),
+    debounce: resolveDebounce(options.debounce),
   }
+}
+
+function resolveDebounce(debounce: number | Partial<BatchWindow> | undefined): BatchWindow {
+  if (debounce === undefined) return { ...DEFAULT_DEBOUNCE }
+  if (typeof debounce === 'number') {
+    const ms = wholeNumber('debounce', debounce)
+    return { min: ms, max: ms }
+  }
+  if (debounce === null || typeof debounce !== 'object' || Array.isArray(debounce)) {
+    throw new TypeError(`hotPlugins(options): "debounce" must be a number of ms or an object like { min: 5, max: 100 }, got ${show(debounce)}`)
+  }
+  const min = wholeNumber('debounce.min', debounce.min ?? DEFAULT_DEBOUNCE.min)
+  const max = wholeNumber('debounce.max', debounce.max ?? Math.max(min, DEFAULT_DEBOUNCE.max))
+  if (max < min) throw new TypeError(`hotPlugins(options): "debounce.max" (${max}) must not be less than "debounce.min" (${min})`)
+  return { min, max }
 }
 
 function globs(name: string, value: unknown): string[] {

@@ -156,9 +156,24 @@ describe('hotPlugins() in a dev server', () => {
     await change('src/plugins/chart/widget.ts')
     const announcements = sent.filter(([event]) => event === HotEvents.update).map(([, data]) => data)
     expect(announcements).toEqual([
-      { file: 'src/plugins/counter/format.ts', plugins: ['counter'], timestamp: 123 },
-      { file: 'src/shared.ts', plugins: ['chart', 'counter'], timestamp: 123 },
+      { files: ['src/plugins/counter/format.ts'], plugins: ['counter'], timestamp: 123, batch: 1 },
+      { files: ['src/shared.ts'], plugins: ['chart', 'counter'], timestamp: 123, batch: 2 },
     ])
+  })
+
+  it('announces changes of a burst as one batch, and only after every one of them compiled', async () => {
+    const { root, server } = await serve(files)
+    for (const url of ['/src/plugins/counter/index.ts', '/src/plugins/chart/index.ts', '/src/plugins/chart/widget.ts']) {
+      await server.transformRequest(url)
+    }
+    const { sent, change } = recordHotUpdates(root, server)
+    const results = await Promise.all([change('src/plugins/counter/format.ts'), change('src/plugins/chart/index.ts')])
+    const announcements = sent.filter(([event]) => event === HotEvents.update).map(([, data]) => data)
+    expect(announcements).toEqual([
+      { files: ['src/plugins/chart/index.ts', 'src/plugins/counter/format.ts'], plugins: ['chart', 'counter'], timestamp: 123, batch: 1 },
+    ])
+    // Both let Vite send their updates (nothing returned []): the page collects them into the batch.
+    expect(results.flat().filter((r) => Array.isArray(r))).toEqual([])
   })
 
   it('sends nothing for a changed file the exclude option filters out, even if a plugin imports it', async () => {

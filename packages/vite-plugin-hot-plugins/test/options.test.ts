@@ -14,10 +14,21 @@ describe('resolveOptions', () => {
       include: ['**'],
       exclude: [...DEFAULT_EXCLUDE],
       overlay: { position: 'bottom-right', open: false },
+      debounce: { min: 5, max: 100 },
     }
     expect(resolveOptions()).toEqual(defaults)
     expect(resolveOptions({})).toEqual(defaults)
     expect(DEFAULT_PLUGIN_GLOB).toBe('src/plugins/*/index.{ts,tsx,js,jsx,mts,mjs}')
+  })
+
+  it('takes debounce as a fixed window or as { min, max }, and refuses nonsense by name', () => {
+    expect(resolveOptions({ debounce: 0 }).debounce).toEqual({ min: 0, max: 0 })
+    expect(resolveOptions({ debounce: 30 }).debounce).toEqual({ min: 30, max: 30 })
+    expect(resolveOptions({ debounce: { min: 10 } }).debounce).toEqual({ min: 10, max: 100 })
+    expect(resolveOptions({ debounce: { min: 200 } }).debounce).toEqual({ min: 200, max: 200 })
+    expect(() => resolveOptions({ debounce: -1 })).toThrow('"debounce" must be a whole number, 0 or more, got -1')
+    expect(() => resolveOptions({ debounce: { min: 50, max: 10 } })).toThrow('"debounce.max" (10) must not be less than "debounce.min" (50)')
+    expect(() => resolveOptions({ debounce: 'fast' as never })).toThrow('"debounce" must be a number of ms or an object like { min: 5, max: 100 }, got "fast"')
   })
 
   it('takes one glob or several, trimmed, without a leading ./', () => {

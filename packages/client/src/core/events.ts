@@ -6,6 +6,19 @@ interface PluginRef {
   file: string
 }
 
+/** Where the time of a swap went, in ms. */
+export interface ReloadPhases {
+  /** From the change's arrival until the new code was in hand (fetch, evaluate, wait for the batch). */
+  importMs: number
+  /** Taking the state of the old instances and tearing them down. */
+  teardownMs: number
+  /** The new instances' `activate(ctx)`. */
+  activateMs: number
+  /** Handing the state to the new instances (`setReloadState`). */
+  stateMs: number
+}
+
+
 /** Every event a plugin host emits, with its payload. */
 export interface PluginHostEvents {
   /** A plugin was activated by `host.start`, or a failed one by a later good save. */
@@ -16,7 +29,7 @@ export interface PluginHostEvents {
    * A new version of a plugin arrived and is about to be swapped in; or (`via`) a plugin it depends
    * on is being swapped, so it stops and starts again against the new version.
    */
-  'reload-started': PluginRef & { files: string[]; via?: string }
+  'reload-started': PluginRef & { files: string[]; via?: string; batch?: number }
   /** A new version runs. `stateKept`: state was handed from the old instance to the new one. */
   'reload-completed': PluginRef & {
     version: string | undefined
@@ -26,12 +39,26 @@ export interface PluginHostEvents {
     reloadCount: number
     /** Set when the plugin was reloaded because `via`, a plugin it depends on, was swapped. */
     via?: string
+    /** The dev server's number for the batch of changes (every plugin of one batch has the same). */
+    batch?: number
+    /** Where the time went (the same for every plugin of a batch). */
+    phases?: ReloadPhases
+    /** Approximate size of the state handed over, in bytes (when state was kept). */
+    stateBytes?: number
   }
+  /** A plugin's state was handed from its old instance to its new one during a swap. */
+  'state-preserved': PluginRef & { stateBytes?: number; batch?: number }
+  /**
+   * A plugin of a batch was put back on its previous version, with its state, because `because`,
+   * a plugin of the same batch, failed (that one also gets `reload-failed`).
+   */
+  'rolled-back': PluginRef & { because: string; batch?: number }
   /** A new version did not take over; `outcome` says what runs instead. */
   'reload-failed': PluginRef & {
     files: string[]
     error: PluginError
     outcome: Exclude<ReloadOutcome, 'swapped'>
+    batch?: number
   }
   /** A new version could not be fetched; it is fetched again after `delayMs`. */
   retrying: PluginRef & { attempt: number; delayMs: number; error: unknown }
@@ -69,6 +96,8 @@ export const PLUGIN_HOST_EVENTS = [
   'reload-started',
   'reload-completed',
   'reload-failed',
+  'state-preserved',
+  'rolled-back',
   'retrying',
   'full-reload',
   'state-restored',

@@ -1,6 +1,6 @@
 import type { Emitter } from './emitter.js'
 import { describe } from './errors.js'
-import type { PluginHostEvents } from './events.js'
+import type { PluginHostEvents, ReloadPhases } from './events.js'
 
 /** What one history entry says happened. */
 export type HistoryOutcome = 'swapped' | 'kept-old' | 'rolled-back' | 'retried' | 'failed' | 'full-reload'
@@ -11,7 +11,16 @@ export interface HistoryEntry {
   seq: number
   /** Wall-clock time (ms since the epoch). */
   at: number
+  /** The plugin the entry is about (for a batch: its first plugin). */
   plugin: string
+  /** For a batch: every plugin it reloaded (dependents included) or took back. */
+  plugins?: string[]
+  /** The dev server's number for the batch. */
+  batch?: number
+  /** Where the time went. */
+  phases?: ReloadPhases
+  /** Approximate size of the state handed over, in bytes (summed over a batch). */
+  stateBytes?: number
   /** The files whose change triggered it (empty for "reload now" and starts). */
   files: string[]
   outcome: HistoryOutcome
@@ -33,6 +42,8 @@ export interface ReloadHistory {
   /** Newest first. */
   entries(): readonly HistoryEntry[]
   add(entry: Omit<HistoryEntry, 'seq' | 'at'>): void
+  /** Changes the newest entry (a batch's further plugins join its entry). */
+  amendNewest(change: (entry: HistoryEntry) => HistoryEntry): void
   clear(): void
   /** The history as pretty JSON, newest first. */
   toJSON(): string
@@ -69,6 +80,12 @@ export function createReloadHistory({ storage, key, limit = DEFAULT_LIMIT, now =
       list = [{ ...entry, seq: ++seq, at: now() }, ...list].slice(0, limit)
       changed()
     },
+    amendNewest(change) {
+      const [newest, ...rest] = list
+      if (!newest) return
+      list = [change(newest), ...rest]
+      changed()
+    },
     clear() {
       list = []
       changed()
@@ -103,6 +120,7 @@ export function errorDetails(error: unknown): { message: string; stack?: string 
  */
 export function recordHostEvents(events: Emitter<PluginHostEvents>, history: ReloadHistory, now: () => number): () => void {
   const startedAt = new Map<string, number>()
+  const takenBack = new Map<string, string>()
   const since = (id: string): number | undefined => {
     const start = startedAt.get(id)
     startedAt.delete(id)
@@ -112,8 +130,31 @@ export function recordHostEvents(events: Emitter<PluginHostEvents>, history: Rel
     events.on('reload-started', (e) => void startedAt.set(e.id, now())),
     events.on('reload-completed', (e) => {
       startedAt.delete(e.id)
-      history.add({ plugin: e.id, files: e.files, outcome: 'swapped', durationMs: e.durationMs, stateKept: e.stateKept })
+      const newest = history.entries()[0]
+      if (e.batch !== undefined && newest?.batch === e.batch && newest.outcome === 'swapped') {
+        // Another plugin of the same batch: one entry for the batch.
+        history.amendNewest((entry) => ({
+          ...entry,
+          plugins: [...(entry.plugins ?? [entry.plugin]), e.id],
+          durationMs: Math.max(entry.durationMs ?? 0, e.durationMs),
+          stateKept: (entry.stateKept ?? false) || e.stateKept,
+          ...(e.stateBytes === undefined ? {} : { stateBytes: (entry.stateBytes ?? 0) + e.stateBytes }),
+        }))
+        return
+      }
+      history.add({
+        plugin: e.id,
+        plugins: [e.id],
+        files: e.files,
+        outcome: 'swapped',
+        durationMs: e.durationMs,
+        stateKept: e.stateKept,
+        ...(e.batch === undefined ? {} : { batch: e.batch }),
+        ...(e.phases === undefined ? {} : { phases: e.phases }),
+        ...(e.stateBytes === undefined ? {} : { stateBytes: e.stateBytes }),
+      })
     }),
+    events.on('rolled-back', (e) => void takenBack.set(e.id, e.because)),
     events.on('plugin-activated', (e) => {
       // Only an activation a save brought (a failed plugin fixed) is a reload; starts are not.
       if (!startedAt.has(e.id)) return
@@ -122,8 +163,12 @@ export function recordHostEvents(events: Emitter<PluginHostEvents>, history: Rel
     }),
     events.on('reload-failed', (e) => {
       const durationMs = since(e.id)
+      // The plugins its batch took back with it.
+      const withIt = [...takenBack].filter(([, because]) => because === e.id).map(([id]) => id)
+      for (const id of withIt) takenBack.delete(id)
       history.add({
         plugin: e.id,
+        ...(withIt.length > 0 ? { plugins: [e.id, ...withIt.filter((id) => id !== e.id)] } : {}),
         files: e.files,
         outcome: e.outcome,
         ...(durationMs === undefined ? {} : { durationMs }),

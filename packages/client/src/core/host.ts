@@ -5,7 +5,7 @@ import type { PluginHostEvents } from './events.js'
 import type { HostInternals, HotSource, PluginRecord } from './internals.js'
 import { consoleLogger } from './logger.js'
 import { dependsOnOf } from './dependencies.js'
-import { fitState, giveState, NO_STATE, type TakenState } from './handoff.js'
+import type { TakenState } from './handoff.js'
 import { orderByDependencies } from './order.js'
 import { createTaskQueue } from './queue.js'
 import type {
@@ -169,7 +169,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
   const disabled = new Set<string>()
   const settings = (): HotReloadSettings => ({ enabled: hotReloadOn, disabled: [...disabled] })
   const skippedWhileOff = new Set<string>()
-  const parked = new Map<string, { module: PluginModule; state: TakenState }>()
+  const parked = new Map<string, { module: PluginModule; state?: TakenState }>()
   const setHotReload = (id: string | undefined, enabled: boolean) => {
     if (id === undefined ? hotReloadOn === enabled : disabled.has(id) !== enabled) return
     if (id === undefined) hotReloadOn = enabled
@@ -213,13 +213,18 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       records.delete(id)
       parked.delete(id)
     },
-    startPlugin: (record, module, startedAt, kept) => startOne(record, module, startedAt, kept),
+    startPlugin: (record, module, startedAt, giveState) => startOne(record, module, startedAt, giveState),
     fail: (record, error) => fail(record, error),
     parked,
     departed: new Map(),
   }
 
-  const startOne = async (record: PluginRecord, module: PluginModule, startedAt: number, kept?: TakenState): Promise<boolean> => {
+  const startOne = async (
+    record: PluginRecord,
+    module: PluginModule,
+    startedAt: number,
+    giveState?: (record: PluginRecord, module: PluginModule) => Promise<void>,
+  ): Promise<boolean> => {
     try {
       record.teardown = await activate(record, module)
     } catch (error) {
@@ -229,17 +234,8 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     record.module = module
     record.version = module.meta?.version
     parked.delete(record.id)
-    if (kept?.has) {
-      // State it had before it stopped (its entry was deleted and came back, or a plugin it needs was away).
-      const fitted = fitState(internals, record, kept, module)
-      try {
-        await giveState(internals, record, module, fitted, { reason: 'restore', fromVersion: kept.pluginVersion, fromStateVersion: kept.stateVersion })
-      } catch (error) {
-        internals.warn(record, `${(error as PluginError).reason}; it runs without its previous state`, error)
-      }
-    } else {
-      await internals.stateHooks?.restore(record, module)
-    }
+    // The state it had before it stopped (given by the hot engine), or the state saved for it.
+    await (giveState ?? internals.stateHooks?.restore)?.(record, module)
     record.status = 'idle'
     record.error = undefined
     events.emit('plugin-activated', {
@@ -284,7 +280,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       const waiting = byId.get(id)
       if (!waiting) continue
       // Kept aside: it starts once what it needs runs (a plugin added later, a fixed cycle).
-      parked.set(id, { module: waiting.module, state: NO_STATE })
+      parked.set(id, { module: waiting.module })
       fail(waiting.record, new PluginError(id, waiting.record.file, 'activate', undefined, `not activated: ${reason}`))
     }
     for (const id of order) {
@@ -293,7 +289,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       const { record, module } = waiting
       const down = dependsOnOf(module).find((dep) => records.get(dep)?.status === 'failed')
       if (down !== undefined) {
-        parked.set(id, { module, state: NO_STATE })
+        parked.set(id, { module })
         fail(record, new PluginError(id, record.file, 'activate', undefined, `not activated: it depends on "${down}", which failed to start`))
         continue
       }

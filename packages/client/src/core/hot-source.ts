@@ -1,6 +1,7 @@
 import {
   HOT_SOURCE_SYMBOL_KEY,
   HotEvents,
+  type BatchResult,
   type CompileErrorAnnouncement,
   type ReloadResult,
   type UpdateAnnouncement,
@@ -10,9 +11,9 @@ import { consoleLogger } from './logger.js'
 import type { Persistence } from './persistence.js'
 import { DEFAULT_RETRY } from './policy.js'
 import { createRecovery, type FullReloadReason, type RecoveryOptions } from './recovery.js'
-import { sleep } from './timers.js'
+import { later, sleep } from './timers.js'
 import { addPlugin, relocatePlugin, removePlugin } from './plugin-set.js'
-import { hotSwap, reportCompileError, reportImportFailure, type SwapTrigger } from './swap.js'
+import { hotSwapBatch, reportCompileError, reportImportFailure, type BatchMember, type BatchOutcome, type SwapTrigger } from './swap.js'
 import type { HotReloadSettings, PluginEntry, PluginModule } from './types.js'
 
 /** The part of Vite's `import.meta.hot` the hot source uses: the transport, injectable in tests. */
@@ -74,6 +75,9 @@ export interface HotRegistry {
    */
   replaceEntries(inits: readonly RegistryEntryInit[], hot?: HotContextLike): void
 }
+
+/** How long a batch waits for the new versions of all its plugins before the rest applies without them. */
+const BATCH_WAIT_MS = 10_000
 
 interface PendingUpdate {
   files: Set<string>
@@ -171,9 +175,10 @@ export function createHotRegistry(
           const current = nextGeneration(id)
           markStarted(id)
           const update = pendingFor(id)
-          update.files.add(announcement.file)
+          for (const file of announcement.files) update.files.add(file)
           if (!announcement.storm) update.generation = current
         }
+        if (!announcement.storm && announcement.batch !== undefined) openBatch(announcement.batch, announcement.plugins)
       }),
     )
     hot.on(HotEvents.error, (announcement: CompileErrorAnnouncement) =>
@@ -211,24 +216,99 @@ export function createHotRegistry(
   if (hot) listen(hot)
 
   let hotContext = hot
-  const report = (result: ReloadResult | undefined): void => {
-    if (result) hotContext?.send(HotEvents.result, result)
+  const report = (batch: number | undefined, plugins: ReloadResult[]): void => {
+    if (plugins.length === 0) return
+    const result: BatchResult = { plugins, durationMs: Math.max(...plugins.map((p) => p.durationMs)) }
+    if (batch !== undefined) result.batch = batch
+    hotContext?.send(HotEvents.result, result)
   }
 
-  /** Hands the new version (or why there is none) to every host; counts the outcome once. */
-  const deliver = (id: string, update: PendingUpdate | undefined, outcome: { module: PluginModule } | { error: unknown }) => {
-    const files = [...(update?.files ?? [])]
-    const mine = update?.generation ?? nextGeneration(id)
-    const superseded = () => generation.get(id) !== mine
+  type Outcome = { module: PluginModule } | { error: unknown }
+  interface Arrival {
+    id: string
+    update: PendingUpdate | undefined
+    outcome: Outcome
+  }
+  /** A batch the dev server announced: it is applied once every plugin's new version (or failure) is in. */
+  interface OpenBatch {
+    id: number
+    waiting: Set<string>
+    arrived: Arrival[]
+    cancelTimer: () => void
+  }
+  const openBatches: OpenBatch[] = []
+  /** New versions not applied because another plugin of their batch failed: they join the next batch. */
+  const heldBack = new Map<string, { module: PluginModule; generation: number | undefined; files: string[] }>()
+
+  function openBatch(id: number, plugins: readonly string[]): void {
+    const batch: OpenBatch = { id, waiting: new Set(plugins), arrived: [], cancelTimer: () => {} }
+    // Should a version never arrive (Vite reloaded the page instead, or dropped an update), the
+    // rest of the batch still applies.
+    batch.cancelTimer = later(() => guard(hosts, () => closeBatch(batch)), BATCH_WAIT_MS)
+    openBatches.push(batch)
+  }
+  function closeBatch(batch: OpenBatch): void {
+    const index = openBatches.indexOf(batch)
+    if (index < 0) return
+    openBatches.splice(index, 1)
+    batch.cancelTimer()
+    if (batch.arrived.length > 0) apply(batch.id, batch.arrived)
+  }
+
+  /** A new version (or why there is none) arrived: into its batch, applied when the batch is complete. */
+  const deliver = (id: string, update: PendingUpdate | undefined, outcome: Outcome) => {
+    const batch = openBatches.find((b) => b.waiting.has(id))
+    if (!batch) return apply(undefined, [{ id, update, outcome }])
+    batch.waiting.delete(id)
+    batch.arrived.push({ id, update, outcome })
+    if (batch.waiting.size === 0) closeBatch(batch)
+  }
+
+  /** Applies a batch in every host, all or nothing; counts the outcome once (from the first host). */
+  function apply(batch: number | undefined, arrivals: readonly Arrival[]): void {
+    const files = [...new Set(arrivals.flatMap((a) => [...(a.update?.files ?? [])]))]
+    const members: (BatchMember & { superseded: () => boolean; generation: number | undefined })[] = []
+    const failed: { id: string; error: unknown; superseded: () => boolean }[] = []
+    for (const { id, update, outcome } of arrivals) {
+      const mine = update?.generation ?? nextGeneration(id)
+      const superseded = () => generation.get(id) !== mine
+      if ('module' in outcome) members.push({ id, module: outcome.module, superseded, generation: mine })
+      else failed.push({ id, error: outcome.error, superseded })
+    }
+    for (const [id, held] of heldBack) {
+      if (arrivals.some((a) => a.id === id)) continue
+      members.push({ id, module: held.module, superseded: () => generation.get(id) !== held.generation, generation: held.generation })
+      files.push(...held.files.filter((file) => !files.includes(file)))
+    }
+    heldBack.clear()
+    const startedAt = (host: HostInternals) =>
+      Math.min(host.now(), ...arrivals.map((a) => a.update?.startedAt.get(host) ?? Number.POSITIVE_INFINITY))
+    const holdBack = (ids: readonly string[]) => {
+      for (const member of members) if (ids.includes(member.id)) heldBack.set(member.id, { module: member.module, generation: member.generation, files })
+    }
+
     let first = true
     for (const host of hosts) {
-      const trigger: SwapTrigger = { files, startedAt: update?.startedAt.get(host) ?? host.now(), superseded }
-      const result =
-        'module' in outcome ? hotSwap(host, id, outcome.module, trigger) : reportImportFailure(host, id, trigger, outcome.error)
+      const trigger: SwapTrigger = { files, startedAt: startedAt(host), ...(batch === undefined ? {} : { batch }) }
+      let outcome: Promise<BatchOutcome>
+      if (failed.length > 0) {
+        // A plugin's new code did not load: the batch does not apply; the others' new versions wait.
+        outcome = Promise.all(failed.map((f) => reportImportFailure(host, f.id, { ...trigger, superseded: f.superseded }, f.error))).then((results) => {
+          const waiting = members.filter((m) => !m.superseded()).map((m) => m.id)
+          for (const id of waiting) {
+            const record = host.records.get(id)
+            if (record) host.warn(record, `its new version waits: it came in one batch with ${failed.map((f) => `"${f.id}"`).join(', ')}, whose new code failed to load`)
+          }
+          return { results: results.filter((r): r is ReloadResult => r !== undefined), heldBack: waiting }
+        })
+      } else {
+        outcome = hotSwapBatch(host, members, trigger)
+      }
       if (first) {
-        void result.then((settled) => {
-          report(settled)
-          recovery.settle(settled)
+        void outcome.then(({ results, heldBack: waiting }) => {
+          holdBack(waiting)
+          report(batch, results)
+          for (const result of results) recovery.settle(result)
         })
       }
       first = false

@@ -51,17 +51,23 @@ export interface HostInternals {
   /** Forgets a plugin: its entry was deleted. */
   unregister(id: string): void
   /**
-   * Activates `module` for a plugin that does not run, then gives it `kept` state, or else the state
-   * saved for it (when restoring is on). False when activation failed (reported as `plugin-failed`).
+   * Activates `module` for a plugin that does not run, then gives it its state: with `giveState`,
+   * or else the state saved for it (when restoring is on). False when activation failed (reported
+   * as `plugin-failed`).
    */
-  startPlugin(record: PluginRecord, module: PluginModule, startedAt: number, kept?: TakenState): Promise<boolean>
+  startPlugin(
+    record: PluginRecord,
+    module: PluginModule,
+    startedAt: number,
+    giveState?: (record: PluginRecord, module: PluginModule) => Promise<void>,
+  ): Promise<boolean>
   /** Marks a plugin failed and reports it (`plugin-failed`). */
   fail(record: PluginRecord, error: PluginError): void
   /**
    * Plugins loaded but not running because a plugin they depend on does not run (missing, failed,
    * removed), with the state to give them once it does.
    */
-  readonly parked: Map<string, { module: PluginModule; state: TakenState }>
+  readonly parked: Map<string, { module: PluginModule; state?: TakenState }>
   /** The state of plugins whose entry was deleted, given back if it comes back. */
   readonly departed: Map<string, TakenState>
 }

@@ -1,6 +1,6 @@
 import { dependsOnOf } from './dependencies.js'
 import { PluginError } from './errors.js'
-import { NO_STATE, takeState, type TakenState } from './handoff.js'
+import { fitState, giveState, NO_STATE, takeState, type TakenState } from './handoff.js'
 import type { HostInternals, PluginRecord } from './internals.js'
 import { dependentsOf } from './order.js'
 import type { PluginEntry, PluginModule } from './types.js'
@@ -60,7 +60,7 @@ export function removePlugin(internals: HostInternals, id: string): Promise<void
       }
     } else {
       const waiting = internals.parked.get(id)
-      if (waiting?.state.has) internals.departed.set(id, waiting.state)
+      if (waiting?.state?.has) internals.departed.set(id, waiting.state)
     }
     record.module = undefined
     record.teardown = undefined
@@ -95,7 +95,7 @@ async function startOrPark(
   state: TakenState,
 ): Promise<boolean> {
   const missing = missingDependency(internals, module)
-  if (missing === undefined) return internals.startPlugin(record, module, startedAt, state)
+  if (missing === undefined) return internals.startPlugin(record, module, startedAt, keptStateGiver(internals, state))
   internals.parked.set(record.id, { module, state })
   const reason = `not activated: it depends on "${missing}", which is not running; it starts once "${missing}" runs`
   internals.fail(record, new PluginError(record.id, record.file, 'activate', undefined, reason))
@@ -114,9 +114,26 @@ export async function startParked(internals: HostInternals, startedAt: number): 
     let progressed = false
     for (const [id, waiting] of ready) {
       internals.parked.delete(id)
-      if (await internals.startPlugin(internals.records.get(id)!, waiting.module, startedAt, waiting.state)) progressed = true
+      const giver = keptStateGiver(internals, waiting.state ?? NO_STATE)
+      if (await internals.startPlugin(internals.records.get(id)!, waiting.module, startedAt, giver)) progressed = true
     }
     if (!progressed) return
+  }
+}
+
+/**
+ * Gives a plugin starting again the state it had when it stopped (migrated if its stateVersion
+ * changed); without such state, the state saved for it, as at start.
+ */
+export function keptStateGiver(internals: HostInternals, kept: TakenState): ((record: PluginRecord, module: PluginModule) => Promise<void>) | undefined {
+  if (!kept.has) return undefined
+  return async (record, module) => {
+    const fitted = fitState(internals, record, kept, module)
+    try {
+      await giveState(internals, record, module, fitted, { reason: 'restore', fromVersion: kept.pluginVersion, fromStateVersion: kept.stateVersion })
+    } catch (error) {
+      internals.warn(record, `${(error as PluginError).reason}; it runs without its previous state`, error)
+    }
   }
 }
 

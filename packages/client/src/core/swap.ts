@@ -1,9 +1,12 @@
 import type { ReloadResult } from '../protocol.js'
 import { PluginError } from './errors.js'
+import type { ReloadPhases } from './events.js'
 import type { HostInternals, PluginRecord } from './internals.js'
 import { dependsOnOf } from './dependencies.js'
-import { dependentsOf } from './order.js'
-import { fitState, giveState, takeState, type TakenState } from './handoff.js'
+import { dependentsOf, orderByDependencies } from './order.js'
+import { fitState, giveState, NO_STATE, takeState, type TakenState } from './handoff.js'
+import { keptStateGiver, missingDependency, startParked } from './plugin-set.js'
+import { estimateSize } from './size.js'
 import type { PluginModule, ReloadInfo, Teardown } from './types.js'
 
 /** What caused a swap, for events and timing. */
@@ -14,162 +17,245 @@ export interface SwapTrigger {
   startedAt: number
   /** True once a newer version of the plugin is queued: this swap is then skipped. */
   superseded?: () => boolean
+  /** The dev server's number for the batch of changes this swap belongs to. */
+  batch?: number
 }
 
+/** A plugin of a batch and the new version it brings. */
+export interface BatchMember {
+  id: string
+  module: PluginModule
+  /** True once a newer version of the plugin is queued: this one is then skipped. */
+  superseded?: () => boolean
+}
+
+/** What happened to a batch in one host. */
+export interface BatchOutcome {
+  /** One result per member that was swapped, or failed. */
+  results: ReloadResult[]
+  /**
+   * Members whose new version was not applied because another member of the batch failed: the
+   * previous version runs again; the new one should be applied with the next batch.
+   */
+  heldBack: string[]
+}
 
 /**
  * Swaps the running instance of plugin `id` for `next`, a module that has already been imported
- * and evaluated. Order: old `getReloadState()` → old teardown → new `activate(ctx)` → new
- * `setReloadState(state)`. If the new version throws, it is torn down and the old module is
- * activated again with the state it had. Resolves to what happened; never rejects.
+ * and evaluated: a batch of one. Resolves to what happened; never rejects.
  */
-export function hotSwap(
+export async function hotSwap(
   internals: HostInternals,
   id: string,
   next: PluginModule,
   trigger: SwapTrigger,
 ): Promise<ReloadResult | undefined> {
+  const { results } = await hotSwapBatch(internals, [{ id, module: next, superseded: trigger.superseded }], trigger)
+  return results[0]
+}
+
+/**
+ * Swaps a batch of plugins at once, all or nothing. Every member's new module has already been
+ * imported and evaluated. The members and the running plugins that depend on them stop, last
+ * first: each one's `getReloadState()`, then its teardown. Then they start, dependencies first:
+ * the new version's `activate(ctx)` (the same version for a dependent), then `setReloadState`. If
+ * any of them throws, what started is torn down and every plugin of the batch resumes its previous
+ * version with the state it had. Resolves to what happened; never rejects.
+ */
+export function hotSwapBatch(internals: HostInternals, members: readonly BatchMember[], trigger: SwapTrigger): Promise<BatchOutcome> {
   return internals.enqueue(async () => {
-    const record = internals.records.get(id)
-    if (!record || trigger.superseded?.()) return undefined
-    if (!internals.hotReloadEnabled(id)) {
-      internals.skippedWhileOff.add(id)
-      internals.logger.info(`hot reload is off for plugin "${id}": it keeps running its current code until hot reload is on again`)
-      return undefined
-    }
-    if (!record.module) return activateAfterFailedStart(internals, record, next, trigger)
-    // Plugins that depend on this one stop first and start again against its new (or rolled-back) version.
-    const current = record.module
-    const held = await holdDependents(internals, record, trigger)
-    const result = await swapPlugin(internals, record, current, next, trigger)
-    await resumeDependents(internals, held, record.id, trigger)
-    return result
-  })
-}
-
-async function swapPlugin(
-  internals: HostInternals,
-  record: PluginRecord,
-  current: PluginModule,
-  next: PluginModule,
-  trigger: SwapTrigger,
-): Promise<ReloadResult> {
-  const { events, now } = internals
-  const ref = { id: record.id, file: record.file }
-  events.emit('reload-started', { ...ref, files: trigger.files })
-  if (typeof next.activate !== 'function') {
-    const error = new PluginError(record.id, record.file, 'import', undefined, 'the new version has no activate() export')
-    return reportFailure(internals, record, error, 'kept-old', trigger)
-  }
-
-  record.status = 'reloading'
-  const previous = { module: current, teardown: record.teardown }
-  const state = await takeState(internals, record, previous.module)
-  await internals.deactivate(record, previous.module, previous.teardown)
-
-  const handed = fitState(internals, record, state, next)
-  const info: ReloadInfo = { reason: 'hot-swap', fromVersion: state.pluginVersion, fromStateVersion: state.stateVersion }
-  let teardown: Teardown | undefined
-  try {
-    teardown = await internals.activate(record, next)
-  } catch (error) {
-    await rollBack(internals, record, previous.module, state)
-    return reportFailure(internals, record, error as PluginError, 'rolled-back', trigger)
-  }
-  try {
-    await giveState(internals, record, next, handed, info)
-  } catch (error) {
-    await internals.deactivate(record, next, teardown)
-    await rollBack(internals, record, previous.module, state)
-    return reportFailure(internals, record, error as PluginError, 'rolled-back', trigger)
-  }
-
-  record.module = next
-  record.teardown = teardown
-  record.version = next.meta?.version
-  record.status = 'idle'
-  record.error = undefined
-  record.reloadCount += 1
-  const durationMs = now() - trigger.startedAt
-  record.lastReloadMs = durationMs
-  if (handed.has) internals.stateHooks?.handedOver(record, next, handed.value)
-  events.emit('reload-completed', {
-    ...ref,
-    version: record.version,
-    files: trigger.files,
-    durationMs,
-    stateKept: handed.has,
-    reloadCount: record.reloadCount,
-  })
-  return { ...ref, outcome: 'swapped', durationMs, stateKept: handed.has }
-}
-
-interface HeldDependent {
-  record: PluginRecord
-  module: PluginModule
-  state: TakenState
-}
-
-/** Takes the state of every running plugin that depends on `record` and tears them down, last first. */
-async function holdDependents(internals: HostInternals, record: PluginRecord, trigger: SwapTrigger): Promise<HeldDependent[]> {
-  const running = [...internals.records.values()].filter((r) => r.module && r.status !== 'failed')
-  const ids = dependentsOf(record.id, running.map((r) => ({ id: r.id, dependsOn: dependsOnOf(r.module) })))
-  const held: HeldDependent[] = []
-  for (const id of [...ids].reverse()) {
-    const dependent = internals.records.get(id)!
-    const module = dependent.module!
-    internals.events.emit('reload-started', { id, file: dependent.file, files: trigger.files, via: record.id })
-    dependent.status = 'reloading'
-    const state = await takeState(internals, dependent, module)
-    await internals.deactivate(dependent, module, dependent.teardown)
-    dependent.teardown = undefined
-    held.unshift({ record: dependent, module, state })
-  }
-  return held
-}
-
-/** Starts the held dependents again, dependencies first, each with the state it had. */
-async function resumeDependents(
-  internals: HostInternals,
-  held: HeldDependent[],
-  via: string,
-  trigger: SwapTrigger,
-): Promise<void> {
-  for (const { record, module, state } of held) {
-    const ref = { id: record.id, file: record.file }
-    const down = dependsOnOf(module).find((dep) => internals.records.get(dep)?.status === 'failed')
-    try {
-      if (down !== undefined) {
-        throw new PluginError(record.id, record.file, 'activate', undefined, `not activated again: it depends on "${down}", which is not running`)
+    const results: ReloadResult[] = []
+    const live: { record: PluginRecord; next: PluginModule }[] = []
+    for (const member of members) {
+      const record = internals.records.get(member.id)
+      if (!record || member.superseded?.() || live.some((l) => l.record === record)) continue
+      if (!internals.hotReloadEnabled(member.id)) {
+        internals.skippedWhileOff.add(member.id)
+        internals.logger.info(`hot reload is off for plugin "${member.id}": it keeps running its current code until hot reload is on again`)
+        continue
       }
-      record.teardown = await internals.activate(record, module)
-      await giveState(internals, record, module, state, {
+      if (typeof member.module.activate !== 'function') {
+        internals.events.emit('reload-started', { id: record.id, file: record.file, files: trigger.files })
+        const error = new PluginError(record.id, record.file, 'import', undefined, 'the new version has no activate() export')
+        results.push(reportFailure(internals, record, error, 'kept-old', trigger))
+        continue
+      }
+      if (!record.module) {
+        results.push(await activateAfterFailedStart(internals, record, member.module, trigger))
+        continue
+      }
+      live.push({ record, next: member.module })
+    }
+    if (live.length === 0) return { results, heldBack: [] }
+    return swapAll(internals, live, trigger, results)
+  })
+}
+
+/** One plugin the batch stops and starts again. */
+interface Slot {
+  record: PluginRecord
+  previous: PluginModule
+  next: PluginModule
+  /** A member of the batch (else a dependent, started again with the same version). */
+  member: boolean
+  /** For a dependent: the member it depends on. */
+  via: string | undefined
+  state: TakenState
+  handed: TakenState
+  teardown: Teardown | undefined
+  started: boolean
+}
+
+async function swapAll(
+  internals: HostInternals,
+  live: { record: PluginRecord; next: PluginModule }[],
+  trigger: SwapTrigger,
+  results: ReloadResult[],
+): Promise<BatchOutcome> {
+  const { events, now } = internals
+  const appliedAt = now()
+  const slots = planBatch(internals, live)
+  for (const slot of slots) {
+    const { id, file } = slot.record
+    events.emit('reload-started', { id, file, files: trigger.files, ...(slot.via === undefined ? {} : { via: slot.via }), ...batchOf(trigger) })
+  }
+
+  // Stop, last first.
+  const phases: ReloadPhases = { importMs: Math.max(0, appliedAt - trigger.startedAt), teardownMs: 0, activateMs: 0, stateMs: 0 }
+  let mark = now()
+  for (const slot of [...slots].reverse()) {
+    slot.record.status = 'reloading'
+    slot.state = await takeState(internals, slot.record, slot.previous)
+    await internals.deactivate(slot.record, slot.previous, slot.record.teardown)
+    slot.record.teardown = undefined
+  }
+  phases.teardownMs = now() - mark
+
+  // Start, dependencies first.
+  let failure: { slot: Slot; error: PluginError } | undefined
+  for (const slot of slots) {
+    slot.handed = slot.member ? fitState(internals, slot.record, slot.state, slot.next) : slot.state
+    mark = now()
+    try {
+      slot.teardown = await internals.activate(slot.record, slot.next)
+    } catch (error) {
+      failure = { slot, error: error as PluginError }
+      break
+    } finally {
+      phases.activateMs += now() - mark
+    }
+    slot.started = true
+    mark = now()
+    try {
+      await giveState(internals, slot.record, slot.next, slot.handed, {
         reason: 'hot-swap',
-        fromVersion: state.pluginVersion,
-        fromStateVersion: state.stateVersion,
+        fromVersion: slot.state.pluginVersion,
+        fromStateVersion: slot.state.stateVersion,
       })
     } catch (error) {
-      record.module = undefined
-      record.teardown = undefined
-      record.status = 'failed'
-      reportFailure(internals, record, error as PluginError, 'kept-old', trigger)
-      continue
+      failure = { slot, error: error as PluginError }
+      break
+    } finally {
+      phases.stateMs += now() - mark
     }
+  }
+  if (failure) return rollBackBatch(internals, slots, failure, trigger, results)
+
+  const durationMs = now() - trigger.startedAt
+  for (const slot of slots) {
+    const { record, next, handed } = slot
+    const ref = { id: record.id, file: record.file }
+    record.module = next
+    record.teardown = slot.teardown
+    record.version = next.meta?.version
     record.status = 'idle'
+    record.error = undefined
     record.reloadCount += 1
-    if (state.has) internals.stateHooks?.handedOver(record, module, state.value)
-    const durationMs = internals.now() - trigger.startedAt
-    internals.events.emit('reload-completed', {
+    record.lastReloadMs = durationMs
+    const stateBytes = handed.has ? estimateSize(handed.value) : undefined
+    if (handed.has) {
+      internals.stateHooks?.handedOver(record, next, handed.value)
+      events.emit('state-preserved', { ...ref, ...(stateBytes === undefined ? {} : { stateBytes }), ...batchOf(trigger) })
+    }
+    events.emit('reload-completed', {
       ...ref,
       version: record.version,
       files: trigger.files,
       durationMs,
-      stateKept: state.has,
+      stateKept: handed.has,
       reloadCount: record.reloadCount,
-      via,
+      phases,
+      ...(stateBytes === undefined ? {} : { stateBytes }),
+      ...(slot.via === undefined ? {} : { via: slot.via }),
+      ...batchOf(trigger),
     })
+    results.push({ ...ref, outcome: 'swapped', durationMs, stateKept: handed.has, ...(slot.via === undefined ? {} : { via: slot.via }) })
   }
+  return { results, heldBack: [] }
 }
+
+/** The members and the running plugins that depend on them, dependencies first. */
+function planBatch(internals: HostInternals, live: { record: PluginRecord; next: PluginModule }[]): Slot[] {
+  const nextById = new Map(live.map((l) => [l.record.id, l.next]))
+  const running = [...internals.records.values()].filter((r) => r.module && r.status !== 'failed')
+  const nodes = running.map((r) => ({ id: r.id, dependsOn: dependsOnOf(nextById.get(r.id) ?? r.module) }))
+  const via = new Map<string, string>()
+  for (const { record } of live) {
+    for (const dependent of dependentsOf(record.id, nodes)) if (!nextById.has(dependent) && !via.has(dependent)) via.set(dependent, record.id)
+  }
+  const ids = new Set([...nextById.keys(), ...via.keys()])
+  const { order, blocked } = orderByDependencies(
+    nodes.filter((n) => ids.has(n.id)).map((n) => ({ id: n.id, dependsOn: n.dependsOn.filter((dep) => ids.has(dep)) })),
+  )
+  // A new version that makes a cycle still gets its chance (and fails on its own): last.
+  return [...order, ...blocked.keys()].map((id) => {
+    const record = internals.records.get(id)!
+    const previous = record.module!
+    return {
+      record,
+      previous,
+      next: nextById.get(id) ?? previous,
+      member: nextById.has(id),
+      via: via.get(id),
+      state: NO_STATE,
+      handed: NO_STATE,
+      teardown: undefined,
+      started: false,
+    }
+  })
+}
+
+/**
+ * One plugin of the batch failed: what started stops, and every plugin of the batch resumes its
+ * previous version with the state it had. The failing member is reported; the other members' new
+ * versions are held back, to come with the next batch.
+ */
+async function rollBackBatch(
+  internals: HostInternals,
+  slots: Slot[],
+  failure: { slot: Slot; error: PluginError },
+  trigger: SwapTrigger,
+  results: ReloadResult[],
+): Promise<BatchOutcome> {
+  for (const slot of [...slots].reverse()) {
+    if (slot.started) await internals.deactivate(slot.record, slot.next, slot.teardown)
+  }
+  const culprit = failure.slot.record
+  for (const slot of slots) {
+    await rollBack(internals, slot.record, slot.previous, slot.state)
+    if (slot.record.status === 'reloading') slot.record.status = 'idle'
+    internals.events.emit('rolled-back', { id: slot.record.id, file: slot.record.file, because: culprit.id, ...batchOf(trigger) })
+  }
+  results.push(reportFailure(internals, culprit, failure.error, 'rolled-back', trigger))
+  const heldBack = slots.filter((slot) => slot.member && slot !== failure.slot).map((slot) => slot.record.id)
+  for (const id of heldBack) {
+    const record = internals.records.get(id)!
+    internals.warn(record, `its new version waits: it came in one batch with "${culprit.id}", which failed; the previous version runs until the batch applies`)
+  }
+  return { results, heldBack }
+}
+
+const batchOf = (trigger: SwapTrigger): { batch?: number } => (trigger.batch === undefined ? {} : { batch: trigger.batch })
 
 /**
  * Reports that a new version never arrived (its import failed: a syntax error, a failed fetch, a
@@ -218,20 +304,31 @@ async function activateAfterFailedStart(
 ): Promise<ReloadResult> {
   const ref = { id: record.id, file: record.file }
   internals.events.emit('reload-started', { ...ref, files: trigger.files })
+  const missing = missingDependency(internals, next)
+  if (missing !== undefined) {
+    internals.parked.set(record.id, { module: next, state: internals.parked.get(record.id)?.state })
+    const error = new PluginError(record.id, record.file, 'activate', undefined, `not activated: it depends on "${missing}", which is not running; it starts once "${missing}" runs`)
+    return reportFailure(internals, record, error, 'kept-old', trigger)
+  }
   try {
     record.teardown = await internals.activate(record, next)
   } catch (error) {
     return reportFailure(internals, record, error as PluginError, 'kept-old', trigger)
   }
+  const kept = internals.parked.get(record.id)?.state
+  internals.parked.delete(record.id)
   record.module = next
   record.version = next.meta?.version
-  // Its first activation: it gets the state saved for it, as at start (e.g. after a fallback reload).
-  await internals.stateHooks?.restore(record, next)
+  // Its first activation: it gets the state it had when it stopped, or the state saved for it, as at
+  // start (e.g. after a fallback reload).
+  await (keptStateGiver(internals, kept ?? NO_STATE) ?? internals.stateHooks?.restore)?.(record, next)
   record.status = 'idle'
   record.error = undefined
   const durationMs = internals.now() - trigger.startedAt
   internals.events.emit('plugin-activated', { ...ref, version: record.version, durationMs })
-  return { ...ref, outcome: 'swapped', durationMs, stateKept: false }
+  // Plugins that were waiting for it start now.
+  await startParked(internals, trigger.startedAt)
+  return { ...ref, outcome: 'swapped', durationMs, stateKept: kept?.has ?? false }
 }
 
 /** Brings the previous module back with the state it had. */
@@ -270,6 +367,6 @@ function reportFailure(
   record.status = record.module ? 'rolled-back' : 'failed'
   const ref = { id: record.id, file: record.file }
   internals.logger.error(error.message, error.cause)
-  internals.events.emit('reload-failed', { ...ref, files: trigger.files, error, outcome })
+  internals.events.emit('reload-failed', { ...ref, files: trigger.files, error, outcome, ...batchOf(trigger) })
   return { ...ref, outcome, durationMs: internals.now() - trigger.startedAt, stateKept: false, error: error.message }
 }

@@ -24,7 +24,7 @@ function renderEntry(entry: HistoryEntry): HTMLElement {
     'div',
     { class: 'line' },
     h('span', { class: 'time', text: new Date(entry.at).toLocaleTimeString() }),
-    h('span', { class: 'plugin', text: entry.plugin }),
+    h('span', { class: 'plugin', text: (entry.plugins ?? [entry.plugin]).join(', '), testid: 'hp-plugins' }),
     h('span', { class: `outcome-${entry.outcome}`, text: OUTCOME_TEXT[entry.outcome], testid: 'hp-outcome' }),
     entry.stateKept !== undefined && h('span', { class: 'time', text: entry.stateKept ? 'state kept' : 'no state' }),
     h('span', { class: 'num', text: formatMs(entry.durationMs), testid: 'hp-duration' }),
@@ -34,9 +34,28 @@ function renderEntry(entry: HistoryEntry): HTMLElement {
     { testid: 'hp-history-entry', attrs: { 'data-plugin': entry.plugin, 'data-outcome': entry.outcome } },
     line,
     entry.files.length > 0 && h('div', { class: 'files', text: entry.files.join(', ') }),
+    (entry.phases !== undefined || entry.stateBytes !== undefined) && h('div', { class: 'files', text: describeCost(entry), testid: 'hp-phases' }),
     entry.reason !== undefined && h('div', { class: 'files', text: entry.reason }),
     entry.error && renderError(entry.error),
   )
+}
+
+/** "import 7 ms · teardown 1 ms · activate 3 ms · state restore 2 ms · state 1.2 kB" */
+function describeCost(entry: HistoryEntry): string {
+  const parts: string[] = []
+  const { phases } = entry
+  if (phases) {
+    parts.push(`import ${formatMs(phases.importMs)}`, `teardown ${formatMs(phases.teardownMs)}`)
+    parts.push(`activate ${formatMs(phases.activateMs)}`, `state restore ${formatMs(phases.stateMs)}`)
+  }
+  if (entry.stateBytes !== undefined) parts.push(`state ${formatBytes(entry.stateBytes)}`)
+  return parts.join(' · ')
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`
+  return `${(bytes / 1_000_000).toFixed(1)} MB`
 }
 
 function renderError(error: NonNullable<HistoryEntry['error']>): HTMLElement {

@@ -5,7 +5,7 @@ import {
   PLUGIN_NAME,
   RESOLVED_VIRTUAL_REGISTRY_ID,
   type CompileErrorAnnouncement,
-  type ReloadResult,
+  type BatchResult,
   type UpdateAnnouncement,
 } from '@hot-plugins/client/protocol'
 import { init } from 'es-module-lexer'
@@ -18,6 +18,7 @@ import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
 import type { DiscoveredPlugin } from '../discovery.js'
 import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../plugin-set.js'
+import { createBatcher } from '../batcher.js'
 import { createSettleCheck } from '../settle.js'
 import { createValidatedTransforms } from '../validated-transforms.js'
 import { findCompileFailure } from '../validation.js'
@@ -30,6 +31,7 @@ import { findCompileFailure } from '../validation.js'
 export function devServerPlugin(context: HotPluginsContext): Plugin {
   let settle: ReturnType<typeof createSettleCheck> | undefined
   let pluginSet: ReturnType<typeof createPluginSetUpdater> | undefined
+  let batcher: ReturnType<typeof createBatcher> | undefined
   const validated = createValidatedTransforms()
   return {
     name: `${PLUGIN_NAME}:serve`,
@@ -48,11 +50,17 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     configureServer(server) {
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
+      // Plugin changes of a burst become one batch: announced once, applied in the page at once.
+      batcher = createBatcher(context.options.debounce, (batch) => {
+        const announcement: UpdateAnnouncement = { files: batch.files, plugins: batch.plugins, timestamp: batch.timestamp, batch: batch.id }
+        server.environments.client.hot.send(HotEvents.update, announcement)
+      })
       // Entries created, deleted or moved reach the running page as a new registry (no page reload).
       pluginSet = createPluginSetUpdater(() => updateRegistry(server.environments.client, context))
       server.httpServer?.once('close', () => {
         settle?.dispose()
         pluginSet?.dispose()
+        batcher?.dispose()
       })
       // Ahead of Vite's own middlewares: the browser's request for a validated module is served
       // from the validation's transform instead of a second one.
@@ -62,15 +70,17 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
         if (url) validated.restore(server.environments.client, url)
         next()
       })
-      server.environments.client.hot.on(HotEvents.result, (result: ReloadResult) => {
+      server.environments.client.hot.on(HotEvents.result, (result: BatchResult) => {
         const logger = server.config.logger
-        if (result.outcome === 'swapped') {
-          const state = result.stateKept ? ', state kept' : ''
-          logger.info(`${LOG_PREFIX} reloaded ${result.id} in ${Math.round(result.durationMs)} ms${state}`, { timestamp: true })
-        } else {
-          logger.warn(`${LOG_PREFIX} ${result.error ?? `plugin "${result.id}" failed to reload`} (${result.outcome})`, {
-            timestamp: true,
-          })
+        const swapped = result.plugins.filter((p) => p.outcome === 'swapped')
+        if (swapped.length > 0) {
+          const kept = swapped.filter((p) => p.stateKept).length
+          const state = kept === 0 ? '' : kept === swapped.length ? ', state kept' : `, state kept for ${kept} of ${swapped.length}`
+          const ids = swapped.map((p) => (p.via === undefined ? p.id : `${p.id} (for ${p.via})`)).join(', ')
+          logger.info(`${LOG_PREFIX} reloaded ${ids} in ${Math.round(result.durationMs)} ms${state}`, { timestamp: true })
+        }
+        for (const failed of result.plugins.filter((p) => p.outcome !== 'swapped')) {
+          logger.warn(`${LOG_PREFIX} ${failed.error ?? `plugin "${failed.id}" failed to reload`} (${failed.outcome})`, { timestamp: true })
         }
       })
     },
@@ -90,13 +100,15 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       if (owners.length === 0) return
       // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
       if (!context.mayReload(relative)) return []
-      const announcement: UpdateAnnouncement = { file: relative, plugins: owners, timestamp }
       // In a storm of saves the page gets the first version now and the final one when it ends; it
       // still hears of each change, so a version overtaken by a newer save is not reported as failed.
       if (settle?.inStorm(file)) {
-        this.environment.hot.send(HotEvents.update, { ...announcement, storm: true })
+        const storm: UpdateAnnouncement = { files: [relative], plugins: owners, timestamp, storm: true }
+        this.environment.hot.send(HotEvents.update, storm)
         return []
       }
+      // The change joins the open batch while it is checked; its update goes once the batch closes.
+      const ticket = batcher!.join(relative, owners, timestamp)
       const content = await read()
       settle?.sent(file, content)
 
@@ -105,6 +117,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       if (await changedSince(file, content)) {
         // Saved again while being transformed (maybe read half-written): wait for the final content.
         settle?.later(file)
+        ticket.withdraw()
         return []
       }
       if (failure) {
@@ -118,9 +131,12 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
         // Vite's overlay shows it; our runtime records it; no update is sent, so nothing is torn down.
         this.environment.hot.send({ type: 'error', err: failure })
         this.environment.hot.send(HotEvents.error, refused)
+        ticket.withdraw()
         return []
       }
-      this.environment.hot.send(HotEvents.update, announcement)
+      ticket.validated()
+      // The batch was announced; Vite now sends this change's update, the others' alongside.
+      await ticket.ready
     },
   }
 }

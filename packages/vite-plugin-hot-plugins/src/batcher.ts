@@ -1,0 +1,123 @@
+/** The quiet time that closes a batch of changes, in ms: it starts at `min` and doubles with each further change of the burst, up to `max`; no batch stays open longer than `max` after its first change. */
+export interface BatchWindow {
+  min: number
+  max: number
+}
+
+/** A batch of plugin changes, closed: what the browser is told to apply at once. */
+export interface ClosedBatch {
+  id: number
+  files: string[]
+  plugins: string[]
+  /** Vite's timestamp of the first change. */
+  timestamp: number
+}
+
+/** One change in a batch. */
+export interface BatchTicket {
+  /** Resolves once the batch is closed and announced: the change's update may go to the browser. */
+  ready: Promise<void>
+  /** The change is in: its modules were checked and compile. */
+  validated(): void
+  /** The change is out of the batch (it does not compile, or the file changed again meanwhile). */
+  withdraw(): void
+}
+
+/** Timers, injectable for tests. */
+export interface BatchClock {
+  now(): number
+  setTimeout(task: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+const systemClock: BatchClock = {
+  now: () => performance.now(),
+  setTimeout: (task, ms) => setTimeout(task, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+interface Member {
+  file: string
+  plugins: readonly string[]
+  timestamp: number
+  state: 'checking' | 'in' | 'out'
+  release: () => void
+}
+
+interface Open {
+  id: number
+  openedAt: number
+  quietMs: number
+  members: Member[]
+  timer: unknown
+  /** The quiet time has passed: the batch closes as soon as every change is checked. */
+  due: boolean
+}
+
+/**
+ * Coalesces the plugin changes of a burst (a checkout, a search-and-replace, "save all") into one
+ * batch. A change joins the open batch as it arrives and is checked (compiled) meanwhile; the
+ * batch closes once no change arrived for the quiet time and every change is checked. A single
+ * save therefore waits only for what it waited for anyway, its own check, when that takes longer
+ * than `min`.
+ */
+export function createBatcher(window: BatchWindow, announce: (batch: ClosedBatch) => void, clock: BatchClock = systemClock) {
+  let open: Open | undefined
+  let nextId = 1
+
+  const close = (batch: Open) => {
+    if (open === batch) open = undefined
+    clock.clearTimeout(batch.timer)
+    const members = batch.members.filter((m) => m.state === 'in')
+    if (members.length > 0) {
+      announce({
+        id: batch.id,
+        files: [...new Set(members.map((m) => m.file))].sort(),
+        plugins: [...new Set(members.flatMap((m) => m.plugins))].sort(),
+        timestamp: members[0]!.timestamp,
+      })
+    }
+    for (const member of batch.members) member.release()
+  }
+  const closeIfReady = (batch: Open) => {
+    if (batch.due && batch.members.every((m) => m.state !== 'checking')) close(batch)
+  }
+  const schedule = (batch: Open) => {
+    clock.clearTimeout(batch.timer)
+    const closesAt = Math.min(clock.now() + batch.quietMs, batch.openedAt + window.max)
+    batch.timer = clock.setTimeout(() => {
+      batch.due = true
+      // No more changes join it: a change arriving now opens the next batch.
+      if (open === batch) open = undefined
+      closeIfReady(batch)
+    }, Math.max(0, closesAt - clock.now()))
+  }
+
+  return {
+    /** A change of `file`, owned by `plugins`, arrived. */
+    join(file: string, plugins: readonly string[], timestamp: number): BatchTicket {
+      let batch = open
+      if (batch) {
+        batch.quietMs = Math.min(batch.quietMs * 2, window.max)
+      } else {
+        batch = open = { id: nextId++, openedAt: clock.now(), quietMs: window.min, members: [], timer: undefined, due: false }
+      }
+      const current = batch
+      let release!: () => void
+      const ready = new Promise<void>((resolve) => (release = resolve))
+      const member: Member = { file, plugins, timestamp, state: 'checking', release }
+      current.members.push(member)
+      schedule(current)
+      const settle = (state: 'in' | 'out') => {
+        if (member.state !== 'checking') return
+        member.state = state
+        closeIfReady(current)
+      }
+      return { ready, validated: () => settle('in'), withdraw: () => settle('out') }
+    },
+    dispose(): void {
+      if (open) clock.clearTimeout(open.timer)
+      open = undefined
+    },
+  }
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest'
+import { createBatcher, type BatchClock, type ClosedBatch } from '../src/batcher.js'
+
+/** A clock moved by hand, with timers. */
+function manualClock() {
+  let time = 0
+  let timers: { at: number; task: () => void; handle: number }[] = []
+  let next = 1
+  const clock: BatchClock = {
+    now: () => time,
+    setTimeout(task, ms) {
+      const handle = next++
+      timers.push({ at: time + ms, task, handle })
+      return handle
+    },
+    clearTimeout(handle) {
+      timers = timers.filter((t) => t.handle !== handle)
+    },
+  }
+  const advance = async (ms: number) => {
+    const until = time + ms
+    for (;;) {
+      const due = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0]
+      if (!due) break
+      timers = timers.filter((t) => t !== due)
+      time = due.at
+      due.task()
+      await Promise.resolve()
+    }
+    time = until
+    await Promise.resolve()
+  }
+  return { clock, advance }
+}
+
+function setup(window = { min: 5, max: 100 }) {
+  const { clock, advance } = manualClock()
+  const batches: ClosedBatch[] = []
+  const batcher = createBatcher(window, (batch) => batches.push(batch), clock)
+  return { batcher, batches, advance }
+}
+
+describe('createBatcher', () => {
+  it('a single save is announced as soon as it is checked, once the short quiet time has passed', async () => {
+    const { batcher, batches, advance } = setup()
+    const ticket = batcher.join('src/plugins/a/index.ts', ['a'], 1)
+    let released = false
+    void ticket.ready.then(() => (released = true))
+    await advance(2)
+    ticket.validated()
+    await advance(2)
+    expect(batches).toEqual([])
+    await advance(1)
+    expect(batches).toEqual([{ id: 1, files: ['src/plugins/a/index.ts'], plugins: ['a'], timestamp: 1 }])
+    expect(released).toBe(true)
+  })
+
+  it('waits for a change still being checked when the quiet time ends', async () => {
+    const { batcher, batches, advance } = setup()
+    const ticket = batcher.join('a.ts', ['a'], 1)
+    await advance(50)
+    expect(batches).toEqual([])
+    ticket.validated()
+    await advance(0)
+    expect(batches).toHaveLength(1)
+  })
+
+  it('coalesces a burst into one batch, the quiet time doubling with each change', async () => {
+    const { batcher, batches, advance } = setup()
+    const tickets = []
+    // Changes 4, 8 and 16 ms apart: each arrives within the grown quiet time.
+    tickets.push(batcher.join('a.ts', ['a'], 1))
+    await advance(4)
+    tickets.push(batcher.join('b.ts', ['b'], 2))
+    await advance(8)
+    tickets.push(batcher.join('c.ts', ['c', 'a'], 3))
+    await advance(16)
+    tickets.push(batcher.join('d.ts', ['d'], 4))
+    for (const t of tickets) t.validated()
+    // The last change came at 28 ms with a quiet time of 40 ms: the batch closes at 68 ms.
+    await advance(39)
+    expect(batches).toEqual([])
+    await advance(1)
+    expect(batches).toEqual([{ id: 1, files: ['a.ts', 'b.ts', 'c.ts', 'd.ts'], plugins: ['a', 'b', 'c', 'd'], timestamp: 1 }])
+  })
+
+  it('closes a batch at most max ms after its first change, even in a storm; later changes open the next', async () => {
+    const { batcher, batches, advance } = setup({ min: 5, max: 20 })
+    for (let i = 0; i < 10; i++) {
+      batcher.join(`f${i}.ts`, [`p${i}`], i).validated()
+      await advance(3)
+    }
+    await advance(100)
+    expect(batches.map((b) => b.files.length)).toEqual([7, 3])
+    expect(batches.map((b) => b.id)).toEqual([1, 2])
+  })
+
+  it('leaves withdrawn changes out; a batch of only withdrawn changes is not announced but still released', async () => {
+    const { batcher, batches, advance } = setup()
+    const good = batcher.join('a.ts', ['a'], 1)
+    const broken = batcher.join('b.ts', ['b'], 2)
+    good.validated()
+    broken.withdraw()
+    await advance(100)
+    expect(batches).toEqual([{ id: 1, files: ['a.ts'], plugins: ['a'], timestamp: 1 }])
+
+    const alone = batcher.join('c.ts', ['c'], 3)
+    let released = false
+    void alone.ready.then(() => (released = true))
+    alone.withdraw()
+    await advance(100)
+    expect(batches).toHaveLength(1)
+    expect(released).toBe(true)
+  })
+
+  it('with a window of 0 announces every change on its own', async () => {
+    const { batcher, batches, advance } = setup({ min: 0, max: 0 })
+    const a = batcher.join('a.ts', ['a'], 1)
+    a.validated()
+    await advance(0)
+    const b = batcher.join('b.ts', ['b'], 2)
+    b.validated()
+    await advance(0)
+    expect(batches.map((x) => x.files)).toEqual([['a.ts'], ['b.ts']])
+  })
+})
