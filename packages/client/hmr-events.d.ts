@@ -4,7 +4,13 @@
  * plugin, know their payloads. `@hot-plugins/client/virtual` references this file: the one line
  * `/// <reference types="@hot-plugins/client/virtual" />` brings both.
  */
-import { HotEvents, type ReloadResult, type UpdateAnnouncement } from '@hot-plugins/client/protocol'
+import {
+  HotEvents,
+  type ControlCommand,
+  type ReloadResult,
+  type TabStatusReport,
+  type UpdateAnnouncement,
+} from '@hot-plugins/client/protocol'
 import 'vite/types/customEvent.d.ts'
 
 declare module 'vite/types/customEvent.d.ts' {
@@ -13,5 +19,9 @@ declare module 'vite/types/customEvent.d.ts' {
     [HotEvents.update]: UpdateAnnouncement
     /** browser → server: the outcome of one plugin's hot reload. */
     [HotEvents.result]: ReloadResult
+    /** browser → server: the status of the tab's plugins, for the dev server's control API. */
+    [HotEvents.status]: TabStatusReport
+    /** server → browser: a command of the control API, to one tab. */
+    [HotEvents.command]: ControlCommand
   }
 }
