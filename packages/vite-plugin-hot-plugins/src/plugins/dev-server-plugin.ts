@@ -12,6 +12,8 @@ import { init } from 'es-module-lexer'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { normalizePath, type DevEnvironment, type Plugin } from 'vite'
+import { trackConnectedTabs } from '../connected-tabs.js'
+import { createControlApi } from '../control-api.js'
 import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
 import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
@@ -46,9 +48,12 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
       server.httpServer?.once('close', () => settle?.dispose())
+      // The control API, fed by what the connected tabs report.
+      const tabs = trackConnectedTabs(server.environments.client.hot)
+      const { base } = server.config
+      server.middlewares.use(createControlApi({ base, tabs, discovered: () => context.plugins(), logger: server.config.logger }))
       // Ahead of Vite's own middlewares: the browser's request for a validated module is served
       // from the validation's transform instead of a second one.
-      const { base } = server.config
       server.middlewares.use((req, _res, next) => {
         const url = base !== '/' && req.url?.startsWith(base) ? req.url.slice(base.length - 1) : req.url
         if (url) validated.restore(server.environments.client, url)
