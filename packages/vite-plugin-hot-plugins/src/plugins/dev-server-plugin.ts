@@ -12,11 +12,14 @@ import { init } from 'es-module-lexer'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { normalizePath, type DevEnvironment, type Plugin } from 'vite'
+import { addListShortcut } from '../cli-shortcut.js'
 import { trackConnectedTabs } from '../connected-tabs.js'
 import { createControlApi } from '../control-api.js'
+import { buildStatus } from '../control-status.js'
 import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
 import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
+import { formatPluginListing } from '../plugin-listing.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
 import { createSettleCheck } from '../settle.js'
 import { createValidatedTransforms } from '../validated-transforms.js'
@@ -48,10 +51,11 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
       server.httpServer?.once('close', () => settle?.dispose())
-      // The control API, fed by what the connected tabs report.
+      // The control API and the terminal shortcut, fed by what the connected tabs report.
       const tabs = trackConnectedTabs(server.environments.client.hot)
       const { base } = server.config
       server.middlewares.use(createControlApi({ base, tabs, discovered: () => context.plugins(), logger: server.config.logger }))
+      addListShortcut(server, async () => formatPluginListing(buildStatus(await context.plugins(), tabs.list()), Date.now()))
       // Ahead of Vite's own middlewares: the browser's request for a validated module is served
       // from the validation's transform instead of a second one.
       server.middlewares.use((req, _res, next) => {
