@@ -66,12 +66,12 @@ export function createControlApi(options: ControlApiOptions): Connect.NextHandle
     return current
   }
 
-  const endpoints: Record<string, Endpoint> = {
-    [ControlEndpoints.status]: {
+  const endpoints = new Map<string, Endpoint>([
+    [ControlEndpoints.status, {
       method: 'GET',
       handle: async () => ({ status: 200, body: await status() }),
-    },
-    [ControlEndpoints.reload]: {
+    }],
+    [ControlEndpoints.reload, {
       method: 'POST',
       async handle(body) {
         const { id } = readFields(body, { id: 'string' }, ['id']) as { id: string }
@@ -83,8 +83,8 @@ export function createControlApi(options: ControlApiOptions): Connect.NextHandle
         for (const tab of targets) tab.send({ action: 'reload', id })
         return { status: 202, body: { id, tabs: targets.length } satisfies ControlReloadAnswer }
       },
-    },
-    [ControlEndpoints.hotReload]: {
+    }],
+    [ControlEndpoints.hotReload, {
       method: 'POST',
       async handle(body) {
         const { id, enabled } = readFields(body, { id: 'string', enabled: 'boolean' }, ['enabled']) as { id?: string; enabled: boolean }
@@ -92,11 +92,11 @@ export function createControlApi(options: ControlApiOptions): Connect.NextHandle
         const command: ControlCommand = id === undefined ? { action: 'set-hot-reload', enabled } : { action: 'set-hot-reload', id, enabled }
         const targets = tabs.list()
         for (const tab of targets) tab.send(command)
-        const { action: _, ...answer } = command
-        return { status: 202, body: { ...answer, tabs: targets.length } satisfies ControlHotReloadAnswer }
+        const answer: ControlHotReloadAnswer = id === undefined ? { enabled, tabs: targets.length } : { id, enabled, tabs: targets.length }
+        return { status: 202, body: answer }
       },
-    },
-  }
+    }],
+  ])
 
   const handle = async (req: IncomingMessage, name: string): Promise<Answer> => {
     const refusal = crossOriginRefusal(req)
@@ -104,9 +104,9 @@ export function createControlApi(options: ControlApiOptions): Connect.NextHandle
       options.logger?.warn(`${LOG_PREFIX} refused a request to ${prefix}${name} from another origin (${refusal})`, { timestamp: true })
       throw new HttpError(403, `cross-origin requests are refused (${refusal}); send it from the app's own origin, or without a browser`)
     }
-    const endpoint = endpoints[name]
+    const endpoint = endpoints.get(name)
     if (!endpoint) {
-      const list = Object.entries(endpoints).map(([path, e]) => `${e.method} ${prefix}${path}`)
+      const list = [...endpoints].map(([path, e]) => `${e.method} ${prefix}${path}`)
       throw new HttpError(404, `no endpoint ${prefix}${name}; there are: ${list.join(', ')}`)
     }
     if (req.method !== endpoint.method) {

@@ -278,7 +278,7 @@ describe('requests from other origins', () => {
 describe('other paths under /__hot-plugins/', () => {
   it('answer 404 listing the endpoints', async () => {
     const api = await serve()
-    for (const path of ['/__hot-plugins/', '/__hot-plugins', '/__hot-plugins/reboot', '/__hot-plugins/status/']) {
+    for (const path of ['/__hot-plugins/', '/__hot-plugins', '/__hot-plugins/reboot', '/__hot-plugins/status/', '/__hot-plugins/constructor']) {
       const answer = await api.request('GET', path)
       expect({ path, status: answer.status }).toEqual({ path, status: 404 })
       expect(answer.headers['content-type']).toBe(JSON_TYPE)
