@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { HotEvents, type ControlCommand, type TabStatusReport } from '../src/protocol.js'
 import { createHotRegistry } from '../src/core/hot-source.js'
 import { createPluginHost } from '../src/core/host.js'
+import type { HostInternals } from '../src/core/internals.js'
 import { createRemoteControl } from '../src/core/remote-control.js'
 import type { PluginModule } from '../src/core/types.js'
 import { entry, fakeClock, fakeHot, loggingPlugin, memoryLogger } from './helpers.js'
@@ -13,11 +14,17 @@ async function start(modules: Record<string, PluginModule>) {
   const wall = fakeClock(1_700_000_000_000)
   const { logger, lines } = memoryLogger()
   const reloaded: string[] = []
+  let internals: HostInternals | undefined
   const remote = createRemoteControl({ hot: hot.hot, tab: 'tab-1', reloadNow: (id) => reloaded.push(id), now: wall.now })
   const registry = createHotRegistry(
     Object.entries(modules).map(([id, module]) => entry(id, module)),
     hot.hot,
-    { onAttach: remote.attach },
+    {
+      onAttach(attached) {
+        internals = attached
+        remote.attach(attached)
+      },
+    },
   )
   const host = createPluginHost({ logger, now: clock.now })
   await host.start(registry.entries)
@@ -25,7 +32,7 @@ async function start(modules: Record<string, PluginModule>) {
   const reports = () => hot.sent.filter((m) => m.event === HotEvents.status).map((m) => m.data as TabStatusReport)
   const command = (data: ControlCommand) => hot.emit(HotEvents.command, data)
   const settled = () => new Promise((resolve) => setTimeout(resolve, 0))
-  return { hot, clock, wall, host, registry, reports, command, reloaded, lines, settled }
+  return { hot, clock, wall, host, registry, remote, reports, command, reloaded, lines, settled, internals }
 }
 
 describe('remote control (the tab side of the control API)', () => {
@@ -139,6 +146,28 @@ describe('remote control (the tab side of the control API)', () => {
       'ignored an unknown command from the dev server: {"action":"explode"}',
       'ignored an unknown command from the dev server: null',
     ])
+  })
+
+  it('reports every plugin again when one that changed is gone from the host, so the server drops it', async () => {
+    const app = await start({ a: { activate() {} }, b: { activate() {} } })
+    await app.settled()
+    const before = app.reports().length
+    ;(app.internals!.records as Map<string, unknown>).delete('b') // as when its entry is deleted
+    app.host.disable('b')
+    await app.settled()
+    expect(app.reports().slice(before)).toMatchObject([{ full: true, plugins: [{ id: 'a' }] }])
+    expect(app.reports().at(-1)!.plugins).toHaveLength(1)
+  })
+
+  it("goes on over the registry module's new hot context", async () => {
+    const app = await start({ counter: { activate() {} } })
+    const next = fakeHot()
+    app.remote.connect(next.hot)
+    next.emit(HotEvents.command, { action: 'reload', id: 'counter' })
+    expect(app.reloaded).toEqual(['counter'])
+    app.host.disable('counter')
+    await app.settled()
+    expect(next.sent).toMatchObject([{ event: HotEvents.status, data: { plugins: [{ id: 'counter', hotReload: false }] } }])
   })
 
   it('never lets a failing transport break the host', async () => {

@@ -28,6 +28,11 @@ export interface RemoteControlOptions {
 export interface RemoteControl {
   /** Hand to the registry's `onAttach`: reports this host's plugins to the dev server and obeys its commands. */
   attach(internals: HostInternals): void
+  /**
+   * Goes on over another hot context: the registry module's new one when it runs again (Vite drops
+   * the listeners of a module's previous context).
+   */
+  connect(hot: HotContextLike): void
 }
 
 /** Host events after which nothing a report carries has changed. */
@@ -40,7 +45,8 @@ const SILENT_EVENTS = new Set<string>(['state-restored', 'warning'])
  * or off.
  */
 export function createRemoteControl(options: RemoteControlOptions): RemoteControl {
-  const { hot, tab } = options
+  const { tab } = options
+  let hot = options.hot
   const wallClock = options.now ?? Date.now
   const hosts: HostInternals[] = []
   const lastReloads = new Map<string, LastReload>()
@@ -51,16 +57,18 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
     const changed = dirty
     dirty = undefined
     if (changed === undefined) return
+    // A plugin that changed and is gone (its entry was deleted) is dropped by a full report.
+    const full = changed === 'all' || [...changed].some((id) => !hosts.some((host) => host.records.has(id)))
     const seen = new Set<string>()
     const plugins: TabPluginStatus[] = []
     for (const host of hosts) {
       for (const record of host.records.values()) {
-        if (seen.has(record.id) || (changed !== 'all' && !changed.has(record.id))) continue
+        if (seen.has(record.id) || (!full && !changed.has(record.id))) continue
         seen.add(record.id)
         plugins.push(statusOf(host, record, lastReloads.get(record.id)))
       }
     }
-    const report: TabStatusReport = { tab, full: changed === 'all', sentAt: wallClock(), plugins }
+    const report: TabStatusReport = { tab, full, sentAt: wallClock(), plugins }
     try {
       hot.send(HotEvents.status, report)
     } catch (error) {
@@ -76,13 +84,15 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
     else if (dirty !== 'all') dirty.add(id)
   }
 
-  hot.on(HotEvents.command, (command: ControlCommand) => {
-    try {
-      obey(command)
-    } catch (error) {
-      logger().error(`the dev server's command ${describe(command)} failed`, error)
-    }
-  })
+  const listen = (): void =>
+    hot.on(HotEvents.command, (command: ControlCommand) => {
+      try {
+        obey(command)
+      } catch (error) {
+        logger().error(`the dev server's command ${describe(command)} failed`, error)
+      }
+    })
+  listen()
   const obey = (command: ControlCommand): void => {
     if (command?.action === 'reload' && typeof command.id === 'string') {
       if (!hosts.some((host) => host.records.has(command.id))) return
@@ -122,6 +132,11 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
         events.on(type, (e) => changed(e.id))
       }
       changed(undefined)
+    },
+    connect(next) {
+      if (next === hot) return
+      hot = next
+      listen()
     },
   }
 }
