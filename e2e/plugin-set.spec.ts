@@ -37,6 +37,18 @@ test('a plugin folder created, deleted and created again while the app runs: no 
   // The new plugin takes hot updates like the others.
   await app.edit('src/plugins/greeting/index.ts', 'Hello', 'Hi')
   await expect(page.getByTestId('greeting')).toHaveText('Hi (2)')
+  // The dev server's control API still reaches the tab (through the new registry's hot context).
+  const statusUrl = new URL('__hot-plugins/status', app.url).href
+  await expect
+    .poll(async () => {
+      const status = (await (await page.request.get(statusUrl)).json()) as { plugins: { id: string; tabs: { status: string }[] }[] }
+      return status.plugins.find((p) => p.id === 'greeting')?.tabs.map((t) => t.status)
+    })
+    .toEqual(['idle'])
+  const reloaded = await page.request.post(new URL('__hot-plugins/reload', app.url).href, { data: { id: 'greeting' } })
+  expect(reloaded.status()).toBe(202)
+  await app.waitForReloads('greeting', 2)
+  await expect(page.getByTestId('greeting')).toHaveText('Hi (2)')
 
   await rm(path.join(app.root, 'src/plugins/greeting'), { recursive: true })
   await expect.poll(() => app.events('plugin-removed', 'greeting')).toEqual([expect.objectContaining({ stateKept: true })])

@@ -4,14 +4,24 @@
  * plugin, know their payloads. `@hot-plugins/client/virtual` references this file: the one line
  * `/// <reference types="@hot-plugins/client/virtual" />` brings both.
  */
-import { HotEvents, type BatchResult, type UpdateAnnouncement } from '@hot-plugins/client/protocol'
+import {
+  HotEvents,
+  type BatchResult,
+  type ControlCommand,
+  type TabStatusReport,
+  type UpdateAnnouncement,
+} from '@hot-plugins/client/protocol'
 import 'vite/types/customEvent.d.ts'
 
 declare module 'vite/types/customEvent.d.ts' {
   interface CustomEventMap {
-    /** server → browser: a changed file and the plugins that own it; their new modules follow. */
+    /** server → browser: a batch of changed files and the plugins that own them; their new modules follow. */
     [HotEvents.update]: UpdateAnnouncement
-    /** browser → server: the outcome of one plugin's hot reload. */
+    /** browser → server: the outcome of a batch of hot reloads. */
     [HotEvents.result]: BatchResult
+    /** browser → server: the status of the tab's plugins, for the dev server's control API. */
+    [HotEvents.status]: TabStatusReport
+    /** server → browser: a command of the control API, to one tab. */
+    [HotEvents.command]: ControlCommand
   }
 }

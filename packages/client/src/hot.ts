@@ -6,6 +6,7 @@
 import { createHotRegistry as createCoreRegistry, type HotContextLike, type HotRegistry, type RegistryEntryInit } from './core/hot-source.js'
 import { consoleLogger } from './core/logger.js'
 import { createPersistence } from './core/persistence.js'
+import { createRemoteControl } from './core/remote-control.js'
 import { createMemoryStore, createResilientStore } from './core/stores.js'
 import { createDevtools } from './browser/devtools.js'
 import { createIdbStore } from './browser/idb-store.js'
@@ -59,8 +60,14 @@ export function createHotRegistry(
   const persistence = createPersistence({ store, restore, prefetch: inits.map((init) => init.id) })
   const reloadedBecause = session.takeReloadReason()
   const devtools = createDevtools(config, () => registry)
+  const remote = hot && createRemoteControl({ hot, tab: session.tabId, reloadNow: (id) => registry.reloadNow(id) })
   const registry = createCoreRegistry(inits, hot, {
-    onAttach: devtools?.onAttach,
+    onAttach(internals) {
+      devtools?.onAttach(internals)
+      remote?.attach(internals)
+    },
+    // A new version of the registry module has its own hot context: commands come through it.
+    onHotContext: (next) => remote?.connect(next),
     persistence,
     beforeToolingReload: session.markRestorePending,
     reloadedBecause,

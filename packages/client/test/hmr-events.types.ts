@@ -29,3 +29,13 @@ if (import.meta.hot) {
   // Events of other names stay untyped, as Vite has them.
   import.meta.hot.on('my-app:event', (payload) => void payload.anything)
 }
+
+if (import.meta.hot) {
+  import.meta.hot.on(HotEvents.command, (command) => {
+    if (command.action === 'reload') void (command.id satisfies string)
+    else void (command.enabled satisfies boolean)
+  })
+  import.meta.hot.send(HotEvents.status, { tab: 't', full: true, sentAt: 0, plugins: [] })
+  // @ts-expect-error Property 'sentAt' is missing
+  import.meta.hot.send(HotEvents.status, { tab: 't', full: true, plugins: [] })
+}

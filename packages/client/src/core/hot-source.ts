@@ -47,6 +47,8 @@ export interface HotRegistryOptions {
   }
   /** Called when a host attaches, before anything is announced to it (the devtools listen here). */
   onAttach?: (internals: HostInternals) => void
+  /** Called with the hot context of each new version of the registry module (Vite drops the old one's listeners). */
+  onHotContext?: (hot: HotContextLike) => void
 }
 
 /** One entry as the generated registry module declares it. */
@@ -365,6 +367,7 @@ export function createHotRegistry(
     if (nextHot && nextHot !== hotContext) {
       hotContext = nextHot
       listen(nextHot)
+      options.onHotContext?.(nextHot)
     }
     guard(hosts, () => {
       const before = new Map(current.map((init) => [init.id, init]))

@@ -1,3 +1,5 @@
+import type { PluginStatus } from '../protocol.js'
+
 /** A function that undoes what `activate` did: removes DOM, clears timers, unsubscribes. */
 export type Teardown = () => void | Promise<void>
 
@@ -51,15 +53,8 @@ export interface PluginEntry {
   load(): Promise<PluginModule>
 }
 
-/**
- * - `starting`: being imported and activated
- * - `idle`: running, nothing pending
- * - `reloading`: a new version is being swapped in
- * - `failed`: not running (its activation failed); the next good save activates it
- * - `rolled-back`: the last new version failed; the previous version runs
- * - `disabled`: hot reload is off for it: it keeps running its current code
- */
-export type PluginStatus = 'starting' | 'idle' | 'reloading' | 'failed' | 'rolled-back' | 'disabled'
+// Defined with the protocol: the dev server's control API reports it too.
+export type { PluginStatus } from '../protocol.js'
 
 /** Whether saves swap plugins in: globally, and per plugin. */
 export interface HotReloadSettings {

@@ -12,9 +12,14 @@ import { init } from 'es-module-lexer'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { normalizePath, type DevEnvironment, type Plugin } from 'vite'
+import { addListShortcut } from '../cli-shortcut.js'
+import { trackConnectedTabs } from '../connected-tabs.js'
+import { createControlApi } from '../control-api.js'
+import { buildStatus } from '../control-status.js'
 import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
 import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
+import { formatPluginListing } from '../plugin-listing.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
 import type { DiscoveredPlugin } from '../discovery.js'
 import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../plugin-set.js'
@@ -62,9 +67,13 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
         pluginSet?.dispose()
         batcher?.dispose()
       })
+      // The control API and the terminal shortcut, fed by what the connected tabs report.
+      const tabs = trackConnectedTabs(server.environments.client.hot)
+      const { base } = server.config
+      server.middlewares.use(createControlApi({ base, tabs, discovered: () => context.plugins(), logger: server.config.logger }))
+      addListShortcut(server, async () => formatPluginListing(buildStatus(await context.plugins(), tabs.list()), Date.now()))
       // Ahead of Vite's own middlewares: the browser's request for a validated module is served
       // from the validation's transform instead of a second one.
-      const { base } = server.config
       server.middlewares.use((req, _res, next) => {
         const url = base !== '/' && req.url?.startsWith(base) ? req.url.slice(base.length - 1) : req.url
         if (url) validated.restore(server.environments.client, url)
