@@ -69,6 +69,7 @@ export function createHotRegistry(
     // A new version of the registry module has its own hot context: commands come through it.
     onHotContext: (next) => remote?.connect(next),
     persistence,
+    reloadDependents: config.reloadDependents ?? true,
     beforeToolingReload: session.markRestorePending,
     reloadedBecause,
     hotReloadSettings: {

@@ -102,6 +102,8 @@ export interface RegistryConfig {
   }
   /** The devtools panel; `false` mounts nothing. Absent: the default panel. */
   overlay?: OverlayConfig
+  /** Whether the plugins depending on a swapped plugin stop and start again against it. Absent: true. */
+  reloadDependents?: boolean
 }
 
 /** Custom HMR events. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { HotEvents } from '../src/protocol.js'
 import type { PluginModule } from '../src/core/types.js'
-import { entry, loggingPlugin, startHotHost } from './helpers.js'
+import { createHotRegistry } from '../src/core/hot-source.js'
+import { createPluginHost } from '../src/core/host.js'
+import { entry, fakeHot, loggingPlugin, memoryLogger, startHotHost } from './helpers.js'
 
 const announce = (app: Awaited<ReturnType<typeof startHotHost>>, batch: number, plugins: string[]) =>
   app.hot.emit(HotEvents.update, { files: plugins.map((id) => `src/plugins/${id}/index.ts`), plugins, timestamp: batch, batch })
@@ -97,6 +99,23 @@ describe('batches of plugin changes', () => {
     await expect.poll(() => app.events.filter((e) => e.type === 'warning').length).toBe(1)
     expect(log).toEqual([])
     expect(app.events.find((e) => e.type === 'warning')?.payload.message).toContain('it came in one batch with "b", whose new code failed to load')
+  })
+
+  it('with reloadDependents: false, the dependents keep running through the swap', async () => {
+    const log: string[] = []
+    const registry = createHotRegistry(
+      [entry('theme', loggingPlugin(log, 'theme1')), entry('notes', dependent(log, 'notes1', ['theme']))],
+      fakeHot().hot,
+      { reloadDependents: false },
+    )
+    const host = createPluginHost({ context: {}, logger: memoryLogger().logger })
+    await host.start(registry.entries)
+    log.length = 0
+    const done = new Promise((resolve) => host.on('reload-completed', resolve))
+    registry.accept('theme', loggingPlugin(log, 'theme2'))
+    expect(await done).toMatchObject({ id: 'theme' })
+    expect(log).toEqual(['theme1.getReloadState', 'theme1.teardown', 'theme2.activate({})', 'theme2.setReloadState({"from":"theme1"})'])
+    expect(host.get('notes')).toMatchObject({ status: 'idle', reloadCount: 0 })
   })
 
   it('sends the dev server one result for the whole batch', async () => {

@@ -17,9 +17,12 @@ export interface ClosedBatch {
 export interface BatchTicket {
   /** Resolves once the batch is closed and announced: the change's update may go to the browser. */
   ready: Promise<void>
-  /** The change is in: its modules were checked and compile. */
-  validated(): void
-  /** The change is out of the batch (it does not compile, or the file changed again meanwhile). */
+  /** The change is in, owned by `plugins`: its modules were checked and compile. */
+  validated(plugins: readonly string[]): void
+  /**
+   * The change is out of the batch (it belongs to no plugin, does not compile, or the file changed
+   * again meanwhile). Does nothing once the change is in.
+   */
   withdraw(): void
 }
 
@@ -39,6 +42,7 @@ const systemClock: BatchClock = {
 interface Member {
   file: string
   plugins: readonly string[]
+  /** Vite's timestamp of the change. */
   timestamp: number
   state: 'checking' | 'in' | 'out'
   release: () => void
@@ -57,9 +61,10 @@ interface Open {
 /**
  * Coalesces the plugin changes of a burst (a checkout, a search-and-replace, "save all") into one
  * batch. A change joins the open batch as it arrives and is checked (compiled) meanwhile; the
- * batch closes once no change arrived for the quiet time and every change is checked. A single
- * save therefore waits only for what it waited for anyway, its own check, when that takes longer
- * than `min`.
+ * batch closes once no change arrived for the quiet time and every change is checked, so a change
+ * arriving while another is still being checked joins it too. A single save therefore waits only
+ * for what it waited for anyway, its own check, when that takes longer than `min`. No batch takes
+ * changes for longer than `max`.
  */
 export function createBatcher(window: BatchWindow, announce: (batch: ClosedBatch) => void, clock: BatchClock = systemClock) {
   let open: Open | undefined
@@ -87,16 +92,18 @@ export function createBatcher(window: BatchWindow, announce: (batch: ClosedBatch
     const closesAt = Math.min(clock.now() + batch.quietMs, batch.openedAt + window.max)
     batch.timer = clock.setTimeout(() => {
       batch.due = true
-      // No more changes join it: a change arriving now opens the next batch.
-      if (open === batch) open = undefined
+      // Changes arriving while one is still being checked still join: the check takes longer
+      // when the machine is busy, and so does the spread of a burst's file events.
       closeIfReady(batch)
     }, Math.max(0, closesAt - clock.now()))
   }
 
   return {
-    /** A change of `file`, owned by `plugins`, arrived. */
-    join(file: string, plugins: readonly string[], timestamp: number): BatchTicket {
+    /** A change of `file` arrived (join before anything is awaited: changes arriving together are one batch). */
+    join(file: string, timestamp: number): BatchTicket {
       let batch = open
+      // A batch open for `max` takes no more changes: the next one starts.
+      if (batch && clock.now() - batch.openedAt >= window.max) batch = undefined
       if (batch) {
         batch.quietMs = Math.min(batch.quietMs * 2, window.max)
       } else {
@@ -105,15 +112,16 @@ export function createBatcher(window: BatchWindow, announce: (batch: ClosedBatch
       const current = batch
       let release!: () => void
       const ready = new Promise<void>((resolve) => (release = resolve))
-      const member: Member = { file, plugins, timestamp, state: 'checking', release }
+      const member: Member = { file, plugins: [], timestamp, state: 'checking', release }
       current.members.push(member)
       schedule(current)
-      const settle = (state: 'in' | 'out') => {
+      const settle = (state: 'in' | 'out', plugins: readonly string[] = []) => {
         if (member.state !== 'checking') return
         member.state = state
+        member.plugins = plugins
         closeIfReady(current)
       }
-      return { ready, validated: () => settle('in'), withdraw: () => settle('out') }
+      return { ready, validated: (plugins) => settle('in', plugins), withdraw: () => settle('out') }
     },
     dispose(): void {
       if (open) clock.clearTimeout(open.timer)

@@ -120,6 +120,14 @@ export interface HotPluginsOptions {
    * @example { min: 20, max: 300 } // a slow disk, a big checkout
    */
   debounce?: number | Partial<BatchWindow>
+  /**
+   * When a plugin is swapped, the running plugins that depend on it (`meta.dependsOn`, directly or
+   * through others) stop first and start again against its new version, each with its state. Turn
+   * it off when dependents only look their dependency up on use: they then keep running through
+   * the swap (a dependent holding on to the old instance keeps using it).
+   * @default true
+   */
+  reloadDependents?: boolean
 }
 
 /** The default of `debounce`. */
@@ -147,6 +155,7 @@ export interface ResolvedHotPluginsOptions {
   exclude: string[]
   overlay: OverlayConfig
   debounce: BatchWindow
+  reloadDependents: boolean
 }
 
 const RESTORE_MODES: readonly RestoreOnReload[] = ['auto', 'always', 'never']
@@ -181,6 +190,7 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
     exclude: globs('exclude', options.exclude ?? [...DEFAULT_EXCLUDE]),
     overlay: resolveOverlay(options.overlay),
     debounce: resolveDebounce(options.debounce),
+    reloadDependents: trueOrFalse('reloadDependents', options.reloadDependents ?? true),
   }
 }
 

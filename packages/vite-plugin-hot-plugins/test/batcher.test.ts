@@ -43,11 +43,11 @@ function setup(window = { min: 5, max: 100 }) {
 describe('createBatcher', () => {
   it('a single save is announced as soon as it is checked, once the short quiet time has passed', async () => {
     const { batcher, batches, advance } = setup()
-    const ticket = batcher.join('src/plugins/a/index.ts', ['a'], 1)
+    const ticket = batcher.join('src/plugins/a/index.ts', 1)
     let released = false
     void ticket.ready.then(() => (released = true))
     await advance(2)
-    ticket.validated()
+    ticket.validated(['a'])
     await advance(2)
     expect(batches).toEqual([])
     await advance(1)
@@ -57,26 +57,26 @@ describe('createBatcher', () => {
 
   it('waits for a change still being checked when the quiet time ends', async () => {
     const { batcher, batches, advance } = setup()
-    const ticket = batcher.join('a.ts', ['a'], 1)
+    const ticket = batcher.join('a.ts', 1)
     await advance(50)
     expect(batches).toEqual([])
-    ticket.validated()
+    ticket.validated(['a'])
     await advance(0)
     expect(batches).toHaveLength(1)
   })
 
   it('coalesces a burst into one batch, the quiet time doubling with each change', async () => {
     const { batcher, batches, advance } = setup()
-    const tickets = []
+    const tickets: [ReturnType<typeof batcher.join>, string[]][] = []
     // Changes 4, 8 and 16 ms apart: each arrives within the grown quiet time.
-    tickets.push(batcher.join('a.ts', ['a'], 1))
+    tickets.push([batcher.join('a.ts', 1), ['a']])
     await advance(4)
-    tickets.push(batcher.join('b.ts', ['b'], 2))
+    tickets.push([batcher.join('b.ts', 2), ['b']])
     await advance(8)
-    tickets.push(batcher.join('c.ts', ['c', 'a'], 3))
+    tickets.push([batcher.join('c.ts', 3), ['c', 'a']])
     await advance(16)
-    tickets.push(batcher.join('d.ts', ['d'], 4))
-    for (const t of tickets) t.validated()
+    tickets.push([batcher.join('d.ts', 4), ['d']])
+    for (const [ticket, plugins] of tickets) ticket.validated(plugins)
     // The last change came at 28 ms with a quiet time of 40 ms: the batch closes at 68 ms.
     await advance(39)
     expect(batches).toEqual([])
@@ -87,7 +87,7 @@ describe('createBatcher', () => {
   it('closes a batch at most max ms after its first change, even in a storm; later changes open the next', async () => {
     const { batcher, batches, advance } = setup({ min: 5, max: 20 })
     for (let i = 0; i < 10; i++) {
-      batcher.join(`f${i}.ts`, [`p${i}`], i).validated()
+      batcher.join(`f${i}.ts`, i).validated([`p${i}`])
       await advance(3)
     }
     await advance(100)
@@ -97,14 +97,14 @@ describe('createBatcher', () => {
 
   it('leaves withdrawn changes out; a batch of only withdrawn changes is not announced but still released', async () => {
     const { batcher, batches, advance } = setup()
-    const good = batcher.join('a.ts', ['a'], 1)
-    const broken = batcher.join('b.ts', ['b'], 2)
-    good.validated()
+    const good = batcher.join('a.ts', 1)
+    const broken = batcher.join('b.ts', 2)
+    good.validated(['a'])
     broken.withdraw()
     await advance(100)
     expect(batches).toEqual([{ id: 1, files: ['a.ts'], plugins: ['a'], timestamp: 1 }])
 
-    const alone = batcher.join('c.ts', ['c'], 3)
+    const alone = batcher.join('c.ts', 3)
     let released = false
     void alone.ready.then(() => (released = true))
     alone.withdraw()
@@ -113,13 +113,35 @@ describe('createBatcher', () => {
     expect(released).toBe(true)
   })
 
+  it('a change arriving after the quiet time, while another is still being checked, joins its batch', async () => {
+    const { batcher, batches, advance } = setup()
+    const slow = batcher.join('a.ts', 1)
+    await advance(14) // a busy machine: the first check is slow, the second event late
+    const late = batcher.join('b.ts', 2)
+    slow.validated(['a'])
+    await advance(1)
+    expect(batches).toEqual([])
+    late.validated(['b'])
+    await advance(0)
+    expect(batches.map((b) => b.files)).toEqual([['a.ts', 'b.ts']])
+  })
+
+  it('a withdraw after the change is in changes nothing', async () => {
+    const { batcher, batches, advance } = setup()
+    const ticket = batcher.join('a.ts', 1)
+    ticket.validated(['a'])
+    ticket.withdraw()
+    await advance(10)
+    expect(batches.map((b) => b.plugins)).toEqual([['a']])
+  })
+
   it('with a window of 0 announces every change on its own', async () => {
     const { batcher, batches, advance } = setup({ min: 0, max: 0 })
-    const a = batcher.join('a.ts', ['a'], 1)
-    a.validated()
+    const a = batcher.join('a.ts', 1)
+    a.validated(['a'])
     await advance(0)
-    const b = batcher.join('b.ts', ['b'], 2)
-    b.validated()
+    const b = batcher.join('b.ts', 2)
+    b.validated(['b'])
     await advance(0)
     expect(batches.map((x) => x.files)).toEqual([['a.ts'], ['b.ts']])
   })

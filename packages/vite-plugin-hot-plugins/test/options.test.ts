@@ -15,6 +15,7 @@ describe('resolveOptions', () => {
       exclude: [...DEFAULT_EXCLUDE],
       overlay: { position: 'bottom-right', open: false },
       debounce: { min: 5, max: 100 },
+      reloadDependents: true,
     }
     expect(resolveOptions()).toEqual(defaults)
     expect(resolveOptions({})).toEqual(defaults)

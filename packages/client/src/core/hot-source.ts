@@ -47,6 +47,11 @@ export interface HotRegistryOptions {
   }
   /** Called when a host attaches, before anything is announced to it (the devtools listen here). */
   onAttach?: (internals: HostInternals) => void
+  /**
+   * Whether the plugins depending on a swapped plugin stop and start again against it.
+   * @default true
+   */
+  reloadDependents?: boolean
   /** Called with the hot context of each new version of the registry module (Vite drops the old one's listeners). */
   onHotContext?: (hot: HotContextLike) => void
 }
@@ -291,7 +296,12 @@ export function createHotRegistry(
 
     let first = true
     for (const host of hosts) {
-      const trigger: SwapTrigger = { files, startedAt: startedAt(host), ...(batch === undefined ? {} : { batch }) }
+      const trigger: SwapTrigger = {
+        files,
+        startedAt: startedAt(host),
+        ...(batch === undefined ? {} : { batch }),
+        ...(options.reloadDependents === false ? { reloadDependents: false } : {}),
+      }
       let outcome: Promise<BatchOutcome>
       if (failed.length > 0) {
         // A plugin's new code did not load: the batch does not apply; the others' new versions wait.

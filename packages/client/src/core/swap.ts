@@ -19,6 +19,8 @@ export interface SwapTrigger {
   superseded?: () => boolean
   /** The dev server's number for the batch of changes this swap belongs to. */
   batch?: number
+  /** False: the plugins depending on the swapped ones keep running through the swap. @default true */
+  reloadDependents?: boolean
 }
 
 /** A plugin of a batch and the new version it brings. */
@@ -114,7 +116,7 @@ async function swapAll(
 ): Promise<BatchOutcome> {
   const { events, now } = internals
   const appliedAt = now()
-  const slots = planBatch(internals, live)
+  const slots = planBatch(internals, live, trigger.reloadDependents !== false)
   for (const slot of slots) {
     const { id, file } = slot.record
     events.emit('reload-started', { id, file, files: trigger.files, ...(slot.via === undefined ? {} : { via: slot.via }), ...batchOf(trigger) })
@@ -195,12 +197,12 @@ async function swapAll(
 }
 
 /** The members and the running plugins that depend on them, dependencies first. */
-function planBatch(internals: HostInternals, live: { record: PluginRecord; next: PluginModule }[]): Slot[] {
+function planBatch(internals: HostInternals, live: { record: PluginRecord; next: PluginModule }[], withDependents: boolean): Slot[] {
   const nextById = new Map(live.map((l) => [l.record.id, l.next]))
   const running = [...internals.records.values()].filter((r) => r.module && r.status !== 'failed')
   const nodes = running.map((r) => ({ id: r.id, dependsOn: dependsOnOf(nextById.get(r.id) ?? r.module) }))
   const via = new Map<string, string>()
-  for (const { record } of live) {
+  for (const { record } of withDependents ? live : []) {
     for (const dependent of dependentsOf(record.id, nodes)) if (!nextById.has(dependent) && !via.has(dependent)) via.set(dependent, record.id)
   }
   const ids = new Set([...nextById.keys(), ...via.keys()])

@@ -11,7 +11,7 @@ import {
 import { init } from 'es-module-lexer'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { normalizePath, type DevEnvironment, type Plugin } from 'vite'
+import { normalizePath, type DevEnvironment, type EnvironmentModuleNode, type HotUpdateOptions, type Plugin } from 'vite'
 import { addListShortcut } from '../cli-shortcut.js'
 import { trackConnectedTabs } from '../connected-tabs.js'
 import { createControlApi } from '../control-api.js'
@@ -23,7 +23,7 @@ import { formatPluginListing } from '../plugin-listing.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
 import type { DiscoveredPlugin } from '../discovery.js'
 import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../plugin-set.js'
-import { createBatcher } from '../batcher.js'
+import { createBatcher, type BatchTicket } from '../batcher.js'
 import { createSettleCheck } from '../settle.js'
 import { createValidatedTransforms } from '../validated-transforms.js'
 import { findCompileFailure } from '../validation.js'
@@ -93,60 +93,73 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
         }
       })
     },
-    async hotUpdate({ type, file, modules, timestamp, read }) {
-      if (this.environment.config.consumer !== 'client') return
-      const relative = normalizePath(path.relative(context.root, file))
-      if (await changesEntrySet(context, type, file, relative, read)) {
-        // Its next import must read the file again (Vite keeps a deleted module's last transform).
-        for (const module of modules) this.environment.moduleGraph.invalidateModule(module)
-        pluginSet?.changed()
-        return []
-      }
-      if (modules.length === 0) return
-      const plugins = await context.plugins()
-      const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
-      const owners = findOwners(modules, idByEntryFile)
-      if (owners.length === 0) return
-      // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
-      if (!context.mayReload(relative)) return []
-      // In a storm of saves the page gets the first version now and the final one when it ends; it
-      // still hears of each change, so a version overtaken by a newer save is not reported as failed.
-      if (settle?.inStorm(file)) {
-        const storm: UpdateAnnouncement = { files: [relative], plugins: owners, timestamp, storm: true }
-        this.environment.hot.send(HotEvents.update, storm)
-        return []
-      }
-      // The change joins the open batch while it is checked; its update goes once the batch closes.
-      const ticket = batcher!.join(relative, owners, timestamp)
-      const content = await read()
-      settle?.sent(file, content)
-
+    async hotUpdate(update) {
       const environment = this.environment
-      const failure = await findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
-      if (await changedSince(file, content)) {
-        // Saved again while being transformed (maybe read half-written): wait for the final content.
-        settle?.later(file)
+      if (environment.config.consumer !== 'client') return
+      // Joins the open batch before anything is awaited, so that changes arriving together are one
+      // batch however long the checks below take; a change that is not a plugin's leaves it.
+      const ticket = batcher!.join(normalizePath(path.relative(context.root, update.file)), update.timestamp)
+      try {
+        return await handleChange(environment, update, ticket)
+      } finally {
         ticket.withdraw()
-        return []
       }
-      if (failure) {
-        const where = failure.loc ? `${relative}:${failure.loc.line}:${failure.loc.column}` : relative
-        const refused: CompileErrorAnnouncement = { file: relative, plugins: owners, message: `${where}: ${failure.message}` }
-        if (failure.frame) refused.frame = failure.frame
-        context.logger?.error(
-          `${LOG_PREFIX} ${where} does not compile; ${owners.join(', ')} keep${owners.length === 1 ? 's' : ''} running the previous version.\n${failure.message}${failure.frame ? `\n${failure.frame}` : ''}`,
-          { timestamp: true },
-        )
-        // Vite's overlay shows it; our runtime records it; no update is sent, so nothing is torn down.
-        this.environment.hot.send({ type: 'error', err: failure })
-        this.environment.hot.send(HotEvents.error, refused)
-        ticket.withdraw()
-        return []
-      }
-      ticket.validated()
-      // The batch was announced; Vite now sends this change's update, the others' alongside.
-      await ticket.ready
     },
+  }
+
+  /** What hotUpdate does with a change of the client environment; `undefined` leaves it to Vite. */
+  async function handleChange(
+    environment: DevEnvironment,
+    { type, file, modules, timestamp, read }: HotUpdateOptions,
+    ticket: BatchTicket,
+  ): Promise<EnvironmentModuleNode[] | undefined> {
+    const relative = normalizePath(path.relative(context.root, file))
+    if (await changesEntrySet(context, type, file, relative, read)) {
+      // Its next import must read the file again (Vite keeps a deleted module's last transform).
+      for (const module of modules) environment.moduleGraph.invalidateModule(module)
+      pluginSet?.changed()
+      return []
+    }
+    if (modules.length === 0) return undefined
+    const plugins = await context.plugins()
+    const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
+    const owners = findOwners(modules, idByEntryFile)
+    if (owners.length === 0) return undefined
+    // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
+    if (!context.mayReload(relative)) return []
+    // In a storm of saves the page gets the first version now and the final one when it ends; it
+    // still hears of each change, so a version overtaken by a newer save is not reported as failed.
+    if (settle?.inStorm(file)) {
+      const storm: UpdateAnnouncement = { files: [relative], plugins: owners, timestamp, storm: true }
+      environment.hot.send(HotEvents.update, storm)
+      return []
+    }
+    const content = await read()
+    settle?.sent(file, content)
+
+    const failure = await findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
+    if (await changedSince(file, content)) {
+      // Saved again while being transformed (maybe read half-written): wait for the final content.
+      settle?.later(file)
+      return []
+    }
+    if (failure) {
+      const where = failure.loc ? `${relative}:${failure.loc.line}:${failure.loc.column}` : relative
+      const refused: CompileErrorAnnouncement = { file: relative, plugins: owners, message: `${where}: ${failure.message}` }
+      if (failure.frame) refused.frame = failure.frame
+      context.logger?.error(
+        `${LOG_PREFIX} ${where} does not compile; ${owners.join(', ')} keep${owners.length === 1 ? 's' : ''} running the previous version.\n${failure.message}${failure.frame ? `\n${failure.frame}` : ''}`,
+        { timestamp: true },
+      )
+      // Vite's overlay shows it; our runtime records it; no update is sent, so nothing is torn down.
+      environment.hot.send({ type: 'error', err: failure })
+      environment.hot.send(HotEvents.error, refused)
+      return []
+    }
+    ticket.validated(owners)
+    // Once the batch is announced, Vite sends this change's update, the others' alongside.
+    await ticket.ready
+    return undefined
   }
 }
 

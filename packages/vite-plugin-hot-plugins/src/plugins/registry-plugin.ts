@@ -28,7 +28,7 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
       const plugins = await context.plugins()
       const hot = isDevServer && this.environment.config.consumer === 'client'
       if (!hot) return generateBuildRegistry(plugins)
-      const { state, retry, fallback, failuresBeforeFallback, enabled, overlay } = context.options
+      const { state, retry, fallback, failuresBeforeFallback, enabled, overlay, reloadDependents } = context.options
       return generateDevRegistry(plugins, {
         project: projectKey(context.root),
         base,
@@ -38,6 +38,7 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
         enabled,
         state,
         overlay,
+        reloadDependents,
       })
     },
   }
