@@ -1,4 +1,4 @@
-import type { BatchWay, Leftovers, Results, SoakSide } from './results'
+import type { BatchWay, Leftovers, OnOffResult, Results, SoakSide } from './results'
 import type { Summary } from './stats'
 
 const ms = (value: number): string => (Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1))
@@ -28,28 +28,19 @@ export function formatTable(results: Results): string {
       `p50 ≤ 1.15× ${met(single.goal.met)}`,
     ])
   }
-  if (persist) {
-    const sign = persist.p50DiffMs >= 0 ? '+' : '−'
+  const onOff = (scenario: string, measured: string, r: OnOffResult, on: string, off: string) => {
+    const sign = r.p50DiffMs >= 0 ? '+' : '−'
     rows.push([
-      'persist',
-      'the same, IndexedDB on vs off, ms (p50 / p90)',
-      `on ${pair(persist.on)}`,
-      `off ${pair(persist.off)} (ours)`,
-      `${sign}${ms(Math.abs(persist.p50DiffMs))} ms p50`,
-      `≤ 2 ms ${met(persist.goal.met)}`,
+      scenario,
+      measured,
+      `${on} ${pair(r.on)}`,
+      `${off} ${pair(r.off)} (ours)`,
+      `${sign}${ms(Math.abs(r.p50DiffMs))} ms p50`,
+      `≤ 2 ms ${met(r.goal.met)}`,
     ])
   }
-  if (debounce) {
-    const sign = debounce.p50DiffMs >= 0 ? '+' : '−'
-    rows.push([
-      'debounce',
-      'the same, default batch window vs none, ms (p50 / p90)',
-      `default ${pair(debounce.on)}`,
-      `0 ${pair(debounce.off)} (ours)`,
-      `${sign}${ms(Math.abs(debounce.p50DiffMs))} ms p50`,
-      `≤ 2 ms ${met(debounce.goal.met)}`,
-    ])
-  }
+  if (persist) onOff('persist', 'the same, IndexedDB on vs off, ms (p50 / p90)', persist, 'on', 'off')
+  if (debounce) onOff('debounce', 'the same, default batch window vs none, ms (p50 / p90)', debounce, 'default', '0')
   if (batch) {
     const way = (name: string, w: BatchWay, goal: string) => [
       'batch',

@@ -32,7 +32,8 @@ export interface SingleResult {
   goal: Goal
 }
 
-export interface PersistResult {
+/** The same edit in two configurations of ours: `on` (the feature measured) and `off`. */
+export interface OnOffResult {
   on: Summary
   off: Summary
   /** on ÷ off */
@@ -41,22 +42,13 @@ export interface PersistResult {
   p50DiffMs: number
   p90DiffMs: number
   updates: UpdateCount
-  /** Records the page's IndexedDB holds after the run: the write-behind did happen (on), or not (off). */
-  savedRecords: { on: number; off: number }
   goal: Goal
 }
 
-/** The same edit with the default batch window (on) and with `debounce: 0` (off). */
-export interface DebounceResult {
-  on: Summary
-  off: Summary
-  /** on ÷ off */
-  ratio: Ratio
-  /** on − off */
-  p50DiffMs: number
-  p90DiffMs: number
-  updates: UpdateCount
-  goal: Goal
+/** IndexedDB persistence on and off. */
+export interface PersistResult extends OnOffResult {
+  /** Records the page's IndexedDB holds after the run: the write-behind did happen (on), or not (off). */
+  savedRecords: { on: number; off: number }
 }
 
 export interface BatchWay {
@@ -158,7 +150,8 @@ export interface Results {
   scenarios: {
     single?: SingleResult
     persist?: PersistResult
-    debounce?: DebounceResult
+    /** The default batch window (on) and `debounce: 0` (off). */
+    debounce?: OnOffResult
     batch?: BatchResult
     scale?: ScaleResult
     soak?: SoakResult

@@ -1,5 +1,5 @@
 import { closeAll, countUpdates, interleave, type BenchContext } from '../context'
-import type { DebounceResult, PersistResult, SingleResult } from '../results'
+import type { OnOffResult, PersistResult, SingleResult } from '../results'
 import { CLICKS, type Session } from '../session'
 import { ratios, round, summarize } from '../stats'
 
@@ -26,11 +26,24 @@ export async function single(bench: BenchContext): Promise<SingleResult> {
   }
 }
 
-/** The same edit with state persisted to IndexedDB behind every swap, and without. */
-export async function persist(bench: BenchContext): Promise<PersistResult> {
-  const counts = bench.profile.persist
-  const on = await bench.open({ name: 'persist-on', side: 'ours', kind: 'hmr', plugins: 1, hotPluginsOptions: 'state: { persist: true }' })
-  const off = await bench.open({ name: 'persist-off', side: 'ours', kind: 'hmr', plugins: 1, hotPluginsOptions: 'state: { persist: false }' })
+/**
+ * The same edit in two configurations of ours (`on` and `off`: their extra hotPlugins() options),
+ * interleaved: their timings and the difference `on` makes. `more` reads extra figures before the
+ * sessions close.
+ */
+async function compareOurs<Extra>(
+  bench: BenchContext,
+  name: 'persist' | 'debounce',
+  options: { on: string | undefined; off: string },
+  more: (sessions: { on: Session; off: Session }) => Promise<Extra>,
+): Promise<OnOffResult & Extra> {
+  const counts = bench.profile[name]
+  const config = (side: 'on' | 'off') => {
+    const hotPluginsOptions = options[side]
+    return { name: `${name}-${side}`, side: 'ours' as const, kind: 'hmr' as const, plugins: 1, ...(hotPluginsOptions ? { hotPluginsOptions } : {}) }
+  }
+  const on = await bench.open(config('on'))
+  const off = await bench.open(config('off'))
   try {
     const [onMs, offMs] = await interleave([on, off], counts, editOnePlugin)
     const summaries = { on: summarize(onMs!), off: summarize(offMs!) }
@@ -41,34 +54,24 @@ export async function persist(bench: BenchContext): Promise<PersistResult> {
       p50DiffMs,
       p90DiffMs: round(summaries.on.p90 - summaries.off.p90),
       updates: { edits: counts.warmup + counts.samples, on: await countUpdates(on), off: await countUpdates(off) },
-      savedRecords: { on: await savedRecords(on), off: await savedRecords(off) },
       goal: { text: 'p50 difference ≤ 2 ms', met: p50DiffMs <= 2 },
+      ...(await more({ on, off })),
     }
   } finally {
     await closeAll([on, off])
   }
 }
 
+/** The same edit with state persisted to IndexedDB behind every swap, and without. */
+export function persist(bench: BenchContext): Promise<PersistResult> {
+  return compareOurs(bench, 'persist', { on: 'state: { persist: true }', off: 'state: { persist: false }' }, async ({ on, off }) => ({
+    savedRecords: { on: await savedRecords(on), off: await savedRecords(off) },
+  }))
+}
+
 /** The same edit with the default batch window (`debounce`) and with none: a single save must not wait for it. */
-export async function debounce(bench: BenchContext): Promise<DebounceResult> {
-  const counts = bench.profile.debounce
-  const on = await bench.open({ name: 'debounce-default', side: 'ours', kind: 'hmr', plugins: 1 })
-  const off = await bench.open({ name: 'debounce-off', side: 'ours', kind: 'hmr', plugins: 1, hotPluginsOptions: 'debounce: 0' })
-  try {
-    const [onMs, offMs] = await interleave([on, off], counts, editOnePlugin)
-    const summaries = { on: summarize(onMs!), off: summarize(offMs!) }
-    const p50DiffMs = round(summaries.on.p50 - summaries.off.p50)
-    return {
-      ...summaries,
-      ratio: ratios(summaries.on, summaries.off),
-      p50DiffMs,
-      p90DiffMs: round(summaries.on.p90 - summaries.off.p90),
-      updates: { edits: counts.warmup + counts.samples, on: await countUpdates(on), off: await countUpdates(off) },
-      goal: { text: 'p50 difference ≤ 2 ms', met: p50DiffMs <= 2 },
-    }
-  } finally {
-    await closeAll([on, off])
-  }
+export function debounce(bench: BenchContext): Promise<OnOffResult> {
+  return compareOurs(bench, 'debounce', { on: undefined, off: 'debounce: 0' }, async () => ({}))
 }
 
 /** How many records the runtime's IndexedDB store holds in this page's origin. */

@@ -88,7 +88,17 @@ describe('plugins added and removed while the app runs', () => {
     const app = await startHotHost([])
     const failed = app.next('plugin-failed')
     app.registry.replaceEntries([entry('chart', statefulPlugin([], 'chart', ['data']))])
-    expect((await failed).error.message).toContain('it depends on "data", which is not running; it starts once "data" runs')
+    expect((await failed).error.message).toContain('not activated: it depends on "data", which is not a plugin here; it starts once "data" runs')
+  })
+
+  it('added plugins that wait on each other are reported as a cycle, by name; nothing loops', async () => {
+    const app = await startHotHost([])
+    const failures: string[] = []
+    app.host.on('plugin-failed', (e) => void failures.push(e.error.message))
+    app.registry.replaceEntries([entry('a', statefulPlugin([], 'a', ['b'])), entry('b', statefulPlugin([], 'b', ['a']))])
+    await expect.poll(() => failures.length).toBe(2)
+    expect(failures[1]).toContain('its dependencies form a cycle: "a" → "b" → "a"')
+    expect(app.host.plugins().map((p) => p.status)).toEqual(['failed', 'failed'])
   })
 
   it('an added plugin whose import fails is reported; the others run on', async () => {

@@ -2,7 +2,7 @@ import { dependsOnOf } from './dependencies.js'
 import { PluginError } from './errors.js'
 import { fitState, giveState, NO_STATE, takeState, type TakenState } from './handoff.js'
 import type { HostInternals, PluginRecord } from './internals.js'
-import { dependentsOf } from './order.js'
+import { dependentsOf, orderByDependencies } from './order.js'
 import type { PluginEntry, PluginModule } from './types.js'
 
 /** Whether a plugin runs, so that plugins depending on it may run too. */
@@ -97,9 +97,18 @@ async function startOrPark(
   const missing = missingDependency(internals, module)
   if (missing === undefined) return internals.startPlugin(record, module, startedAt, keptStateGiver(internals, state))
   internals.parked.set(record.id, { module, state })
-  const reason = `not activated: it depends on "${missing}", which is not running; it starts once "${missing}" runs`
+  const reason = `not activated: ${whyWaiting(internals, record.id) ?? `it depends on "${missing}", which is not running`}; it starts once "${missing}" runs`
   internals.fail(record, new PluginError(record.id, record.file, 'activate', undefined, reason))
   return false
+}
+
+/** Names a missing plugin or a cycle among the waiting plugins, as at start. */
+function whyWaiting(internals: HostInternals, id: string): string | undefined {
+  const nodes = [...internals.records.values()].map((record) => {
+    const waiting = internals.parked.get(record.id)
+    return { id: record.id, dependsOn: waiting ? dependsOnOf(waiting.module) : [] }
+  })
+  return orderByDependencies(nodes).blocked.get(id)
 }
 
 /**
