@@ -113,3 +113,14 @@ test('an entry created with an id another plugin has is refused in the overlay; 
   await expect(page.getByTestId('counter-value')).toHaveText('1 clicks')
   await app.expectNoPageReload()
 })
+
+test('an entry created empty and written a moment later, as editors do, runs once written', async ({ app }) => {
+  const { page } = app
+  await app.write('src/plugins/greeting/index.ts', '')
+  await expect.poll(() => app.events('plugin-failed', 'greeting')).toEqual([
+    expect.objectContaining({ message: expect.stringContaining('no activate() export') }),
+  ])
+  await app.write('src/plugins/greeting/index.ts', greeting('Written'))
+  await expect(page.getByTestId('greeting')).toHaveText('Written (0)')
+  await app.expectNoPageReload()
+})
