@@ -146,3 +146,18 @@ test.describe('with overlay: { position, open }', () => {
     expect(box?.y).toBeLessThan(50)
   })
 })
+
+test('a cascade is one history entry: the swapped plugin and its dependent, with the state handed over', async ({ app }) => {
+  const { page } = app
+  const p = panel(app)
+  await page.getByTestId('notes-text').fill('kept')
+  await app.edit('src/plugins/theme/index.ts', "const accent = '#3559e0'", "const accent = '#c2410c'")
+  await app.waitForReloads('notes', 1)
+  await p.badge.click()
+  await expect(p.entries).toHaveCount(1)
+  const entry = p.entries.first()
+  await expect(entry.getByTestId('hp-plugins')).toHaveText('theme, notes')
+  await expect(entry.getByTestId('hp-outcome')).toHaveText('swapped')
+  await expect(entry).toContainText('src/plugins/theme/index.ts')
+  await expect(entry.getByTestId('hp-phases')).toHaveText(/^import \d+ ms · teardown \d+ ms · activate \d+ ms · state restore \d+ ms · state \d+ B$/)
+})
