@@ -66,7 +66,7 @@ interface Open {
  * for what it waited for anyway, its own check, when that takes longer than `min`. No batch takes
  * changes for longer than `max`.
  */
-export function createBatcher(window: BatchWindow, announce: (batch: ClosedBatch) => void, clock: BatchClock = systemClock) {
+export function createBatcher(batchWindow: BatchWindow, announce: (batch: ClosedBatch) => void, clock: BatchClock = systemClock) {
   let open: Open | undefined
   let nextId = 1
 
@@ -89,7 +89,7 @@ export function createBatcher(window: BatchWindow, announce: (batch: ClosedBatch
   }
   const schedule = (batch: Open) => {
     clock.clearTimeout(batch.timer)
-    const closesAt = Math.min(clock.now() + batch.quietMs, batch.openedAt + window.max)
+    const closesAt = Math.min(clock.now() + batch.quietMs, batch.openedAt + batchWindow.max)
     batch.timer = clock.setTimeout(() => {
       batch.due = true
       // Changes arriving while one is still being checked still join: the check takes longer
@@ -103,11 +103,11 @@ export function createBatcher(window: BatchWindow, announce: (batch: ClosedBatch
     join(file: string, timestamp: number): BatchTicket {
       let batch = open
       // A batch open for `max` takes no more changes: the next one starts.
-      if (batch && clock.now() - batch.openedAt >= window.max) batch = undefined
+      if (batch && clock.now() - batch.openedAt >= batchWindow.max) batch = undefined
       if (batch) {
-        batch.quietMs = Math.min(batch.quietMs * 2, window.max)
+        batch.quietMs = Math.min(batch.quietMs * 2, batchWindow.max)
       } else {
-        batch = open = { id: nextId++, openedAt: clock.now(), quietMs: window.min, members: [], timer: undefined, due: false }
+        batch = open = { id: nextId++, openedAt: clock.now(), quietMs: batchWindow.min, members: [], timer: undefined, due: false }
       }
       const current = batch
       let release!: () => void

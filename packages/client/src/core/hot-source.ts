@@ -109,9 +109,9 @@ export function createHotRegistry(
   const { persistence } = options
   const hosts = new Set<HostInternals>()
   const pending = new Map<string, PendingUpdate>()
-  let current: readonly RegistryEntryInit[] = inits
+  // The registry's entries by id, and the id each entry URL belongs to (Vite names updates by URL).
+  let byId = new Map(inits.map((init) => [init.id, init]))
   let idByUrl = new Map(inits.map((init) => [init.url, init.id]))
-  let urlById = new Map(inits.map((init) => [init.id, init.url]))
   const latestTimestamp = new Map<string, number>()
   // Each change of a plugin starts a new generation: a version overtaken by a newer save (in a
   // storm, versions queue up behind a running swap) is neither swapped in nor reported as failed.
@@ -336,7 +336,7 @@ export function createHotRegistry(
       // learn why, retrying while it may pass.
       const timestamp = update?.timestamp
       const stillCurrent = () => latestTimestamp.get(id) === timestamp
-      void recovery.recover(id, urlById.get(id), timestamp, stillCurrent, module).then((outcome) => {
+      void recovery.recover(id, byId.get(id)?.url, timestamp, stillCurrent, module).then((outcome) => {
         if (outcome && stillCurrent()) deliver(id, update, outcome)
       })
     })
@@ -348,7 +348,7 @@ export function createHotRegistry(
       latestTimestamp.set(id, timestamp)
       const update: PendingUpdate = { files: new Set(), startedAt: new Map([...hosts].map((host) => [host, host.now()])), timestamp }
       const stillCurrent = () => latestTimestamp.get(id) === timestamp
-      void recovery.recover(id, urlById.get(id), timestamp, stillCurrent).then((outcome) => {
+      void recovery.recover(id, byId.get(id)?.url, timestamp, stillCurrent).then((outcome) => {
         if (outcome && stillCurrent()) deliver(id, update, outcome)
       })
     })
@@ -380,11 +380,10 @@ export function createHotRegistry(
       options.onHotContext?.(nextHot)
     }
     guard(hosts, () => {
-      const before = new Map(current.map((init) => [init.id, init]))
+      const before = byId
       const after = new Map(next.map((init) => [init.id, init]))
-      current = next
+      byId = after
       idByUrl = new Map(next.map((init) => [init.url, init.id]))
-      urlById = new Map(next.map((init) => [init.id, init.url]))
       // A host that starts later gets the current list.
       entries.splice(0, entries.length, ...next.map(toEntry))
       for (const host of hosts) {

@@ -1,4 +1,4 @@
-import { dependsOnOf } from './dependencies.js'
+import { dependsOnOf, runningDependencyNodes } from './dependencies.js'
 import { PluginError } from './errors.js'
 import { fitState, giveState, NO_STATE, takeState, type TakenState } from './handoff.js'
 import type { HostInternals, PluginRecord } from './internals.js'
@@ -12,7 +12,7 @@ function runs(internals: HostInternals, id: string): boolean {
 }
 
 /** The first plugin `module` depends on that does not run, if any. */
-export function missingDependency(internals: HostInternals, module: PluginModule): string | undefined {
+function missingDependency(internals: HostInternals, module: PluginModule): string | undefined {
   return dependsOnOf(module).find((dep) => !runs(internals, dep))
 }
 
@@ -71,8 +71,7 @@ export function removePlugin(internals: HostInternals, id: string): Promise<void
 
 /** The running plugins that depend on `record` stop, last first, and wait with their state. */
 async function parkDependents(internals: HostInternals, record: PluginRecord): Promise<void> {
-  const running = [...internals.records.values()].filter((r) => r.module && r.status !== 'failed')
-  const ids = dependentsOf(record.id, running.map((r) => ({ id: r.id, dependsOn: dependsOnOf(r.module) })))
+  const ids = dependentsOf(record.id, runningDependencyNodes(internals.records.values()))
   for (const dependentId of [...ids].reverse()) {
     const dependent = internals.records.get(dependentId)!
     const module = dependent.module!
@@ -94,12 +93,22 @@ async function startOrPark(
   startedAt: number,
   state: TakenState,
 ): Promise<boolean> {
+  const waiting = parkIfWaiting(internals, record, module, state)
+  if (!waiting) return internals.startPlugin(record, module, startedAt, keptStateGiver(internals, state))
+  internals.fail(record, waiting)
+  return false
+}
+
+/**
+ * If a plugin it depends on does not run, keeps `module` aside (with `state`) to start once it
+ * does, and returns the error that says why (naming a missing plugin or a cycle, as at start).
+ */
+export function parkIfWaiting(internals: HostInternals, record: PluginRecord, module: PluginModule, state: TakenState): PluginError | undefined {
   const missing = missingDependency(internals, module)
-  if (missing === undefined) return internals.startPlugin(record, module, startedAt, keptStateGiver(internals, state))
+  if (missing === undefined) return undefined
   internals.parked.set(record.id, { module, state })
   const reason = `not activated: ${whyWaiting(internals, record.id) ?? `it depends on "${missing}", which is not running`}; it starts once "${missing}" runs`
-  internals.fail(record, new PluginError(record.id, record.file, 'activate', undefined, reason))
-  return false
+  return new PluginError(record.id, record.file, 'activate', undefined, reason)
 }
 
 /** Names a missing plugin or a cycle among the waiting plugins, as at start. */

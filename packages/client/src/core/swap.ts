@@ -2,10 +2,10 @@ import type { ReloadResult } from '../protocol.js'
 import { PluginError } from './errors.js'
 import type { ReloadPhases } from './events.js'
 import type { HostInternals, PluginRecord } from './internals.js'
-import { dependsOnOf } from './dependencies.js'
+import { runningDependencyNodes } from './dependencies.js'
 import { dependentsOf, orderByDependencies } from './order.js'
 import { fitState, giveState, NO_STATE, takeState, type TakenState } from './handoff.js'
-import { keptStateGiver, missingDependency, startParked } from './plugin-set.js'
+import { keptStateGiver, parkIfWaiting, startParked } from './plugin-set.js'
 import { estimateSize } from './size.js'
 import type { PluginModule, ReloadInfo, Teardown } from './types.js'
 
@@ -40,20 +40,6 @@ export interface BatchOutcome {
    * previous version runs again; the new one should be applied with the next batch.
    */
   heldBack: string[]
-}
-
-/**
- * Swaps the running instance of plugin `id` for `next`, a module that has already been imported
- * and evaluated: a batch of one. Resolves to what happened; never rejects.
- */
-export async function hotSwap(
-  internals: HostInternals,
-  id: string,
-  next: PluginModule,
-  trigger: SwapTrigger,
-): Promise<ReloadResult | undefined> {
-  const { results } = await hotSwapBatch(internals, [{ id, module: next, superseded: trigger.superseded }], trigger)
-  return results[0]
 }
 
 /**
@@ -199,8 +185,7 @@ async function swapAll(
 /** The members and the running plugins that depend on them, dependencies first. */
 function planBatch(internals: HostInternals, live: { record: PluginRecord; next: PluginModule }[], withDependents: boolean): Slot[] {
   const nextById = new Map(live.map((l) => [l.record.id, l.next]))
-  const running = [...internals.records.values()].filter((r) => r.module && r.status !== 'failed')
-  const nodes = running.map((r) => ({ id: r.id, dependsOn: dependsOnOf(nextById.get(r.id) ?? r.module) }))
+  const nodes = runningDependencyNodes(internals.records.values(), nextById)
   const via = new Map<string, string>()
   for (const { record } of withDependents ? live : []) {
     for (const dependent of dependentsOf(record.id, nodes)) if (!nextById.has(dependent) && !via.has(dependent)) via.set(dependent, record.id)
@@ -306,12 +291,8 @@ async function activateAfterFailedStart(
 ): Promise<ReloadResult> {
   const ref = { id: record.id, file: record.file }
   internals.events.emit('reload-started', { ...ref, files: trigger.files })
-  const missing = missingDependency(internals, next)
-  if (missing !== undefined) {
-    internals.parked.set(record.id, { module: next, state: internals.parked.get(record.id)?.state })
-    const error = new PluginError(record.id, record.file, 'activate', undefined, `not activated: it depends on "${missing}", which is not running; it starts once "${missing}" runs`)
-    return reportFailure(internals, record, error, 'kept-old', trigger)
-  }
+  const waiting = parkIfWaiting(internals, record, next, internals.parked.get(record.id)?.state ?? NO_STATE)
+  if (waiting) return reportFailure(internals, record, waiting, 'kept-old', trigger)
   try {
     record.teardown = await internals.activate(record, next)
   } catch (error) {
