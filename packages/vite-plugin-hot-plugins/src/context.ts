@@ -1,3 +1,4 @@
+import { LOG_PREFIX } from '@hot-plugins/client/protocol'
 import type { Logger } from 'vite'
 import { createEntryMatcher, createReloadFilter, discoverPlugins, type DiscoveredPlugin } from './discovery.js'
 import type { ResolvedHotPluginsOptions } from './options.js'
@@ -16,10 +17,14 @@ export interface HotPluginsContext {
   discoveryFailed(): boolean
   /** The plugin whose entry is this absolute file, if any (valid after `plugins()` resolved). */
   entryByFile(absFile: string): DiscoveredPlugin | undefined
-  /** Whether a root-relative posix path matches the `plugins` globs. */
+  /** Whether a root-relative posix path (`../` outside the root) matches the `plugins` globs or is a plugin package's entry. */
   isEntryPath(file: string): boolean
-  /** Whether a change of this root-relative posix path may reload a plugin (`include`/`exclude`). */
+  /** Whether a change of this root-relative posix path (`../` outside the root) may reload a plugin (`include`/`exclude`). */
   mayReload(file: string): boolean
+  /** Called after each discovery that succeeded (the dev server checks what cannot hot-reload). */
+  onDiscovered: ((plugins: readonly DiscoveredPlugin[]) => void) | undefined
+  /** Logs a warning once per key for the life of the server (or build). */
+  warnOnce(key: string, message: string): void
 }
 
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
@@ -27,20 +32,25 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
   let byFile = new Map<string, DiscoveredPlugin>()
   let known: DiscoveredPlugin[] = []
   let failed = false
+  const warned = new Set<string>()
+  const isGlobEntry = createEntryMatcher(options.plugins)
   const context: HotPluginsContext = {
     options,
     root: process.cwd(),
     logger: undefined,
+    onDiscovered: undefined,
     plugins() {
-      discovery ??= discoverPlugins(context.root, options.plugins).then((plugins) => {
+      const report = (problem: string) => context.warnOnce(problem, `${LOG_PREFIX} ${problem}; it is not loaded.`)
+      discovery ??= discoverPlugins(context.root, options.plugins, options.packages, report).then((plugins) => {
         failed = false
         known = plugins
         byFile = new Map(plugins.map((p) => [p.absFile, p]))
         if (plugins.length === 0) {
           context.logger?.warn(
-            `[hot-plugins] no plugin entry matched ${options.plugins.map((g) => JSON.stringify(g)).join(', ')} under ${context.root}`,
+            `[hot-plugins] no plugin entry matched ${[...options.plugins.map((g) => JSON.stringify(g)), ...options.packages.map((name) => `package ${JSON.stringify(name)}`)].join(', ')} under ${context.root}`,
           )
         }
+        context.onDiscovered?.(plugins)
         return plugins
       }, (error: unknown) => {
         failed = true
@@ -54,8 +64,13 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     known: () => known,
     discoveryFailed: () => failed,
     entryByFile: (absFile) => byFile.get(absFile),
-    isEntryPath: createEntryMatcher(options.plugins),
+    isEntryPath: (file) => isGlobEntry(file) || known.some((p) => p.package !== undefined && p.file === file),
     mayReload: createReloadFilter(options.include, options.exclude),
+    warnOnce(key, message) {
+      if (warned.has(key)) return
+      warned.add(key)
+      context.logger?.warn(message, { timestamp: true })
+    },
   }
   return context
 }

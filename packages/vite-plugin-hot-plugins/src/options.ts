@@ -42,18 +42,38 @@ export interface OverlayOptions {
   open?: boolean
 }
 
+/**
+ * Plugins that are packages, named by their package names: workspace packages that pnpm, npm or
+ * yarn workspaces link into `node_modules`. Each one's entry is what its `package.json` names
+ * (`exports['.']` with the conditions `development`, `browser`, `module`, `import`, `default`; else
+ * `module`, else `main`), resolved through the link to its real file, so that Vite serves it as
+ * source and watches it. Its id is the package name, unless `meta.id` says otherwise.
+ */
+export interface PluginPackages {
+  /**
+   * Package names, or picomatch globs of package names, looked up in the `node_modules` folders of
+   * the Vite root and the folders above it (the nearest wins, as for Node's own lookup).
+   * @example '@acme/plugin-*'
+   * @example ['@acme/plugin-chart', 'acme-plugin-*']
+   */
+  packages: string | string[]
+}
+
 /** Options of `hotPlugins()`. */
 export interface HotPluginsOptions {
   /**
-   * Globs (picomatch syntax, relative to the Vite root) naming the entry file of each plugin. A
-   * plugin's id is its entry's folder name when the file is an `index.*`, else the file name
-   * without extension; `export const meta = { id: '…' }` in the entry overrides it.
+   * Where the plugins are: globs (picomatch syntax, relative to the Vite root, `../` for folders
+   * outside it) naming the entry file of each plugin, and `{ packages }` naming plugins that are
+   * workspace packages. A plugin's id is its entry's folder name when the file is an `index.*`,
+   * else the file name without extension, and a package's name for a package;
+   * `export const meta = { id: '…' }` in the entry overrides it.
    *
    * @default 'src/plugins/*\/index.{ts,tsx,js,jsx,mts,mjs}'
    * @example 'src/plugins/*\/index.ts'
    * @example ['src/plugins/*.ts', 'src/extensions/**\/plugin.ts']
+   * @example ['src/plugins/*\/index.ts', '../shared-plugins/*\/index.ts', { packages: '@acme/plugin-*' }]
    */
-  plugins?: string | string[]
+  plugins?: string | PluginPackages | (string | PluginPackages)[]
   /**
    * How plugin state is kept beyond a hot swap.
    * @default { persist: true, restoreOnReload: 'auto' }
@@ -145,7 +165,10 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
 ]
 
 export interface ResolvedHotPluginsOptions {
+  /** The globs of `plugins`. */
   plugins: string[]
+  /** The package names (or globs of names) of `plugins`' `{ packages }`. */
+  packages: string[]
   state: Required<StateOptions>
   retry: RetryPolicy
   fallback: FallbackMode
@@ -167,20 +190,10 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`hotPlugins(options): options must be an object, got ${show(options)}`)
   }
-  const raw = options.plugins ?? DEFAULT_PLUGIN_GLOB
-  const plugins = typeof raw === 'string' ? [raw] : raw
-  if (!Array.isArray(plugins) || plugins.length === 0) {
-    throw new TypeError(
-      `hotPlugins(options): "plugins" must be a glob or a non-empty array of globs naming plugin entry files (e.g. '${DEFAULT_PLUGIN_GLOB}'), got ${show(raw)}`,
-    )
-  }
-  for (const glob of plugins) {
-    if (typeof glob !== 'string' || glob.trim() === '') {
-      throw new TypeError(`hotPlugins(options): every entry of "plugins" must be a non-empty glob string, got ${show(glob)}`)
-    }
-  }
+  const { plugins, packages } = resolvePluginSources(options.plugins ?? DEFAULT_PLUGIN_GLOB)
   return {
-    plugins: plugins.map((glob) => glob.trim().replace(/^\.\//, '')),
+    plugins,
+    packages,
     state: resolveState(options.state),
     retry: resolveRetry(options.retry),
     fallback: oneOf('fallback', options.fallback ?? 'reload', ['reload', 'hot-only'] as const),
@@ -192,6 +205,48 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
     debounce: resolveDebounce(options.debounce),
     reloadDependents: trueOrFalse('reloadDependents', options.reloadDependents ?? true),
   }
+}
+
+function resolvePluginSources(raw: NonNullable<HotPluginsOptions['plugins']>): { plugins: string[]; packages: string[] } {
+  const sources = Array.isArray(raw) ? raw : [raw]
+  if (sources.length === 0) {
+    throw new TypeError(
+      `hotPlugins(options): "plugins" must be a glob, { packages }, or a non-empty array of them naming plugin entry files (e.g. '${DEFAULT_PLUGIN_GLOB}'), got ${show(raw)}`,
+    )
+  }
+  const plugins: string[] = []
+  const packages: string[] = []
+  for (const source of sources) {
+    if (typeof source === 'string' && source.trim() !== '') plugins.push(source.trim().replace(/^\.\//, ''))
+    else if (source !== null && typeof source === 'object' && !Array.isArray(source)) packages.push(...packageNames(source))
+    else {
+      throw new TypeError(
+        `hotPlugins(options): every entry of "plugins" must be a non-empty glob string or { packages: '@scope/name-*' }, got ${show(source)}`,
+      )
+    }
+  }
+  return { plugins, packages }
+}
+
+const PACKAGE_NAME_GLOB = /^(@[^\s/]+\/)?[^\s/.][^\s/]*$/
+
+function packageNames(source: object): string[] {
+  const unknown = Object.keys(source).filter((key) => key !== 'packages')
+  const raw = (source as Partial<PluginPackages>).packages
+  const names = typeof raw === 'string' ? [raw] : raw
+  if (unknown.length > 0 || !Array.isArray(names) || names.length === 0) {
+    throw new TypeError(
+      `hotPlugins(options): a package entry of "plugins" must be { packages: '@scope/name-*' } (a package name, a glob of names, or an array of them), got ${show(source)}`,
+    )
+  }
+  for (const name of names) {
+    if (typeof name !== 'string' || !PACKAGE_NAME_GLOB.test(name.trim())) {
+      throw new TypeError(
+        `hotPlugins(options): "plugins" { packages } takes package names like '@acme/plugin-*' or 'my-plugin', got ${show(name)}`,
+      )
+    }
+  }
+  return names.map((name: string) => name.trim())
 }
 
 function resolveDebounce(debounce: number | Partial<BatchWindow> | undefined): BatchWindow {

@@ -37,7 +37,8 @@ export function generateDevRegistry(plugins: readonly DiscoveredPlugin[], config
 /** The `virtual:hot-plugins` module for `vite build`: a plain list of lazy imports, no hot code. */
 export function generateBuildRegistry(plugins: readonly DiscoveredPlugin[]): string {
   const entries = plugins.map(
-    (p) => `  Object.freeze({ id: ${json(p.id)}, file: ${json(p.file)}, load: () => import(${json(p.absFile)}) }),`,
+    // A package by its name: the build resolves it with the build's own conditions.
+    (p) => `  Object.freeze({ id: ${json(p.id)}, file: ${json(p.file)}, load: () => import(${json(p.package ?? p.absFile)}) }),`,
   )
   return [`export default Object.freeze([`, ...entries, `])`, ``].join('\n')
 }

@@ -6,6 +6,7 @@ describe('resolveOptions', () => {
     const state = { persist: true, restoreOnReload: 'auto' }
     const defaults = {
       plugins: [DEFAULT_PLUGIN_GLOB],
+      packages: [],
       state,
       retry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 2000, factor: 2, jitter: 0.2 },
       fallback: 'reload',
@@ -37,10 +38,24 @@ describe('resolveOptions', () => {
     expect(resolveOptions({ plugins: ['a/*.ts', 'b/**/plugin.ts'] }).plugins).toEqual(['a/*.ts', 'b/**/plugin.ts'])
   })
 
+  it('takes plugin packages by name or glob of names, beside globs of files, outside the root too', () => {
+    expect(resolveOptions({ plugins: ['src/plugins/*/index.ts', '../shared-plugins/*/index.ts', { packages: '@acme/plugin-*' }] })).toMatchObject({
+      plugins: ['src/plugins/*/index.ts', '../shared-plugins/*/index.ts'],
+      packages: ['@acme/plugin-*'],
+    })
+    expect(resolveOptions({ plugins: { packages: [' @acme/chart ', 'acme-plugin-*'] } })).toMatchObject({ plugins: [], packages: ['@acme/chart', 'acme-plugin-*'] })
+    expect(resolveOptions({ plugins: [{ packages: 'a' }, { packages: ['b'] }] }).packages).toEqual(['a', 'b'])
+  })
+
   it.each([
-    [{ plugins: [] }, '"plugins" must be a glob or a non-empty array of globs'],
+    [{ plugins: [] }, '"plugins" must be a glob, { packages }, or a non-empty array of them'],
     [{ plugins: 42 }, 'got 42'],
-    [{ plugins: ['ok/*.ts', ''] }, 'every entry of "plugins" must be a non-empty glob string, got ""'],
+    [{ plugins: ['ok/*.ts', ''] }, `every entry of "plugins" must be a non-empty glob string or { packages: '@scope/name-*' }, got ""`],
+    [{ plugins: [{ packages: [] }] }, `a package entry of "plugins" must be { packages: '@scope/name-*' }`],
+    [{ plugins: [{ package: '@acme/a' }] }, `a package entry of "plugins" must be { packages: '@scope/name-*' } (a package name, a glob of names, or an array of them), got {"package":"@acme/a"}`],
+    [{ plugins: [{ packages: '@acme/a', extra: 1 }] }, 'got {"packages":"@acme/a","extra":1}'],
+    [{ plugins: [{ packages: '../plugins/a' }] }, `"plugins" { packages } takes package names like '@acme/plugin-*' or 'my-plugin', got "../plugins/a"`],
+    [{ plugins: [{ packages: ['@acme/a', 7] }] }, 'got 7'],
     [{ plugins: ['ok/*.ts', null] }, 'got null'],
   ])('rejects %j with a message naming the option', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(message)

@@ -11,17 +11,19 @@ import {
 import { init } from 'es-module-lexer'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { normalizePath, type DevEnvironment, type EnvironmentModuleNode, type HotUpdateOptions, type Plugin } from 'vite'
+import { isFileLoadingAllowed, normalizePath, type DevEnvironment, type EnvironmentModuleNode, type HotUpdateOptions, type Plugin } from 'vite'
 import { addListShortcut } from '../cli-shortcut.js'
 import { trackConnectedTabs } from '../connected-tabs.js'
 import { createControlApi } from '../control-api.js'
 import { buildStatus } from '../control-status.js'
 import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
-import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
+import { readStaticMetaId } from '../plugin-ids.js'
 import { formatPluginListing } from '../plugin-listing.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
-import type { DiscoveredPlugin } from '../discovery.js'
+import { defaultIdOf, type DiscoveredPlugin } from '../discovery.js'
+import { createDiscoveryChecks } from '../discovery-checks.js'
+import { workspaceServeConfig } from '../workspace-config.js'
 import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../plugin-set.js'
 import { createBatcher, type BatchTicket } from '../batcher.js'
 import { createSettleCheck } from '../settle.js'
@@ -37,22 +39,29 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   let settle: ReturnType<typeof createSettleCheck> | undefined
   let pluginSet: ReturnType<typeof createPluginSetUpdater> | undefined
   let batcher: ReturnType<typeof createBatcher> | undefined
+  let checks: ReturnType<typeof createDiscoveryChecks> | undefined
   const validated = createValidatedTransforms()
   return {
     name: `${PLUGIN_NAME}:serve`,
     apply: 'serve',
     config(config) {
+      const workspace = workspaceServeConfig(config, context.options)
       return {
         optimizeDeps: {
           // The client is plain ESM; serving it unbundled keeps one instance of it for the app and
-          // the registry, and avoids a re-optimisation (and page reload) when the registry is first loaded.
-          exclude: [CLIENT_PACKAGE],
+          // the registry, and avoids a re-optimisation (and page reload) when the registry is first
+          // loaded. Plugin packages are served as source, so that they hot-reload.
+          exclude: [CLIENT_PACKAGE, ...workspace.exclude],
           // The dependency scanner does not enter virtual:hot-plugins: point it at the entries.
-          entries: optimizeDepsEntries(config, context.options.plugins),
+          entries: optimizeDepsEntries(config, [...context.options.plugins, ...workspace.entries]),
         },
+        ...(workspace.allow ? { server: { fs: { allow: workspace.allow } } } : {}),
       }
     },
     configureServer(server) {
+      checks = createDiscoveryChecks(context, (absFile) => isFileLoadingAllowed(server.config, absFile))
+      context.onDiscovered = checks.discovered
+      if (context.known().length > 0) checks.discovered(context.known())
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
       // Plugin changes of a burst become one batch: announced once, applied in the page at once.
@@ -114,6 +123,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     ticket: BatchTicket,
   ): Promise<EnvironmentModuleNode[] | undefined> {
     const relative = normalizePath(path.relative(context.root, file))
+    if (type !== 'delete') checks?.changed(relative)
     if (await changesEntrySet(context, type, file, relative, read)) {
       // Its next import must read the file again (Vite keeps a deleted module's last transform).
       for (const module of modules) environment.moduleGraph.invalidateModule(module)
@@ -126,7 +136,10 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     const owners = findOwners(modules, idByEntryFile)
     if (owners.length === 0) return undefined
     // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
-    if (!context.mayReload(relative)) return []
+    if (!context.mayReload(relative)) {
+      checks?.filteredOut(relative, owners)
+      return []
+    }
     // In a storm of saves the page gets the first version now and the final one when it ends; it
     // still hears of each change, so a version overtaken by a newer save is not reported as failed.
     if (settle?.inStorm(file)) {
@@ -179,7 +192,7 @@ async function changesEntrySet(
   const known = (await context.plugins()).find((p) => p.absFile === normalizePath(file))
   if (!known) return false
   await init
-  return (readStaticMetaId(await read()) ?? defaultPluginId(known.file)) !== known.id
+  return (readStaticMetaId(await read()) ?? defaultIdOf(known)) !== known.id
 }
 
 /**
