@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { escapePath } from 'tinyglobby'
-import { searchForWorkspaceRoot, type UserConfig } from 'vite'
+import { normalizePath, searchForWorkspaceRoot, type UserConfig } from 'vite'
 import type { ResolvedHotPluginsOptions } from './options.js'
 import { globBase, isOutsideRoot, rootRelative } from './path-globs.js'
 import { findPluginPackages } from './plugin-packages.js'
@@ -24,7 +24,7 @@ export function workspaceServeConfig(config: UserConfig, options: ResolvedHotPlu
   const root = path.resolve(config.root ?? process.cwd())
   const packages = findPluginPackages(root, options.packages).found
   const outside = [
-    ...options.plugins.map(globBase).filter(isOutsideRoot).map((base) => path.resolve(root, base)),
+    ...globFoldersOutsideRoot(root, options.plugins),
     ...packages.map((p) => p.dir).filter((dir) => isOutsideRoot(rootRelative(root, dir))),
   ]
   const allow = outside.length === 0 ? undefined : [...(config.server?.fs?.allow ? [] : [searchForWorkspaceRoot(root)]), ...new Set(outside)]
@@ -33,4 +33,13 @@ export function workspaceServeConfig(config: UserConfig, options: ResolvedHotPlu
     entries: packages.map((p) => escapePath(rootRelative(root, p.entry))),
     allow,
   }
+}
+
+/**
+ * The folders outside the root that `plugins` globs start in (absolute). Vite watches the root, and
+ * files outside it only once loaded: the dev server watches these too, so that entries created,
+ * deleted or moved there are seen as under src/.
+ */
+export function globFoldersOutsideRoot(root: string, globs: readonly string[]): string[] {
+  return [...new Set(globs.map(globBase).filter(isOutsideRoot).map((base) => normalizePath(path.resolve(root, base))))]
 }

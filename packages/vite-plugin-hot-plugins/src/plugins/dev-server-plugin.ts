@@ -23,7 +23,7 @@ import { formatPluginListing } from '../plugin-listing.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
 import { defaultIdOf, type DiscoveredPlugin } from '../discovery.js'
 import { createDiscoveryChecks } from '../discovery-checks.js'
-import { workspaceServeConfig } from '../workspace-config.js'
+import { globFoldersOutsideRoot, workspaceServeConfig } from '../workspace-config.js'
 import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../plugin-set.js'
 import { createBatcher, type BatchTicket } from '../batcher.js'
 import { createSettleCheck } from '../settle.js'
@@ -61,6 +61,8 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     configureServer(server) {
       checks = createDiscoveryChecks(context, (absFile) => isFileLoadingAllowed(server.config, absFile))
       context.onDiscovered = checks.discovered
+      const outside = globFoldersOutsideRoot(server.config.root, context.options.plugins)
+      if (outside.length > 0) server.watcher.add(outside)
       if (context.known().length > 0) checks.discovered(context.known())
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
