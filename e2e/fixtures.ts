@@ -14,10 +14,10 @@ export interface RecordedEvent {
   via?: string
 }
 
-interface PageGlobals {
+export interface PageGlobals {
   pluginHost?: {
     on(type: string, handler: (event: Record<string, unknown>) => void): void
-    plugins(): { id: string; status: string }[]
+    plugins(): { id: string; file: string; status: string }[]
   }
   __events?: RecordedEvent[]
   __pageMarker?: string
@@ -83,12 +83,20 @@ export function withHotPluginsOptions(options: string): (copy: PlaygroundCopy) =
     copy.edit('vite.config.ts', "hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}' })", `hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}', ${options} })`)
 }
 
-export const test = base.extend<{ app: App; hotPluginsOptions: string | undefined }>({
+export const test = base.extend<{
+  app: App
+  hotPluginsOptions: string | undefined
+  appCopy: { make(name: string): Promise<PlaygroundCopy> } | undefined
+}>({
   /** Extra `hotPlugins()` options for the copy's vite.config.ts, as source text. */
   hotPluginsOptions: [undefined, { option: true }],
-  app: async ({ page, hotPluginsOptions }, use, testInfo) => {
+  /** Makes the app to run instead of a plain copy of the playground (e.g. a workspace around it). */
+  appCopy: [undefined, { option: true }],
+  app: async ({ page, hotPluginsOptions, appCopy }, use, testInfo) => {
     const prepare = hotPluginsOptions === undefined ? undefined : withHotPluginsOptions(hotPluginsOptions)
-    const playground = await startPlayground(testInfo.titlePath.slice(1).join('-'), { prepare })
+    const name = testInfo.titlePath.slice(1).join('-')
+    const copy = await appCopy?.make(name)
+    const playground = await startPlayground(name, { prepare, ...(copy ? { copy } : {}) })
     const consoleLines: string[] = []
     page.on('console', (message) => consoleLines.push(message.text()))
 
@@ -156,6 +164,7 @@ export const test = base.extend<{ app: App; hotPluginsOptions: string | undefine
     await app.open()
     await use(app)
     await playground.close()
+    await copy?.remove()
   },
 })
 

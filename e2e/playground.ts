@@ -1,11 +1,11 @@
 import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ViteDevServer } from 'vite'
+import { build, preview, type ViteDevServer } from 'vite'
 import { startDevServer } from './dev-server'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const playgroundRoot = path.join(repoRoot, 'playground')
+export const playgroundRoot = path.join(repoRoot, 'playground')
 const tempRoot = path.join(repoRoot, 'playground-temp')
 
 /** A private copy of the playground, so a test can edit its files freely. */
@@ -23,17 +23,31 @@ export interface PlaygroundCopy {
  * packages) into `playground-temp/<name>`, inside the workspace so Vite may serve the packages.
  */
 export async function copyPlayground(name: string): Promise<PlaygroundCopy> {
-  const root = path.join(tempRoot, name.replace(/[^\w-]+/g, '-').slice(0, 80))
+  const root = tempFolder(name)
   await rm(root, { recursive: true, force: true })
+  await copyPlaygroundSources(root)
+  await symlink(path.join(playgroundRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir')
+  return { root, ...editableFiles(root), remove: () => rm(root, { recursive: true, force: true }) }
+}
+
+/** A folder of its own for a test in `playground-temp/`, named after it. */
+export function tempFolder(name: string): string {
+  return path.join(tempRoot, name.replace(/[^\w-]+/g, '-').slice(0, 80))
+}
+
+/** Copies the playground's sources (no node_modules, no build output) into `root`. */
+export async function copyPlaygroundSources(root: string): Promise<void> {
   await mkdir(root, { recursive: true })
   await cp(playgroundRoot, root, {
     recursive: true,
     filter: (source) => !/(^|[\\/])(node_modules|dist)([\\/]|$)/.test(path.relative(playgroundRoot, source)),
   })
-  await symlink(path.join(playgroundRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir')
+}
+
+/** Edits, writes and reads files by their path relative to `root` (`../` for files beside it). */
+export function editableFiles(root: string): Pick<PlaygroundCopy, 'edit' | 'write' | 'read'> {
   const resolve = (file: string) => path.join(root, file)
   return {
-    root,
     async edit(file, from, to) {
       const before = await readFile(resolve(file), 'utf8')
       if (!before.includes(from)) throw new Error(`edit of ${file}: ${JSON.stringify(from)} is not in the file`)
@@ -48,7 +62,6 @@ export async function copyPlayground(name: string): Promise<PlaygroundCopy> {
       await writeFile(resolve(file), content)
     },
     read: (file) => readFile(resolve(file), 'utf8'),
-    remove: () => rm(root, { recursive: true, force: true }),
   }
 }
 
@@ -82,5 +95,27 @@ export async function startPlayground(name: string, options: StartOptions = {}):
       await server.close()
       if (!options.copy) await copy.remove()
     },
+  }
+}
+
+/**
+ * Builds the app at `root` with its vite.config.ts, then serves the build with `vite preview` while
+ * `use` runs. vite build sets NODE_ENV=production when it is unset; left so, every later dev server
+ * in this worker would run in production mode (no React Fast Refresh, no Vue HMR): it is put back.
+ */
+export async function buildAndPreview(root: string, use: (url: string) => Promise<void>): Promise<void> {
+  const configFile = path.join(root, 'vite.config.ts')
+  const nodeEnv = process.env.NODE_ENV
+  try {
+    await build({ root, configFile, logLevel: 'silent' })
+    const server = await preview({ root, configFile, logLevel: 'silent', preview: { port: 0 } })
+    try {
+      await use(server.resolvedUrls!.local[0]!)
+    } finally {
+      await server.close()
+    }
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = nodeEnv
   }
 }
