@@ -38,7 +38,9 @@ test.describe('a workspace: plugins outside the Vite root and linked plugin pack
       // A linked package's entry, and a helper of its own.
       { file: '../packages/plugin-alpha/src/index.ts', from: '`${label} ${count}`', to: '`${label}: ${count}`', plugin: '@acme/plugin-alpha', testid: 'alpha-value', text: 'alpha: 3' },
       { file: '../packages/plugin-alpha/src/label.ts', from: "'alpha'", to: "'ALPHA'", plugin: '@acme/plugin-alpha', testid: 'alpha-value', text: 'ALPHA: 3' },
-      { file: '../packages/plugin-beta/src/main.ts', from: '`beta ${count}`', to: '`beta = ${count}`', plugin: 'beta', testid: 'beta-value', text: 'beta = 4' },
+      { file: '../packages/plugin-beta/src/main.ts', from: '`beta ${mark}${count}`', to: '`beta = ${mark}${count}`', plugin: 'beta', testid: 'beta-value', text: 'beta = 4' },
+      // A module of another workspace package, imported by its package name.
+      { file: '../packages/utils/src/index.ts', from: "mark = ''", to: "mark = '#'", plugin: 'beta', testid: 'beta-value', text: 'beta = #4' },
     ]
     const reloads = new Map<string, number>()
     for (const save of saves) {

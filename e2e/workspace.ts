@@ -47,7 +47,8 @@ export const WORKSPACE_PLUGINS = `plugins: ['src/plugins/*/index.{ts,tsx}', '../
  * counter formats its count with a helper in `shared-lib/`, a plugin in `shared-plugins/tally/`
  * named by a `../` glob, and two plugin packages in `packages/` linked into `app/node_modules` as
  * pnpm links them (relative symlinks): `@acme/plugin-alpha` (entry in `exports`, a helper of its
- * own) and `@acme/plugin-beta` (entry in `module`, `meta.id` 'beta').
+ * own) and `@acme/plugin-beta` (entry in `module`, `meta.id` 'beta'), which imports the workspace
+ * package `@acme/utils` (not a plugin) by name.
  */
 export async function copyWorkspace(name: string): Promise<PlaygroundCopy> {
   const dir = tempFolder(name)
@@ -68,10 +69,15 @@ export async function copyWorkspace(name: string): Promise<PlaygroundCopy> {
   await write('packages/plugin-alpha/src/label.ts', "export const label = 'alpha'\n")
   await write('packages/plugin-alpha/src/index.ts', countingPlugin('alpha', "import { label } from './label'", '`${label} ${count}`'))
   await write('packages/plugin-beta/package.json', manifest('@acme/plugin-beta', { module: './src/main.ts' }))
-  await write('packages/plugin-beta/src/main.ts', countingPlugin('beta', "export const meta = { id: 'beta' }", '`beta ${count}`'))
+  await write('packages/plugin-beta/src/main.ts', countingPlugin('beta', "import { mark } from '@acme/utils'\n\nexport const meta = { id: 'beta' }", '`beta ${mark}${count}`'))
+  await write('packages/utils/package.json', manifest('@acme/utils', { exports: './src/index.ts' }))
+  await write('packages/utils/src/index.ts', "export const mark = ''\n")
   for (const plugin of ['plugin-alpha', 'plugin-beta']) {
     await symlink(`../../../packages/${plugin}`, path.join(root, 'node_modules/@acme', plugin), 'dir')
   }
+  // plugin-beta depends on the workspace package @acme/utils: pnpm links it into beta's node_modules.
+  await mkdir(path.join(dir, 'packages/plugin-beta/node_modules/@acme'), { recursive: true })
+  await symlink('../../../utils', path.join(dir, 'packages/plugin-beta/node_modules/@acme/utils'), 'dir')
   await files.edit('vite.config.ts', "hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}' })", `hotPlugins({ ${WORKSPACE_PLUGINS} })`)
   return { root, ...files, remove: () => rm(dir, { recursive: true, force: true }) }
 }
