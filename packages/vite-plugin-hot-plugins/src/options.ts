@@ -109,14 +109,18 @@ export interface HotPluginsOptions {
   enabled?: boolean
   /**
    * Globs (picomatch, relative to the Vite root) of the files whose changes may reload a plugin;
-   * by default every file a plugin imports.
+   * by default every file a plugin imports, wherever it lies. A glob that starts with `**` matches
+   * files outside the root too (`../shared-lib/format.ts`); name folders outside it with `../`.
+   * A plugin's file filtered out is said once in the terminal, never silently ignored.
    * @default ['**']
+   * @example ['src/**', '../shared-lib/**']
    */
   include?: string | string[]
   /**
    * Globs of files whose changes never reload a plugin, even when a plugin imports them (they
-   * still reach the page on the next reload). Replaces the default list; spread
-   * `DEFAULT_EXCLUDE` to extend it.
+   * still reach the page on the next reload; the terminal says so once per file). Matched as
+   * `include` is, outside the root too. Replaces the default list; spread `DEFAULT_EXCLUDE` to
+   * extend it.
    * @default DEFAULT_EXCLUDE: test files, type declarations, editor swap and backup files, node_modules
    * @example [...DEFAULT_EXCLUDE, 'src/plugins/*\/fixtures/**']
    */

@@ -191,7 +191,7 @@ describe('files named like an entry that no glob matches', () => {
 const everywhere: HotPluginsOptions = { plugins: ['src/plugins/*/index.ts', '../shared-plugins/*/index.ts', { packages: '@acme/plugin-*' }] }
 
 /** A dev server on the workspace's app, its file watcher on, with what it logged and sent. */
-async function serveWorkspace(options: HotPluginsOptions = everywhere) {
+async function serveWorkspace(options: HotPluginsOptions = everywhere, allow?: string[]) {
   const ws = await workspace()
   const logs: string[] = []
   const record = (message: string) => void logs.push(message)
@@ -201,7 +201,7 @@ async function serveWorkspace(options: HotPluginsOptions = everywhere) {
     configFile: false,
     customLogger: logger,
     plugins: [hotPlugins(options)],
-    server: { middlewareMode: true, ws: false },
+    server: { middlewareMode: true, ws: false, ...(allow ? { fs: { allow } } : {}) },
     optimizeDeps: { noDiscovery: true },
   })
   await server.environments.client.pluginContainer.buildStart()
@@ -255,6 +255,14 @@ describe('a dev server on an app with plugins outside its root and plugin packag
     }
     // Plugin packages are served as source, never pre-bundled.
     expect(app.server.config.optimizeDeps.exclude).toEqual(expect.arrayContaining(['@acme/plugin-a', '@acme/plugin-b', '@acme/plugin-c']))
+  })
+
+  it("adds those folders to the user's own server.fs.allow, which replaces Vite's default", async () => {
+    const app = await serveWorkspace(everywhere, ['src'])
+    const allow = app.server.config.server.fs.allow
+    expect(allow).toContain(`${app.root}/src`)
+    expect(allow).toContain(`${app.real}/shared-plugins`)
+    expect(allow).not.toContain(app.root)
   })
 
   it('warns once about each thing found that cannot hot-reload, and about an entry no glob matches', async () => {
