@@ -50,7 +50,12 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
             `[hot-plugins] no plugin entry matched ${[...options.plugins.map((g) => JSON.stringify(g)), ...options.packages.map((name) => `package ${JSON.stringify(name)}`)].join(', ')} under ${context.root}`,
           )
         }
-        context.onDiscovered?.(plugins)
+        try {
+          context.onDiscovered?.(plugins)
+        } catch (error) {
+          // A failing check must not fail the discovery: the plugins still run.
+          context.logger?.warn(`${LOG_PREFIX} checking the plugins found failed: ${error instanceof Error ? error.message : String(error)}`)
+        }
         return plugins
       }, (error: unknown) => {
         failed = true

@@ -253,8 +253,9 @@ describe('a dev server on an app with plugins outside its root and plugin packag
       expect(isFileLoadingAllowed(app.server.config, `${app.real}/${file}`), file).toBe(true)
       expect(registry?.code).toContain(`import.meta.hot.accept("/@fs${app.real}/${file}"`)
     }
-    // Plugin packages are served as source, never pre-bundled.
+    // Plugin packages are served as source, never pre-bundled, and the dependency scanner crawls their entries.
     expect(app.server.config.optimizeDeps.exclude).toEqual(expect.arrayContaining(['@acme/plugin-a', '@acme/plugin-b', '@acme/plugin-c']))
+    expect(app.server.config.optimizeDeps.entries).toEqual(expect.arrayContaining(['../shared-plugins/*/index.ts', '../packages/plugin-a/src/index.ts']))
   })
 
   it("adds those folders to the user's own server.fs.allow, which replaces Vite's default", async () => {
