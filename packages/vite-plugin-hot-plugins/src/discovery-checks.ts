@@ -2,20 +2,20 @@ import { LOG_PREFIX } from '@hot-plugins/client/protocol'
 import type { HotPluginsContext } from './context.js'
 import type { DiscoveredPlugin } from './discovery.js'
 import { createLookalikeFinder, describeLookalike } from './entry-lookalikes.js'
-import { describeNotHotReloadable, whyNotHotReloadable } from './hot-reach.js'
+import { describeNotHotReloadable, whyNotHotReloadable, type HotReachChecks } from './hot-reach.js'
 
 /**
  * Warns, once per file, about what was found but cannot hot-reload, and about files named like
  * entries that no glob matches: never silence for a save that would do nothing.
  */
-export function createDiscoveryChecks(context: HotPluginsContext, isServed: (absFile: string) => boolean) {
+export function createDiscoveryChecks(context: HotPluginsContext, reach: Pick<HotReachChecks, 'isServed' | 'isWatched'>) {
   const lookalikes = createLookalikeFinder(context.options.plugins)
   const warnLookalike = (file: string, glob: string) => context.warnOnce(`lookalike:${file}`, `${LOG_PREFIX} ${describeLookalike(file, glob)}`)
   return {
     /** After each discovery. */
     discovered(plugins: readonly DiscoveredPlugin[]): void {
       for (const plugin of plugins) {
-        const reason = whyNotHotReloadable(plugin, { mayReload: context.mayReload, isServed })
+        const reason = whyNotHotReloadable(plugin, { mayReload: context.mayReload, ...reach })
         if (reason !== undefined) context.warnOnce(`reach:${plugin.absFile}`, `${LOG_PREFIX} ${describeNotHotReloadable(plugin, reason)}`)
       }
       for (const file of lookalikes.find(context.root)) {

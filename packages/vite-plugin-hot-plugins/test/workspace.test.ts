@@ -7,7 +7,7 @@ import { build, createServer, isFileLoadingAllowed, normalizePath, type Logger, 
 import hotPlugins, { type HotPluginsOptions } from '../src/index.js'
 import { createEntryMatcher, createReloadFilter, discoverPlugins } from '../src/discovery.js'
 import { createLookalikeFinder, describeLookalike } from '../src/entry-lookalikes.js'
-import { whyNotHotReloadable } from '../src/hot-reach.js'
+import { createWatchedCheck, whyNotHotReloadable } from '../src/hot-reach.js'
 import { DEFAULT_EXCLUDE } from '../src/options.js'
 import { findPluginPackages, packageEntry } from '../src/plugin-packages.js'
 import { makeTree } from './fixtures.js'
@@ -152,7 +152,7 @@ describe('paths outside the Vite root', () => {
 })
 
 describe('what cannot hot-reload', () => {
-  const checks = { mayReload: createReloadFilter(['**'], [...DEFAULT_EXCLUDE]), isServed: () => true }
+  const checks = { mayReload: createReloadFilter(['**'], [...DEFAULT_EXCLUDE]), isServed: () => true, isWatched: () => true }
   const at = (file: string, extra: object = {}) => ({ id: 'p', file, absFile: `/ws/${file}`, url: `/${file}`, ...extra })
 
   it('names the reason: inside node_modules, not served, filtered out', () => {
@@ -162,6 +162,21 @@ describe('what cannot hot-reload', () => {
     )
     expect(whyNotHotReloadable(at('p/index.ts'), { ...checks, isServed: () => false })).toMatch(/outside Vite's server\.fs\.allow/)
     expect(whyNotHotReloadable(at('p/index.test.ts'), checks)).toBe('the "include"/"exclude" options filter it out, so its saves reload nothing')
+    expect(whyNotHotReloadable(at('p/index.ts'), { ...checks, isWatched: () => false })).toBe(
+      "Vite's file watcher ignores it (server.watch), so its saves never reach the dev server",
+    )
+  })
+
+  it("knows what Vite's watcher ignores: server.watch.ignored (globs, patterns, functions), its cache, watching off", () => {
+    const server = (watch: object | null | undefined) => ({ server: { watch } as never, cacheDir: '/ws/app/node_modules/.vite' })
+    const watched = createWatchedCheck(server({ ignored: ['**/generated/**', /\.skip\.ts$/, (file: string) => file.endsWith('off.ts')] }))
+    expect(watched('/ws/shared/a.ts')).toBe(true)
+    for (const file of ['/ws/shared/generated/a.ts', '/ws/shared/b.skip.ts', '/ws/shared/off.ts', '/ws/app/node_modules/.vite/deps/x.js', '/ws/test-results/a.ts']) {
+      expect(watched(file), file).toBe(false)
+    }
+    expect(createWatchedCheck(server(undefined))('/ws/shared/a.ts')).toBe(true)
+    expect(createWatchedCheck(server({ ignored: '**/shared/**' }))('/ws/shared/a.ts')).toBe(false)
+    expect(createWatchedCheck(server(null))('/ws/shared/a.ts')).toBe(false)
   })
 })
 

@@ -23,6 +23,7 @@ import { formatPluginListing } from '../plugin-listing.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
 import { defaultIdOf, type DiscoveredPlugin } from '../discovery.js'
 import { createDiscoveryChecks } from '../discovery-checks.js'
+import { createWatchedCheck } from '../hot-reach.js'
 import { globFoldersOutsideRoot, workspaceServeConfig } from '../workspace-config.js'
 import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../plugin-set.js'
 import { createBatcher, type BatchTicket } from '../batcher.js'
@@ -59,7 +60,10 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       }
     },
     configureServer(server) {
-      checks = createDiscoveryChecks(context, (absFile) => isFileLoadingAllowed(server.config, absFile))
+      checks = createDiscoveryChecks(context, {
+        isServed: (absFile) => isFileLoadingAllowed(server.config, absFile),
+        isWatched: createWatchedCheck(server.config),
+      })
       context.onDiscovered = checks.discovered
       const outside = globFoldersOutsideRoot(server.config.root, context.options.plugins)
       if (outside.length > 0) server.watcher.add(outside)
