@@ -33,10 +33,14 @@ export function createFailureNotice(failures: FailureTracker, openHistory: () =>
     dismissedUpTo = Math.max(dismissedUpTo, ...shown().map((failure) => failure.seq))
     render(false)
   })
+  // The notice is a live region: rebuilt only when what it says changes, so it is read out once.
+  let said = ''
   function render(hidden: boolean): void {
     const current = shown()
     element.hidden = hidden || current.length === 0
-    if (element.hidden) return
+    const saying = current.map((failure) => failure.seq).join()
+    if (element.hidden || saying === said) return
+    said = saying
     const lines = current.slice(-MAX_LINES).reverse().map(renderLine)
     const more = current.length - lines.length
     if (more > 0) lines.push(h('li', { class: 'more', text: `and ${more} more (see Details)` }))
