@@ -101,7 +101,7 @@ test('a failed save shows a notice naming the plugin and the error, without the 
   await app.expectNoPageReload()
 })
 
-test('a compile error: the notice says the old version runs; the history shows the code frame preformatted', async ({ app }) => {
+test('a compile error: the notice says the old version runs; the history shows the code frame preformatted', async ({ app }, testInfo) => {
   const { page } = app
   const d = devtools(app)
   const good = await app.read(COUNTER)
@@ -131,6 +131,7 @@ test('a compile error: the notice says the old version runs; the history shows t
   expect(look.text.split('\n').length).toBeGreaterThan(3)
   expect(look.text).toMatch(/getReloadState\(\) \{\{\{/)
   expect(look.text).not.toContain('\u001b')
+  await page.screenshot({ path: testInfo.outputPath('compile-error-frame.png') })
   expect(entry.getByTestId('hp-stack')).toHaveCount(0)
 
   await page.getByRole('tab', { name: 'Plugins' }).click()

@@ -98,3 +98,19 @@ test('after a reload the dev tools make, a duplicated tab and its original each 
   await expect(original.getByTestId('counter-value')).toHaveText('2 clicks')
   await expect(copy.getByTestId('counter-value')).toHaveText('5 clicks')
 })
+
+test("a tab the page opens itself, which Chromium gives a copy of the opener's sessionStorage, gets its own id too", async ({ app }) => {
+  const openerId = await tabId(app.page)
+  // What the new page's sessionStorage held before the runtime ran: the opener's id.
+  await app.page.context().addInitScript((key) => {
+    ;(window as unknown as { __startTab?: string | null }).__startTab = sessionStorage.getItem(key)
+  }, TAB_KEY)
+  const popup = app.page.waitForEvent('popup')
+  await app.page.evaluate(() => void window.open(location.href))
+  const opened = await popup
+  await running(opened)
+  expect(await opened.evaluate(() => (window as unknown as { __startTab?: string | null }).__startTab)).toBe(openerId)
+  await expect.poll(() => tabId(opened)).not.toBe(openerId)
+  expect(await tabId(app.page)).toBe(openerId)
+  await expect.poll(() => tabsRunning(app, 'counter')).toEqual([openerId, await tabId(opened)].sort())
+})
