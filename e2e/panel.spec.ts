@@ -93,7 +93,7 @@ test('"Reload now" swaps the plugin with its state; the switch turns its hot rel
   const row = page.locator('[data-testid="hp-plugin-row"][data-plugin="counter"]')
   await expect(row.getByTestId('hp-plugin-status')).toHaveText('idle')
 
-  await page.getByRole('button', { name: 'Reload counter now' }).click()
+  await page.getByRole('button', { name: 'Reload now: counter' }).click()
   await app.waitForReloads('counter', 1)
   await expect(page.getByTestId('counter-value')).toHaveText('2 clicks')
   await expect(row.locator('td').nth(3)).toHaveText('1')

@@ -8,6 +8,7 @@ import { consoleLogger } from './core/logger.js'
 import { createPersistence } from './core/persistence.js'
 import { createRemoteControl } from './core/remote-control.js'
 import { createMemoryStore, createResilientStore } from './core/stores.js'
+import { storeOfSettledTab } from './core/tab-handshake.js'
 import { createDevtools } from './browser/devtools.js'
 import { createIdbStore } from './browser/idb-store.js'
 import { offerReload } from './browser/reload-banner.js'
@@ -53,14 +54,15 @@ export function createHotRegistry(
   if (persist && typeof indexedDB === 'undefined') {
     consoleLogger.warn('IndexedDB is not available here; plugin state is kept in memory only and will not survive a page reload')
   } else if (persist) {
-    const durable = createIdbStore(config.project, session.tabId)
-    store = createResilientStore(durable, consoleLogger)
-    schedulePrune(() => durable.prune(Date.now(), PRUNE_AFTER_MS, MAX_RECORDS))
+    // A tab the browser duplicated writes under its own id, once it knows it is one.
+    const tabStore = storeOfSettledTab((tab) => createIdbStore(config.project, tab), session.tab, consoleLogger)
+    store = createResilientStore(tabStore.store, consoleLogger)
+    schedulePrune(() => tabStore.ready.then(() => tabStore.durable.prune(Date.now(), PRUNE_AFTER_MS, MAX_RECORDS)))
   }
   const persistence = createPersistence({ store, restore, prefetch: inits.map((init) => init.id) })
   const reloadedBecause = session.takeReloadReason()
   const devtools = createDevtools(config, () => registry)
-  const remote = hot && createRemoteControl({ hot, tab: session.tabId, reloadNow: (id) => registry.reloadNow(id) })
+  const remote = hot && createRemoteControl({ hot, tab: session.tab.settled.then(({ id }) => id), reloadNow: (id) => registry.reloadNow(id) })
   const registry = createCoreRegistry(inits, hot, {
     onAttach(internals) {
       devtools?.onAttach(internals)

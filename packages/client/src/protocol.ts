@@ -38,6 +38,8 @@ export const STATE_STORE_NAME = 'plugin-state'
 /** sessionStorage keys: this tab's id, and "restore state after this reload" per project. */
 export const SESSION_TAB_KEY = 'hot-plugins:tab'
 export const SESSION_RESTORE_KEY_PREFIX = 'hot-plugins:restore:'
+/** BroadcastChannel over which a tab tells a duplicate of itself that it holds the tab id. */
+export const TAB_CHANNEL_NAME = 'hot-plugins:tabs'
 /** sessionStorage key: why this product reloaded the page, per project. */
 export const SESSION_RELOAD_REASON_KEY_PREFIX = 'hot-plugins:reload-reason:'
 /** sessionStorage key: which plugins hot reload is turned off for, per project. */

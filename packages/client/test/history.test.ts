@@ -73,6 +73,19 @@ describe('reload history', () => {
     expect(entry?.error?.stack).toBe(cause.stack)
   })
 
+  it('keeps a compile error as plain text with its code frame, without the stack the page made for it', () => {
+    const { events, history } = setup()
+    const message = 'a.ts:4:3: Transform failed with 1 error:\n\n\u001b[31m[PARSE_ERROR] \u001b[0mExpected `}`\n   \u001b[38;5;246m╭─[\u001b[0m a.ts:4:3 ]'
+    const cause = Object.assign(new Error(message), { frame: '\u001b[2m2 |\u001b[0m x {{{\n  |        ^' })
+    events.emit('reload-failed', { ...ref, files: ['a.ts'], outcome: 'kept-old', error: new PluginError('counter', ref.file, 'compile', cause) })
+    const [entry] = history.entries()
+    expect(entry?.outcome).toBe('kept-old')
+    expect(entry?.error).toEqual({
+      message: `plugin "counter" (${ref.file}): its new code does not compile; the previous version keeps running: a.ts:4:3: Transform failed with 1 error:\n\n[PARSE_ERROR] Expected \`}\`\n   ╭─[ a.ts:4:3 ]`,
+      frame: '2 | x {{{\n  |        ^',
+    })
+  })
+
   it('records retries and one entry per full reload, and ignores plain starts', () => {
     const { events, history } = setup()
     events.emit('plugin-activated', { ...ref, version: '1', durationMs: 3 })

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { createStore, set } from 'idb-keyval'
+import { createStore, get, set } from 'idb-keyval'
 import { describe, expect, it } from 'vitest'
 import { createIdbStore } from '../src/browser/idb-store.js'
 import type { PersistedState } from '../src/core/state.js'
@@ -50,6 +50,24 @@ describe('createIdbStore', () => {
     await store.clear()
     expect(await store.load('b')).toBeUndefined()
     expect(await neighbour.load('a')).toBeDefined()
+  })
+
+  it('copies one tab\'s records (set-aside ones too) to another, of its own project only; a tab read through a getter follows it', async () => {
+    const db = freshDb()
+    const original = createIdbStore('project-a', 'tab-1', db)
+    await original.saveMany([['counter', record({ count: 3 })], ['notes', record({ text: 'hi' })]])
+    await original.setAside('counter', { ...record({ old: true }), stateVersion: 1 })
+    await createIdbStore('project-b', 'tab-1', db).saveMany([['counter', record({ count: 9 })]])
+    let tab = 'tab-1'
+    const copy = createIdbStore('project-a', () => tab, db)
+    expect(await copy.copyTab('tab-1', 'tab-2')).toBe(3)
+    tab = 'tab-2'
+    expect(await copy.load('counter')).toMatchObject({ state: { count: 3 } })
+    await copy.saveMany([['counter', record({ count: 4 })]])
+    expect(await original.load('counter')).toMatchObject({ state: { count: 3 } })
+    expect(await copy.load('counter')).toMatchObject({ state: { count: 4 } })
+    expect(await createIdbStore('project-b', 'tab-2', db).load('counter')).toBeUndefined()
+    expect(await get(['project-a', 'tab-2', 'counter', 'set-aside', 1], db)).toMatchObject({ state: { old: true } })
   })
 
   it('prunes old records and the oldest beyond a cap, never its own', async () => {

@@ -8,14 +8,14 @@ import type { PluginModule } from '../src/core/types.js'
 import { entry, fakeClock, fakeHot, loggingPlugin, memoryLogger } from './helpers.js'
 
 /** A host on a hot registry whose attach goes through the remote control, as in the browser. */
-async function start(modules: Record<string, PluginModule>) {
+async function start(modules: Record<string, PluginModule>, tab: string | Promise<string> = 'tab-1') {
   const hot = fakeHot()
   const clock = fakeClock()
   const wall = fakeClock(1_700_000_000_000)
   const { logger, lines } = memoryLogger()
   const reloaded: string[] = []
   let internals: HostInternals | undefined
-  const remote = createRemoteControl({ hot: hot.hot, tab: 'tab-1', reloadNow: (id) => reloaded.push(id), now: wall.now })
+  const remote = createRemoteControl({ hot: hot.hot, tab, reloadNow: (id) => reloaded.push(id), now: wall.now })
   const registry = createHotRegistry(
     Object.entries(modules).map(([id, module]) => entry(id, module)),
     hot.hot,
@@ -179,5 +179,17 @@ describe('remote control (the tab side of the control API)', () => {
     await app.settled()
     expect(app.host.get('counter')?.status).toBe('disabled')
     expect(app.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain('could not report the plugins to the dev server')
+  })
+
+  it('while the tab id is not known (a duplicated tab asking), reports nothing; then everything, under it', async () => {
+    let settle!: (id: string) => void
+    const app = await start({ counter: loggingPlugin([], 'v1') }, new Promise<string>((resolve) => (settle = resolve)))
+    await app.settled()
+    app.registry.accept('counter', loggingPlugin([], 'v2'))
+    await app.settled()
+    expect(app.reports()).toEqual([])
+    settle('tab-2')
+    await app.settled()
+    expect(app.reports()).toMatchObject([{ tab: 'tab-2', full: true, plugins: [{ id: 'counter', status: 'idle', reloadCount: 1 }] }])
   })
 })

@@ -1,3 +1,4 @@
+import { trackFailures } from '../core/failures.js'
 import { createReloadHistory, recordHostEvents } from '../core/history.js'
 import { PLUGIN_HOST_EVENTS } from '../core/events.js'
 import type { HostInternals } from '../core/internals.js'
@@ -40,11 +41,14 @@ export function createDevtools(config: RegistryConfig, registry: () => Pick<HotR
       if (shown) return
       shown = internals
       recordHostEvents(internals.events, history, () => internals.now())
+      // From now, not from when the page's body is there: a plugin may fail while the page loads.
+      const failures = trackFailures(internals.events)
       whenBodyReady(() =>
         mountDevtoolsPanel({
           position: overlay.position,
           open: overlay.open,
           history,
+          failures,
           actions,
           plugins: () => [...internals.records.values()],
           onPluginsChange(listener) {

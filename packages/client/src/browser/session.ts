@@ -1,4 +1,5 @@
 import type { FullReloadReason } from '../core/recovery.js'
+import { createTabIdentity, TAB_HANDSHAKE_WAIT_MS, type TabIdentity } from '../core/tab-handshake.js'
 import type { HotReloadSettings } from '../core/types.js'
 import {
   SESSION_HOT_RELOAD_KEY_PREFIX,
@@ -6,11 +7,15 @@ import {
   SESSION_RESTORE_KEY_PREFIX,
   SESSION_TAB_KEY,
 } from '../protocol.js'
+import { broadcastTabChannel } from './tab-channel.js'
 
 /** What this tab remembers across its own reloads (sessionStorage: per tab, per origin). */
 export interface TabSession {
-  /** This tab's id: two tabs of one project keep separate state. */
-  tabId: string
+  /**
+   * This tab's id: two tabs of one project keep separate state. A tab the browser duplicated starts
+   * with its original's id, and takes its own once the original answers (`settled`).
+   */
+  tab: TabIdentity
   /** Notes that the coming reload is made by the dev tools, so state is restored after it. */
   markRestorePending(): void
   /** Whether the reload that loaded this page was marked; clears the mark. */
@@ -29,13 +34,18 @@ export function createTabSession(project: string): TabSession {
   const restoreKey = SESSION_RESTORE_KEY_PREFIX + project
   const reasonKey = SESSION_RELOAD_REASON_KEY_PREFIX + project
   const hotReloadKey = SESSION_HOT_RELOAD_KEY_PREFIX + project
-  let tabId = storage.getItem(SESSION_TAB_KEY)
-  if (!tabId) {
-    tabId = randomId()
-    storage.setItem(SESSION_TAB_KEY, tabId)
-  }
+  const tab = createTabIdentity({
+    stored: storage.getItem(SESSION_TAB_KEY) || undefined,
+    channel: broadcastTabChannel(),
+    newId: randomId,
+    startedAt: performance.timeOrigin,
+    waitMs: TAB_HANDSHAKE_WAIT_MS,
+    setTimer: (run, ms) => void setTimeout(run, ms),
+  })
+  storage.setItem(SESSION_TAB_KEY, tab.initial)
+  void tab.settled.then(({ id }) => storage.setItem(SESSION_TAB_KEY, id))
   return {
-    tabId,
+    tab,
     markRestorePending: () => storage.setItem(restoreKey, String(Date.now())),
     takeRestorePending() {
       const marked = storage.getItem(restoreKey) !== null

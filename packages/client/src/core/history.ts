@@ -1,5 +1,5 @@
 import type { Emitter } from './emitter.js'
-import { describe } from './errors.js'
+import { describe, PluginError } from './errors.js'
 import type { PluginHostEvents, ReloadPhases } from './events.js'
 
 /** What one history entry says happened. */
@@ -28,7 +28,16 @@ export interface HistoryEntry {
   stateKept?: boolean
   /** For `full-reload` and `retried`: why. */
   reason?: string
-  error?: { message: string; stack?: string }
+  error?: ErrorDetails
+}
+
+/** An error as the history keeps it: plain text (terminal colours removed). */
+export interface ErrorDetails {
+  message: string
+  /** The code frame of a compile error, when the dev server sent it apart from the message. */
+  frame?: string
+  /** Where it was thrown; absent for a compile error (the dev server's message says where). */
+  stack?: string
 }
 
 /** Where the history is kept (sessionStorage in the browser: per tab, survives our reloads). */
@@ -107,11 +116,25 @@ function load(storage: HistoryStorage, key: string): HistoryEntry[] {
   }
 }
 
-/** The message and stack of an error, the stack of its cause first (the one that says where). */
-export function errorDetails(error: unknown): { message: string; stack?: string } {
+/** The message, code frame and stack of an error, the stack of its cause first (the one that says where). */
+export function errorDetails(error: unknown): ErrorDetails {
   const cause = error instanceof Error ? error.cause : undefined
+  const details: ErrorDetails = { message: plainText(describe(error)) }
+  const frame = (cause as { frame?: unknown } | undefined)?.frame
+  if (typeof frame === 'string' && frame.trim() !== '') details.frame = plainText(frame)
+  // A compile error was made in the page from the dev server's message: its stack says nothing.
+  if (error instanceof PluginError && error.phase === 'compile') return details
   const stack = (cause instanceof Error ? cause.stack : undefined) ?? (error instanceof Error ? error.stack : undefined)
-  return stack === undefined ? { message: describe(error) } : { message: describe(error), stack }
+  if (stack !== undefined) details.stack = plainText(stack)
+  return details
+}
+
+// Terminal colour and cursor sequences (the dev server's compilers colour their messages).
+const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g
+
+/** Text without terminal escape sequences. */
+export function plainText(text: string): string {
+  return text.replace(ANSI_ESCAPE, '')
 }
 
 /**

@@ -14,8 +14,11 @@ import { consoleLogger } from './logger.js'
 export interface RemoteControlOptions {
   /** The tab's channel to the dev server (Vite's `import.meta.hot`). */
   hot: HotContextLike
-  /** This tab's id, the same across its reloads. */
-  tab: string
+  /**
+   * This tab's id, the same across its reloads; a promise while it is not known yet (a duplicated
+   * tab takes its own): reports wait for it.
+   */
+  tab: string | PromiseLike<string>
   /** Imports a plugin's current entry again and swaps it in, as a save would (the registry's "reload now"). */
   reloadNow(id: string): void
   /**
@@ -45,7 +48,7 @@ const SILENT_EVENTS = new Set<string>(['state-restored', 'warning'])
  * or off.
  */
 export function createRemoteControl(options: RemoteControlOptions): RemoteControl {
-  const { tab } = options
+  let tab = typeof options.tab === 'string' ? options.tab : undefined
   let hot = options.hot
   const wallClock = options.now ?? Date.now
   const hosts: HostInternals[] = []
@@ -54,6 +57,8 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
   const logger = () => hosts[0]?.logger ?? consoleLogger
 
   const flush = (): void => {
+    // Reported in full once the tab's id is known.
+    if (tab === undefined) return
     const changed = dirty
     dirty = undefined
     if (changed === undefined) return
@@ -92,6 +97,14 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
         logger().error(`the dev server's command ${describe(command)} failed`, error)
       }
     })
+  if (typeof options.tab !== 'string') {
+    void options.tab.then((id) => {
+      tab = id
+      if (dirty === undefined) return
+      dirty = 'all'
+      void Promise.resolve().then(flush)
+    })
+  }
   listen()
   const obey = (command: ControlCommand): void => {
     if (command?.action === 'reload' && typeof command.id === 'string') {

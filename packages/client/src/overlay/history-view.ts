@@ -58,12 +58,19 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`
 }
 
+/**
+ * A failed entry's error: its first line as the summary; the rest of a message of several lines (a
+ * compile error's code frame) and the stack below it, preformatted, as the terminal shows them.
+ */
 function renderError(error: NonNullable<HistoryEntry['error']>): HTMLElement {
+  const [summary = '', ...more] = error.message.split('\n')
+  const frame = [more.join('\n').replace(/^\s*\n/, '').trimEnd(), error.frame ?? ''].filter((text) => text.trim() !== '').join('\n\n')
   return h(
     'details',
     { testid: 'hp-error' },
-    h('summary', { text: error.message }),
-    h('pre', { text: error.stack ?? error.message }),
+    h('summary', { text: summary }),
+    frame !== '' && h('pre', { class: 'frame', text: frame, testid: 'hp-frame', attrs: { tabindex: '0' } }),
+    error.stack !== undefined && h('pre', { text: error.stack, testid: 'hp-stack', attrs: { tabindex: '0' } }),
   )
 }
 

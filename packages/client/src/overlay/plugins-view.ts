@@ -1,3 +1,4 @@
+import type { FailureOutcome, FailureTracker } from '../core/failures.js'
 import type { PluginInfo } from '../core/types.js'
 import { formatMs, h } from './dom.js'
 
@@ -11,7 +12,7 @@ export interface PanelActions {
 }
 
 /** The Plugins view: one row per plugin, with its switch and "Reload now". */
-export function renderPlugins(plugins: readonly PluginInfo[], actions: PanelActions): HTMLElement {
+export function renderPlugins(plugins: readonly PluginInfo[], actions: PanelActions, failures: Pick<FailureTracker, 'get'>): HTMLElement {
   if (plugins.length === 0) return h('p', { class: 'empty', text: 'No plugins started yet.' })
   const head = h('tr', {}, ...['Plugin', 'Version', 'Status', 'Reloads', 'Last', 'Hot', ''].map((text) => h('th', { text })))
   const rows = plugins.map((plugin) => {
@@ -20,14 +21,14 @@ export function renderPlugins(plugins: readonly PluginInfo[], actions: PanelActi
     const toggle = h('input', { attrs: { type: 'checkbox', 'aria-label': `hot reload ${plugin.id}` } })
     toggle.checked = on
     toggle.addEventListener('change', () => actions.setHotReload(plugin.id, toggle.checked))
-    const reload = h('button', { class: 'action', text: 'Reload now', attrs: { 'aria-label': `Reload ${plugin.id} now` } })
+    const reload = h('button', { class: 'action', text: 'Reload now', attrs: { type: 'button', 'aria-label': `Reload now: ${plugin.id}` } })
     reload.addEventListener('click', () => actions.reloadNow(plugin.id))
     return h(
       'tr',
       { testid: 'hp-plugin-row', attrs: { 'data-plugin': plugin.id } },
       h('td', { class: 'plugin', text: plugin.id, attrs: { title: plugin.file } }),
       h('td', { text: plugin.version ?? '–' }),
-      h('td', { class: `status-${status}`, text: status, testid: 'hp-plugin-status' }),
+      h('td', { class: `status-${status}`, text: statusText(status, failures.get(plugin.id)?.outcome), testid: 'hp-plugin-status' }),
       h('td', { class: 'num', text: String(plugin.reloadCount) }),
       h('td', { class: 'num', text: formatMs(plugin.lastReloadMs) }),
       h('td', {}, h('label', { class: 'switch' }, toggle)),
@@ -35,4 +36,13 @@ export function renderPlugins(plugins: readonly PluginInfo[], actions: PanelActi
     )
   })
   return h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows))
+}
+
+/**
+ * A status as the panel says it. `rolled-back` (the previous version runs) covers a new version
+ * that never ran, refused or failing to load: that one "kept old version", as in the history.
+ */
+function statusText(status: PluginInfo['status'], failed: FailureOutcome | undefined): string {
+  if (status !== 'rolled-back') return status
+  return failed === 'kept-old' ? 'kept old version' : 'rolled back'
 }
