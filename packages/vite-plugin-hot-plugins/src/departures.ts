@@ -26,15 +26,19 @@ export function createDepartures<Node extends GraphNode<Node>>(modulesOf: (file:
   return {
     /** The entry file was deleted (its module nodes are kept, with what they imported). */
     depart,
-    /** An entry file is back (created again, or moved back): what it imports is its own again. */
-    returned(file: string): void {
+    /**
+     * An entry was transformed: it is (back) in use, and what it imports is its own again. Not
+     * before: an entry created again (a folder moved back) imports its old modules only once it is
+     * transformed; until then they have no importer, and Vite would reload the page for a change
+     * of one of them.
+     */
+    transformed(file: string): void {
       departed.delete(file)
     },
-    /** The set of entries changed: those no longer in it departed, those in it are back. */
+    /** The set of entries changed: those no longer in it departed. */
     sync(before: readonly { absFile: string }[], after: readonly { absFile: string }[]): void {
       const now = new Set(after.map((p) => p.absFile))
       for (const { absFile } of before) if (!now.has(absFile)) depart(absFile)
-      for (const file of now) departed.delete(file)
     },
     /**
      * Whether every module of a changed file is used only by departed plugins: nothing in the page

@@ -70,13 +70,15 @@ describe('createDepartures', () => {
     expect(g.node('/p/painted/index.ts').lastHMRTimestamp).toBe(0) // Vite prunes the entry itself
   })
 
-  it('forgets a plugin that came back', () => {
+  it('forgets a plugin that came back once its entry is transformed again, not before', async () => {
     const g = graph(edges)
     const departures = createDepartures(g.modulesOf)
     departures.sync([painted, framed], [framed])
-    departures.returned(painted.absFile)
-    expect(departures.prune(1)).toEqual([])
-    departures.sync([framed], [painted, framed])
+    const css = [g.node('/p/painted/painted.css')]
+    departures.sync([framed], [painted, framed]) // back in the set: its modules have no importer until it is transformed
+    expect(departures.usedOnlyByDeparted(css, [])).toBe(true)
+    departures.transformed(painted.absFile)
+    expect(departures.usedOnlyByDeparted(css, [])).toBe(false)
     expect(departures.prune(1)).toEqual([])
   })
 

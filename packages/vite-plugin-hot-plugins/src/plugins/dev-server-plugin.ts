@@ -101,6 +101,10 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
         }
       })
     },
+    transform(_code, id) {
+      // A departed entry that is transformed again (it came back) is in use again.
+      departures?.transformed(id.split('?', 1)[0] as string)
+    },
     async hotUpdate(update) {
       const environment = this.environment
       if (environment.config.consumer !== 'client') return
@@ -123,7 +127,6 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   ): Promise<EnvironmentModuleNode[] | undefined> {
     const relative = normalizePath(path.relative(context.root, file))
     if (await changesEntrySet(context, type, file, relative, read)) {
-      if (type === 'create') departures?.returned(normalizePath(file))
       // Its next import must read the file again (Vite keeps a deleted module's last transform).
       for (const module of modules) environment.moduleGraph.invalidateModule(module)
       pluginSet?.changed()
