@@ -101,6 +101,8 @@ import type { PlaygroundContext } from '../../host/context'
 
 let count = 0
 let render = () => {}
+// Each version runs once: counted, to catch a second copy of the module running.
+;(window as unknown as { __helloRuns: number }).__helloRuns = ((window as unknown as { __helloRuns?: number }).__helloRuns ?? 0) + 1
 
 function Hello() {
   return (
@@ -134,6 +136,8 @@ const HELLO = 'src/plugins/hello/index.tsx'
 /** Saves B2 and B3 of the hello entry: each is swapped in by the host, the count handed over. */
 async function saveHelloTwice(app: App, clicks: number) {
   const { page } = app
+  const runs = () => page.evaluate(() => (window as unknown as { __helloRuns?: number }).__helloRuns)
+  expect(await runs()).toBe(1)
   for (const [n, version] of ['B2', 'B3'].entries()) {
     await app.edit(HELLO, `hello ${n === 0 ? 'B1' : 'B2'}`, `hello ${version}`)
     await expect(page.getByTestId('hello-text')).toHaveText(`hello ${version}`)
@@ -145,8 +149,9 @@ async function saveHelloTwice(app: App, clicks: number) {
     [true, [HELLO]],
     [true, [HELLO]],
   ])
-  // One root: the old one was unmounted at each swap.
+  // One root: the old one was unmounted at each swap. One copy of each version ran.
   await expect(page.getByTestId('hello-text')).toHaveCount(1)
+  expect(await runs()).toBe(3)
   await app.expectNoPageReload()
   expect(app.logs.filter((l) => l.includes('Could not Fast Refresh') || l.includes('accepts its own HMR updates'))).toEqual([])
 }

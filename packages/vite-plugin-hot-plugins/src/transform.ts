@@ -26,7 +26,7 @@ export function injectPluginMeta(code: string, sourceId: string, plugin: { id: s
   const meta: InjectedPluginMeta = { id: plugin.id, file: plugin.file, exports: names }
   const s = new MagicString(code)
   const selfAccepts = selfAcceptCalls(code, imports)
-  const removed = neutraliseRefreshBoundary(code, selfAccepts, s)
+  const removed = neutraliseRefreshBoundary(code, imports, selfAccepts, s)
   s.append(`\nexport const ${INJECTED_META_EXPORT} = ${JSON.stringify(meta)};\n`)
   return {
     code: s.toString(),

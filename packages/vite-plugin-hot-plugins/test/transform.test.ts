@@ -91,6 +91,9 @@ describe('an entry that defines a React component', () => {
     // Still registered with React Refresh, still invalidating nothing: the rest is left as it was.
     expect(result.code).toContain('$RefreshReg$(_c, "Hello");')
     expect(result.code).toContain('RefreshRuntime.registerExportsForReactRefresh(')
+    // No import of the module itself: imported under another query, it would run a second copy.
+    expect(result.code).not.toContain('from "/src/plugins/hello/index.tsx"')
+    expect(result.code).toContain('const __vite_react_currentExports = {};\n')
     expect(injectPluginMeta(result.code.replace(/\nexport const __hotPlugin.*\n$/, ''), '/x.tsx', hello).selfAccepts).toBe(false)
   })
 
@@ -108,6 +111,13 @@ describe('an entry that defines a React component', () => {
     expect(result.refreshBoundaryRemoved).toBe(true)
     expect(result.selfAccepts).toBe(true)
     expect(result.code).toContain('import.meta.hot.accept(() => {})')
+  })
+
+  it('leaves the self-import of a module whose refresh accept it could not take out', () => {
+    const code = refreshWrapped.replace('import.meta.hot.accept((nextExports) =>', 'import.meta.hot.accept(function (nextExports)')
+    const result = injectPluginMeta(code, '/app/src/plugins/hello/index.tsx', hello)
+    expect(result.refreshBoundaryRemoved).toBe(false)
+    expect(result.code).toContain('import * as __vite_react_currentExports from "/src/plugins/hello/index.tsx";')
   })
 
   it('leaves a module without the refresh runtime alone, whatever its callback is called', () => {
