@@ -44,12 +44,18 @@ export function createDepartures<Node extends GraphNode<Node>>(modulesOf: (file:
      * Whether every module of a changed file is used only by departed plugins: nothing in the page
      * uses it, so there is nothing to update (Vite's update of such a file would fail when it is
      * deleted, reload the page when it has no importer left, or put a removed stylesheet back).
-     * Entries of `known` whose file is gone from disk count as departed (a folder deleted at once
-     * reports its files in any order).
+     * For a deleted file, the entries above it whose file is gone from disk count as departed (a
+     * folder deleted at once reports its files in any order, the entry's maybe last).
      */
-    usedOnlyByDeparted(modules: readonly Node[], known: readonly string[]): boolean {
+    usedOnlyByDeparted(modules: readonly Node[], deleted: boolean, isEntry: (node: Node) => string | undefined): boolean {
       if (modules.length === 0) return false
-      for (const file of known) if (!departed.has(file) && !existsSync(file)) depart(file)
+      if (deleted) {
+        for (const node of above(modules)) {
+          const file = isEntry(node)
+          if (file !== undefined && !departed.has(file) && !existsSync(file)) depart(file)
+        }
+      }
+      if (departed.size === 0) return false
       const from = roots()
       const only = onlyImportedBy(from)
       return modules.every((m) => from.has(m) || only.has(m))
@@ -69,6 +75,13 @@ export function createDepartures<Node extends GraphNode<Node>>(modulesOf: (file:
 }
 
 export type Departures = ReturnType<typeof createDepartures<EnvironmentModuleNode>>
+
+/** The modules that import these, directly or through others, and these. */
+function above<Node extends GraphNode<Node>>(modules: readonly Node[]): Set<Node> {
+  const seen = new Set(modules)
+  for (const node of seen) for (const importer of node.importers) seen.add(importer)
+  return seen
+}
 
 /**
  * The modules below `roots` (what they import, transitively) that nothing else imports: a module

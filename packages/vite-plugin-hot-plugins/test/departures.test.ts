@@ -76,20 +76,26 @@ describe('createDepartures', () => {
     departures.sync([painted, framed], [framed])
     const css = [g.node('/p/painted/painted.css')]
     departures.sync([framed], [painted, framed]) // back in the set: its modules have no importer until it is transformed
-    expect(departures.usedOnlyByDeparted(css, [])).toBe(true)
+    expect(departures.usedOnlyByDeparted(css, false, () => undefined)).toBe(true)
     departures.transformed(painted.absFile)
-    expect(departures.usedOnlyByDeparted(css, [])).toBe(false)
+    expect(departures.usedOnlyByDeparted(css, false, () => undefined)).toBe(false)
     expect(departures.prune(1)).toEqual([])
   })
 
   it('tells a file used only by departed plugins, also before the set changed, when its entry is gone from disk', () => {
     const g = graph(edges)
     const departures = createDepartures(g.modulesOf)
+    const entries = new Set([painted.absFile, framed.absFile])
+    const isEntry = (node: Node) => (entries.has(node.file) ? node.file : undefined)
     const css = [g.node('/p/painted/painted.css')]
-    expect(departures.usedOnlyByDeparted(css, [])).toBe(false)
-    // None of these files exists on disk: both entries count as departed.
-    expect(departures.usedOnlyByDeparted(css, [painted.absFile])).toBe(true)
-    expect(departures.usedOnlyByDeparted([g.node('/style.css')], [painted.absFile])).toBe(false)
-    expect(departures.usedOnlyByDeparted([], [painted.absFile])).toBe(false)
+    // Written, not deleted: nothing departed yet.
+    expect(departures.usedOnlyByDeparted(css, false, isEntry)).toBe(false)
+    // Deleted, and no file of this graph exists on disk: its entry counts as departed.
+    expect(departures.usedOnlyByDeparted(css, true, isEntry)).toBe(true)
+    expect(departures.usedOnlyByDeparted([g.node('/p/painted/look.module.css')], false, isEntry)).toBe(true)
+    expect(departures.usedOnlyByDeparted([g.node('/style.css')], false, isEntry)).toBe(false)
+    expect(departures.usedOnlyByDeparted([], true, isEntry)).toBe(false)
+    // The shared stylesheet is another running plugin's too.
+    expect(departures.usedOnlyByDeparted([g.node('/shared/outline.css')], false, isEntry)).toBe(false)
   })
 })

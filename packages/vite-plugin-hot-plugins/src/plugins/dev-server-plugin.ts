@@ -127,6 +127,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   ): Promise<EnvironmentModuleNode[] | undefined> {
     const relative = normalizePath(path.relative(context.root, file))
     if (await changesEntrySet(context, type, file, relative, read)) {
+      if (type === 'delete') departures?.depart(normalizePath(file))
       // Its next import must read the file again (Vite keeps a deleted module's last transform).
       for (const module of modules) environment.moduleGraph.invalidateModule(module)
       pluginSet?.changed()
@@ -135,8 +136,9 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     if (modules.length === 0) return undefined
     const plugins = await context.plugins()
     // A stylesheet or helper of a removed plugin, deleted or written: nothing in the page uses it.
-    if (departures?.usedOnlyByDeparted(modules, plugins.map((p) => p.absFile))) return []
     const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
+    const entryFile = (m: EnvironmentModuleNode) => (m.file !== null && idByEntryFile.has(m.file) ? m.file : undefined)
+    if (departures?.usedOnlyByDeparted(modules, type === 'delete', entryFile)) return []
     const owners = findOwners(modules, idByEntryFile)
     if (owners.length === 0) return undefined
     // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
