@@ -33,11 +33,11 @@ const paintedFiles = {
  * one into a folder just created can be missed by Vite's file watcher on a busy machine, plain
  * Vite's too: that is not what these tests are about.)
  */
-async function writePainted(app: App) {
+async function writePainted(app: App, files: Partial<typeof paintedFiles> = {}) {
   const staging = `${app.root}.staging`
   await rm(staging, { recursive: true, force: true })
   await mkdir(staging)
-  for (const [name, content] of Object.entries(paintedFiles)) await writeFile(path.join(staging, name), content)
+  for (const [name, content] of Object.entries({ ...paintedFiles, ...files })) await writeFile(path.join(staging, name), content)
   await rename(staging, path.join(app.root, PAINTED))
 }
 
@@ -122,5 +122,19 @@ test('an edit of a plugin\'s plain CSS is applied by Vite in place; one of its C
   await expect.poll(async () => (await look(app)).heading).toBe('9px')
   await expect.poll(completed).toHaveLength(1)
   await expect(app.page.getByTestId('painted-note')).toHaveCount(1)
+  await app.expectNoPageReload()
+})
+
+test('a plugin moved with its meta.id kept keeps its look; its old stylesheets go once its new version runs', async ({ app }) => {
+  await writePainted(app, { 'index.ts': `export const meta = { id: 'painted' }\n${paintedFiles['index.ts']}` })
+  await expect.poll(() => look(app)).toEqual(painted)
+
+  await rename(path.join(app.root, PAINTED), path.join(app.root, 'src/plugins/moved'))
+
+  await app.waitForReloads('painted', 1)
+  await expect.poll(() => stylesUnder(app, PAINTED)).toEqual([])
+  expect(await look(app)).toEqual(painted)
+  expect(await stylesUnder(app, 'src/plugins/moved')).toHaveLength(2)
+  await expect(app.page.getByTestId('painted-note')).toHaveCSS('font-style', 'italic')
   await app.expectNoPageReload()
 })

@@ -146,7 +146,10 @@ describe('plugins added and removed while the app runs', () => {
     await host.start(registry.entries)
     const done = new Promise((resolve) => host.on('reload-completed', resolve))
     registry.replaceEntries([{ ...entry('a', loggingPlugin(log, 'unused')), file: 'src/plugins/b/index.ts', url: '/src/plugins/b/index.ts' }])
+    // Its old files are pruned once the new version runs, not before.
+    expect(hot.sent.filter((m) => m.event === HotEvents.entriesApplied)).toEqual([])
     expect(await done).toMatchObject({ id: 'a', file: 'src/plugins/b/index.ts', stateKept: true })
+    await vi.waitFor(() => expect(hot.sent.filter((m) => m.event === HotEvents.entriesApplied)).toHaveLength(1))
     expect(imported).toEqual([expect.stringMatching(/^\/src\/plugins\/b\/index\.ts\?t=\d+$/)])
     expect(log.slice(-2)).toEqual(['moved.activate({})', 'moved.setReloadState({"from":"v1"})'])
   })

@@ -398,11 +398,27 @@ export function createHotRegistry(
       // Once removed plugins are torn down and added ones run (with the modules they import), the
       // dev server may drop what only the removed ones imported: their styles leave the page then.
       if (applied.length > 0) void Promise.allSettled(applied).then(() => hotContext?.send(HotEvents.entriesApplied, {}))
-      // A moved entry is the same plugin: its new file is swapped in with its state.
+      // A moved entry is the same plugin: its new file is swapped in with its state. Its old files
+      // are pruned once its new version runs (while the old one runs, their styles are its own).
       for (const init of next) {
         const previous = before.get(init.id)
-        if (previous && previous.url !== init.url) reloadNow(init.id)
+        if (!previous || previous.url === init.url) continue
+        void swappedIn(init.id).then(() => hotContext?.send(HotEvents.entriesApplied, {}))
+        reloadNow(init.id)
       }
+    })
+  }
+
+  /** Resolves once a host has swapped in a new version of `id` (never if that fails: the old one runs on). */
+  function swappedIn(id: string): Promise<void> {
+    const [host] = hosts
+    if (!host) return Promise.resolve()
+    return new Promise((resolve) => {
+      const off = host.events.on('reload-completed', (event) => {
+        if (event.id !== id) return
+        off()
+        resolve()
+      })
     })
   }
 
