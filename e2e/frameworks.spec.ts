@@ -3,8 +3,9 @@ import { expect, test, type App } from './fixtures'
 // Plugins written with React and Vue. Two mechanisms share the work without overlapping:
 // - an edit to a component module is handled by the framework's own HMR (React Fast Refresh, Vue's
 //   HMR runtime): the module accepts its own update, Vite stops there, our host does not swap;
-// - an edit to the plugin entry (which defines no component) reaches the registry: the host swaps
-//   the plugin once, handing its state over.
+// - an edit to the plugin entry reaches the registry: the host swaps the plugin once, handing its
+//   state over; also when the entry defines components itself (the dev server keeps entries out of
+//   Fast Refresh, which would refuse them and lose the save).
 
 /** Waits until Vite's client logged that it applied an update for `url`. */
 function hotUpdated(app: App, url: string) {
