@@ -103,7 +103,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     },
     transform(_code, id) {
       // A departed entry that is transformed again (it came back) is in use again.
-      departures?.transformed(id.split('?', 1)[0] as string)
+      if (this.environment.config.consumer === 'client') departures?.transformed(id.split('?', 1)[0] as string)
     },
     async hotUpdate(update) {
       const environment = this.environment
