@@ -135,9 +135,9 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     }
     if (modules.length === 0) return undefined
     const plugins = await context.plugins()
-    // A stylesheet or helper of a removed plugin, deleted or written: nothing in the page uses it.
     const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
     const entryFile = (m: EnvironmentModuleNode) => (m.file !== null && idByEntryFile.has(m.file) ? m.file : undefined)
+    // A stylesheet or helper of a removed plugin, deleted or written: nothing in the page uses it.
     if (departures?.usedOnlyByDeparted(modules, type === 'delete', entryFile)) return []
     const owners = findOwners(modules, idByEntryFile)
     if (owners.length === 0) return undefined
