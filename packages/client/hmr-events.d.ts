@@ -23,5 +23,7 @@ declare module 'vite/types/customEvent.d.ts' {
     [HotEvents.status]: TabStatusReport
     /** server → browser: a command of the control API, to one tab. */
     [HotEvents.command]: ControlCommand
+    /** browser → server: the tab applied a new set of plugin entries; the server prunes the modules only removed plugins used. */
+    [HotEvents.entriesApplied]: Record<string, never>
   }
 }

@@ -120,6 +120,11 @@ export const HotEvents = {
   status: 'hot-plugins:status',
   /** server → browser: a command of the control API ({@link ControlCommand}), sent to one tab. */
   command: 'hot-plugins:command',
+  /**
+   * browser → server: this tab has applied a new set of plugin entries (removed plugins torn down,
+   * added ones started); the dev server then prunes what only removed plugins imported (their styles).
+   */
+  entriesApplied: 'hot-plugins:entries-applied',
 } as const
 
 /** What the dev server appends to a plugin entry (`export const __hotPlugin = …`). */

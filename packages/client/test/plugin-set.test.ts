@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { HotEvents } from '../src/protocol.js'
 import { entry, fakeHot, loggingPlugin, startHotHost } from './helpers.js'
 import type { PluginModule } from '../src/core/types.js'
 
@@ -37,6 +38,24 @@ describe('plugins added and removed while the app runs', () => {
     expect(app.host.get('a')).toBeUndefined()
     expect(log).toContain('a.teardown')
     expect(app.events.map((e) => e.type)).toEqual(['plugin-activated', 'plugin-added', 'plugin-activated', 'plugin-removed'])
+  })
+
+  it('tells the dev server once the new set is applied: the removed plugin torn down, the added one running', async () => {
+    const log: string[] = []
+    let loaded: (module: PluginModule) => void = () => {}
+    const slow = new Promise<PluginModule>((resolve) => (loaded = resolve))
+    const app = await startHotHost([entry('a', loggingPlugin(log, 'a'))])
+    const applied = () => app.hot.sent.filter((m) => m.event === HotEvents.entriesApplied)
+
+    app.registry.replaceEntries([entry('b', () => slow)])
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(log).toContain('a.teardown')
+    expect(applied()).toEqual([]) // b is still loading: what it imports is not in yet
+    const activated = app.next('plugin-activated')
+    loaded(loggingPlugin(log, 'b'))
+    await activated
+    await vi.waitFor(() => expect(applied()).toEqual([{ event: HotEvents.entriesApplied, data: {} }]))
+    expect(log.indexOf('b.activate({"api":1})')).toBeGreaterThan(log.indexOf('a.teardown'))
   })
 
   it('gives a plugin that comes back the state it had when its entry was deleted', async () => {
@@ -127,7 +146,10 @@ describe('plugins added and removed while the app runs', () => {
     await host.start(registry.entries)
     const done = new Promise((resolve) => host.on('reload-completed', resolve))
     registry.replaceEntries([{ ...entry('a', loggingPlugin(log, 'unused')), file: 'src/plugins/b/index.ts', url: '/src/plugins/b/index.ts' }])
+    // Its old files are pruned once the new version runs, not before.
+    expect(hot.sent.filter((m) => m.event === HotEvents.entriesApplied)).toEqual([])
     expect(await done).toMatchObject({ id: 'a', file: 'src/plugins/b/index.ts', stateKept: true })
+    await vi.waitFor(() => expect(hot.sent.filter((m) => m.event === HotEvents.entriesApplied)).toHaveLength(1))
     expect(imported).toEqual([expect.stringMatching(/^\/src\/plugins\/b\/index\.ts\?t=\d+$/)])
     expect(log.slice(-2)).toEqual(['moved.activate({})', 'moved.setReloadState({"from":"v1"})'])
   })

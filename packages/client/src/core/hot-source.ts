@@ -386,19 +386,39 @@ export function createHotRegistry(
       idByUrl = new Map(next.map((init) => [init.url, init.id]))
       // A host that starts later gets the current list.
       entries.splice(0, entries.length, ...next.map(toEntry))
+      const applied: Promise<void>[] = []
       for (const host of hosts) {
-        for (const id of before.keys()) if (!after.has(id)) void removePlugin(host, id)
+        for (const id of before.keys()) if (!after.has(id)) applied.push(removePlugin(host, id))
         for (const init of next) {
           const previous = before.get(init.id)
-          if (!previous) void addPlugin(host, toEntry(freshLoad(init)), host.now())
+          if (!previous) applied.push(addPlugin(host, toEntry(freshLoad(init)), host.now()))
           else if (previous.url !== init.url) relocatePlugin(host, init.id, init.file)
         }
       }
-      // A moved entry is the same plugin: its new file is swapped in with its state.
+      // Once removed plugins are torn down and added ones run (with the modules they import), the
+      // dev server may drop what only the removed ones imported: their styles leave the page then.
+      if (applied.length > 0) void Promise.allSettled(applied).then(() => hotContext?.send(HotEvents.entriesApplied, {}))
+      // A moved entry is the same plugin: its new file is swapped in with its state. Its old files
+      // are pruned once its new version runs (while the old one runs, their styles are its own).
       for (const init of next) {
         const previous = before.get(init.id)
-        if (previous && previous.url !== init.url) reloadNow(init.id)
+        if (!previous || previous.url === init.url) continue
+        void swappedIn(init.id).then(() => hotContext?.send(HotEvents.entriesApplied, {}))
+        reloadNow(init.id)
       }
+    })
+  }
+
+  /** Resolves once a host has swapped in a new version of `id` (never if that fails: the old one runs on). */
+  function swappedIn(id: string): Promise<void> {
+    const [host] = hosts
+    if (!host) return Promise.resolve()
+    return new Promise((resolve) => {
+      const off = host.events.on('reload-completed', (event) => {
+        if (event.id !== id) return
+        off()
+        resolve()
+      })
     })
   }
 

@@ -15,6 +15,7 @@ import { isFileLoadingAllowed, normalizePath, type DevEnvironment, type Environm
 import { addListShortcut } from '../cli-shortcut.js'
 import { trackConnectedTabs } from '../connected-tabs.js'
 import { createControlApi } from '../control-api.js'
+import { createDepartures, type Departures } from '../departures.js'
 import { buildStatus } from '../control-status.js'
 import type { HotPluginsContext } from '../context.js'
 import { findOwners } from '../ownership.js'
@@ -41,6 +42,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   let pluginSet: ReturnType<typeof createPluginSetUpdater> | undefined
   let batcher: ReturnType<typeof createBatcher> | undefined
   let checks: ReturnType<typeof createDiscoveryChecks> | undefined
+  let departures: Departures | undefined
   const validated = createValidatedTransforms()
   return {
     name: `${PLUGIN_NAME}:serve`,
@@ -76,7 +78,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
         server.environments.client.hot.send(HotEvents.update, announcement)
       })
       // Entries created, deleted or moved reach the running page as a new registry (no page reload).
-      pluginSet = createPluginSetUpdater(() => updateRegistry(server.environments.client, context))
+      pluginSet = createPluginSetUpdater(() => updateRegistry(server.environments.client, context, departures))
       server.httpServer?.once('close', () => {
         settle?.dispose()
         pluginSet?.dispose()
@@ -94,6 +96,12 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
         if (url) validated.restore(server.environments.client, url)
         next()
       })
+      // A tab applied a new set of plugins: what only removed plugins imported leaves it (their styles).
+      departures = createDepartures((file) => server.environments.client.moduleGraph.getModulesByFile(file))
+      server.environments.client.hot.on(HotEvents.entriesApplied, (_data, client) => {
+        const pruned = departures!.prune(Date.now())
+        if (pruned.length > 0) client.send({ type: 'prune', paths: pruned.map((m) => m.url) })
+      })
       server.environments.client.hot.on(HotEvents.result, (result: BatchResult) => {
         const logger = server.config.logger
         const swapped = result.plugins.filter((p) => p.outcome === 'swapped')
@@ -107,6 +115,10 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
           logger.warn(`${LOG_PREFIX} ${failed.error ?? `plugin "${failed.id}" failed to reload`} (${failed.outcome})`, { timestamp: true })
         }
       })
+    },
+    transform(_code, id) {
+      // A departed entry that is transformed again (it came back) is in use again.
+      if (this.environment.config.consumer === 'client') departures?.transformed(id.split('?', 1)[0] as string)
     },
     async hotUpdate(update) {
       const environment = this.environment
@@ -131,6 +143,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     const relative = normalizePath(path.relative(context.root, file))
     if (type !== 'delete') checks?.changed(relative)
     if (await changesEntrySet(context, type, file, relative, read)) {
+      if (type === 'delete') departures?.depart(normalizePath(file))
       // Its next import must read the file again (Vite keeps a deleted module's last transform).
       for (const module of modules) environment.moduleGraph.invalidateModule(module)
       pluginSet?.changed()
@@ -139,6 +152,9 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     if (modules.length === 0) return undefined
     const plugins = await context.plugins()
     const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
+    const entryFile = (m: EnvironmentModuleNode) => (m.file !== null && idByEntryFile.has(m.file) ? m.file : undefined)
+    // A stylesheet or helper of a removed plugin, deleted or written: nothing in the page uses it.
+    if (departures?.usedOnlyByDeparted(modules, type === 'delete', entryFile)) return []
     const owners = findOwners(modules, idByEntryFile)
     if (owners.length === 0) return undefined
     // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
@@ -206,7 +222,7 @@ async function changesEntrySet(
  * update, so the page adds, removes and moves plugins without reloading. Two entries with one id
  * are shown in Vite's overlay and change nothing; the next entry change tries again.
  */
-async function updateRegistry(environment: DevEnvironment, context: HotPluginsContext): Promise<void> {
+async function updateRegistry(environment: DevEnvironment, context: HotPluginsContext, departures?: Departures): Promise<void> {
   const before = context.known()
   const failedBefore = context.discoveryFailed()
   context.rediscover()
@@ -222,6 +238,7 @@ async function updateRegistry(environment: DevEnvironment, context: HotPluginsCo
     return
   }
   const change = diffPluginSets(before, after)
+  departures?.sync(before, after)
   if (!change.changed && !failedBefore) return
   for (const line of describePluginSetChange(change)) context.logger?.info(`${LOG_PREFIX} ${line}`, { timestamp: true })
   const registry = environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID)

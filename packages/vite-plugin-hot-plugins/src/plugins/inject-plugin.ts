@@ -1,5 +1,6 @@
 import { PLUGIN_NAME } from '@hot-plugins/client/protocol'
 import { init } from 'es-module-lexer'
+import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { injectPluginMeta } from '../transform.js'
@@ -30,13 +31,26 @@ export function injectPlugin(context: HotPluginsContext): Plugin {
         )
       }
       if (result.selfAccepts) {
-        warnOnce(
-          `${plugin.file}:self-accept`,
-          `[hot-plugins] plugin "${plugin.id}" (${plugin.file}) accepts its own HMR updates (import.meta.hot.accept()); ` +
-            'such updates bypass the plugin host, so its state is not handed over. Remove the self-accept from the entry.',
-        )
+        const cause = (await writtenInFile(id)) ? selfAcceptWritten : selfAcceptAdded
+        warnOnce(`${plugin.file}:self-accept`, `[hot-plugins] plugin "${plugin.id}" (${plugin.file}) ${cause}`)
       }
       return { code: result.code, map: result.map }
     },
+  }
+}
+
+const selfAcceptWritten =
+  'accepts its own HMR updates (it calls import.meta.hot.accept()); such updates bypass the plugin host, so the plugin is not swapped ' +
+  'and its state is not handed over. Remove the self-accept from the entry.'
+const selfAcceptAdded =
+  'accepts its own HMR updates through code another Vite plugin added to it (a framework\'s HMR); such updates bypass the plugin host, ' +
+  'so the plugin is not swapped and its state is not handed over. Move what that framework refreshes (its components) out of the entry into their own modules.'
+
+/** Whether the entry's source, as written, calls `import.meta.hot.accept` (else a transform added it). */
+async function writtenInFile(id: string): Promise<boolean> {
+  try {
+    return /import\.meta\.hot\??\.accept\s*\(/.test(await readFile(id.split('?', 1)[0] as string, 'utf8'))
+  } catch {
+    return true
   }
 }

@@ -4,8 +4,9 @@ import type { PlaygroundContext } from '../../host/context'
 import { Counter } from './Counter'
 import { createStore, type CounterState } from './store'
 
-// The plugin entry defines no component, so Fast Refresh leaves it alone: an edit here (or in
-// store.ts) reaches the host, which swaps the plugin and hands the count over.
+// An edit here (or in store.ts) reaches the host, which swaps the plugin and hands the count over;
+// so would an edit of a component defined here (the dev server keeps entries out of Fast Refresh).
+// Counter lives in its own module so that Fast Refresh keeps its own state (`step`) on an edit.
 export const meta = { version: '1.0.0' }
 
 const title = 'React counter'
