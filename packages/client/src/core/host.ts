@@ -101,6 +101,7 @@ function newRecord(entry: { id: string; file: string }): PluginRecord {
     module: undefined,
     teardown: undefined,
     context: undefined,
+    owed: undefined,
   }
 }
 

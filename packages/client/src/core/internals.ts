@@ -13,6 +13,12 @@ export interface PluginRecord extends PluginInfo {
   teardown: Teardown | undefined
   /** The host API given to this plugin (made once, reused by every version). */
   context: unknown
+  /**
+   * State the plugin should have but does not: giving it failed (its `setReloadState` threw while
+   * restoring it, or on a rollback). Until a version takes it, it is what the next version gets
+   * and what is persisted for the plugin, never the empty state the plugin runs with.
+   */
+  owed: TakenState | undefined
 }
 
 /**
@@ -74,8 +80,11 @@ export interface HostInternals {
 
 /** How a host reaches persisted state. */
 export interface StateHooks {
-  /** Gives a freshly started plugin its saved state, when restoring is on. */
-  restore(record: PluginRecord, module: PluginModule): Promise<void>
+  /**
+   * Gives a freshly started plugin its saved state, when restoring is on. Resolves to the error of
+   * its `setReloadState` when that threw (the state is then owed: `PluginRecord.owed`).
+   */
+  restore(record: PluginRecord, module: PluginModule): Promise<{ error: unknown } | undefined>
   /** A swap handed `state` to `module`: persist it, behind the swap. */
   handedOver(record: PluginRecord, module: PluginModule, state: unknown): void
   /** The last state known for the plugin, for when its getReloadState throws. */
