@@ -8,6 +8,7 @@ import {
 } from '../protocol.js'
 import type { HostInternals, HotSource } from './internals.js'
 import { consoleLogger } from './logger.js'
+import type { LastGoodLoader } from './last-good.js'
 import type { Persistence } from './persistence.js'
 import { DEFAULT_RETRY } from './policy.js'
 import { createRecovery, type FullReloadReason, type RecoveryOptions } from './recovery.js'
@@ -52,6 +53,11 @@ export interface HotRegistryOptions {
    * @default true
    */
   reloadDependents?: boolean
+  /**
+   * Loads a plugin's last good version from the dev server: given on a page the dev tools reloaded,
+   * so that a plugin whose code on disk fails at start runs that version instead.
+   */
+  lastGood?: LastGoodLoader
   /** Called with the hot context of each new version of the registry module (Vite drops the old one's listeners). */
   onHotContext?: (hot: HotContextLike) => void
 }
@@ -148,6 +154,7 @@ export function createHotRegistry(
       hosts.add(internals)
       options.onAttach?.(internals)
       if (persistence) internals.stateHooks = persistence.hooksFor(internals)
+      if (options.lastGood) internals.lastGood = options.lastGood
       if (options.reloadedBecause) recovery.announceReloaded(internals, options.reloadedBecause)
       internals.onHotReloadResumed = (ids) => ids.forEach(reloadNow)
       const kept = options.hotReloadSettings

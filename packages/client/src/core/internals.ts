@@ -3,7 +3,8 @@ import type { PluginError } from './errors.js'
 import type { TakenState } from './handoff.js'
 import type { PluginHostEvents } from './events.js'
 import type { PersistedState } from './state.js'
-import type { HotReloadSettings, Logger, PluginInfo, PluginModule, Teardown } from './types.js'
+import type { LastGoodLoader } from './last-good.js'
+import type { HotReloadSettings, LastGoodInfo, Logger, PluginInfo, PluginModule, Teardown } from './types.js'
 
 /** A running (or failed) plugin as the host keeps it. */
 export interface PluginRecord extends PluginInfo {
@@ -19,6 +20,8 @@ export interface PluginRecord extends PluginInfo {
    * and what is persisted for the plugin, never the empty state the plugin runs with.
    */
   owed: TakenState | undefined
+  /** Set while it runs its last good version (see `PluginInfo.lastGood`). */
+  lastGood: LastGoodInfo | undefined
 }
 
 /**
@@ -39,6 +42,11 @@ export interface HostInternals {
   warn(record: PluginRecord, message: string, error?: unknown): void
   /** Set by a hot source that persists state (dev only); absent, state lives only in swaps. */
   stateHooks: StateHooks | undefined
+  /**
+   * Set by a hot source on a page the dev tools reloaded: loads the last good version of a plugin
+   * whose code fails at start, to run instead.
+   */
+  lastGood: LastGoodLoader | undefined
   /** Whether a new version of this plugin may be swapped in now. */
   hotReloadEnabled(id: string): boolean
   /** The current settings; `apply` replaces them (used to restore them after a reload). */
@@ -65,7 +73,7 @@ export interface HostInternals {
     record: PluginRecord,
     module: PluginModule,
     startedAt: number,
-    giveState?: (record: PluginRecord, module: PluginModule) => Promise<void>,
+    giveState?: (record: PluginRecord, module: PluginModule) => Promise<unknown>,
   ): Promise<boolean>
   /** Marks a plugin failed and reports it (`plugin-failed`). */
   fail(record: PluginRecord, error: PluginError): void

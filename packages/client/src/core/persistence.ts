@@ -153,6 +153,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
             return { error }
           }
           lastKnown.set(record.id, saved)
+          record.owed = undefined
           internals.events.emit('state-restored', {
             id: record.id,
             file: record.file,

@@ -166,7 +166,11 @@ async function swapAll(
     record.reloadCount += 1
     record.lastReloadMs = durationMs
     // The new version took what the plugin owed (or it was set aside: it fits no more).
-    if (slot.member) record.owed = undefined
+    if (slot.member) {
+      record.owed = undefined
+      // The real file runs again.
+      record.lastGood = undefined
+    }
     const stateBytes = handed.has ? estimateSize(handed.value) : undefined
     if (handed.has) {
       internals.stateHooks?.handedOver(record, next, handed.value)

@@ -75,6 +75,19 @@ export interface PluginInfo {
   lastReloadMs: number | undefined
   /** The last error, cleared by the next success. */
   error: Error | undefined
+  /**
+   * Set while the plugin runs its last good version instead of the code on disk, which failed at
+   * start after a reload the dev tools made; cleared by the next good save.
+   */
+  lastGood?: LastGoodInfo
+}
+
+/** Why and since when a plugin runs its last good version. */
+export interface LastGoodInfo {
+  /** When that version last ran well in a tab (ms since the epoch, the dev server's clock). */
+  since: number
+  /** Why the code on disk does not run, e.g. `activate() threw: …`. */
+  error: string
 }
 
 /** The host API given to plugins: either one object for all, or made per plugin. */

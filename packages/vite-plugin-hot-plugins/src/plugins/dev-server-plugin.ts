@@ -17,6 +17,7 @@ import { trackConnectedTabs } from '../connected-tabs.js'
 import { createControlApi } from '../control-api.js'
 import { buildStatus } from '../control-status.js'
 import type { HotPluginsContext } from '../context.js'
+import { attachLastGood } from '../last-good.js'
 import { findOwners } from '../ownership.js'
 import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
 import { formatPluginListing } from '../plugin-listing.js'
@@ -55,8 +56,11 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     configureServer(server) {
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
+      // Each plugin's last good version, run by a reloaded page where the file on disk fails at start.
+      const lastGood = attachLastGood(server, context)
       // Plugin changes of a burst become one batch: announced once, applied in the page at once.
       batcher = createBatcher(context.options.debounce, (batch) => {
+        lastGood.announced(batch.id, batch.plugins)
         const announcement: UpdateAnnouncement = { files: batch.files, plugins: batch.plugins, timestamp: batch.timestamp, batch: batch.id }
         server.environments.client.hot.send(HotEvents.update, announcement)
       })
