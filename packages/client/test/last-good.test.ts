@@ -129,6 +129,22 @@ describe('after a reload the dev tools made, a plugin whose file fails at start 
     }
   })
 
+  it("clears Vite's error overlay at the next update when a plugin module failed to load at start (else Vite reloads the page)", async () => {
+    for (const lastGood of [keptVersion(counter('good')), undefined]) {
+      let cleared = 0
+      const hot = fakeHot()
+      const registry = createHotRegistry([entry('counter', async () => Promise.reject(new SyntaxError('Unexpected token')))], hot.hot, {
+        clearCompileErrorOverlay: () => void cleared++,
+        ...(lastGood ? { lastGood } : {}),
+      })
+      await createPluginHost({ logger: memoryLogger().logger }).start(registry.entries)
+      hot.emit('vite:beforeUpdate', { updates: [] })
+      expect(cleared).toBe(1)
+      hot.emit('vite:beforeUpdate', { updates: [] })
+      expect(cleared).toBe(1)
+    }
+  })
+
   it('when the last good version fails to start too, the plugin is failed and its saved state kept', async () => {
     const app = await reloaded(async () => counter('disk', 'activate').module, keptVersion(counter('old', 'activate')))
     expect(app.host.get('counter')?.status).toBe('failed')

@@ -6,6 +6,7 @@ import {
   type ReloadResult,
   type UpdateAnnouncement,
 } from '../protocol.js'
+import type { PluginError } from './errors.js'
 import type { HostInternals, HotSource } from './internals.js'
 import { consoleLogger } from './logger.js'
 import type { LastGoodLoader } from './last-good.js'
@@ -155,6 +156,11 @@ export function createHotRegistry(
       options.onAttach?.(internals)
       if (persistence) internals.stateHooks = persistence.hooksFor(internals)
       if (options.lastGood) internals.lastGood = options.lastGood
+      // A plugin module that failed to load at start left Vite's error overlay (if it did not
+      // compile): the next update must not take it for a page that failed to load, and reload it.
+      const loadFailed = (e: { error: PluginError }) => void (e.error.phase === 'load' && (compileErrorShown = true))
+      internals.events.on('plugin-failed', loadFailed)
+      internals.events.on('last-good-started', loadFailed)
       if (options.reloadedBecause) recovery.announceReloaded(internals, options.reloadedBecause)
       internals.onHotReloadResumed = (ids) => ids.forEach(reloadNow)
       const kept = options.hotReloadSettings
