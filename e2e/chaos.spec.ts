@@ -6,10 +6,11 @@ import { expect, test, type App } from './fixtures'
  * reloads happen, and pages start on broken files) — then a good final version of each. Every
  * plugin must end on its final code with the state it had before, and the page must never throw.
  *
- * `CHAOS_SEEDS=1,2,3` picks the seeds; a failing test names its seed in its title.
+ * `CHAOS_SEEDS=1,2,3` picks the seeds, `CHAOS_SAVES=60` the number of saves; a failing test names
+ * its seed in its title, and the saves it made.
  */
 const SEEDS = (process.env.CHAOS_SEEDS ?? '11,23,37').split(',').map(Number)
-const SAVES = 36
+const SAVES = Number(process.env.CHAOS_SAVES ?? 36)
 
 type Kind = 'good' | 'syntax-error' | 'activate-throws' | 'set-state-throws'
 
@@ -131,6 +132,8 @@ for (const seed of SEEDS) {
       .poll(settled, { timeout: 40_000 })
       .toBe(true)
       .catch(async (error: unknown) => {
+        await test.info().attach('console', { body: app.console.join('\n') })
+        await test.info().attach('dev server log', { body: app.logs.join('\n') })
         throw new Error(`chaos seed ${seed} failed; the page shows ${JSON.stringify(await look(app))}; saves: ${plan.join(' ')}\n${String(error)}`)
       })
     expect(pageErrors, `seed ${seed}: page errors`).toEqual([])

@@ -145,6 +145,16 @@ describe('after a reload the dev tools made, a plugin whose file fails at start 
     }
   })
 
+  it("clears Vite's error overlay before an update of plugins only, even before they started (else Vite reloads the page)", async () => {
+    let cleared = 0
+    const hot = fakeHot()
+    createHotRegistry([entry('counter', counter('v1').module)], hot.hot, { clearCompileErrorOverlay: () => void cleared++ })
+    hot.emit('vite:beforeUpdate', { updates: [{ acceptedPath: '/src/host/main.ts', timestamp: 1 }] })
+    expect(cleared).toBe(0)
+    hot.emit('vite:beforeUpdate', { updates: [{ acceptedPath: '/src/plugins/counter/index.ts', timestamp: 2 }] })
+    expect(cleared).toBe(1)
+  })
+
   it('when the last good version fails to start too, the plugin is failed and its saved state kept', async () => {
     const app = await reloaded(async () => counter('disk', 'activate').module, keptVersion(counter('old', 'activate')))
     expect(app.host.get('counter')?.status).toBe('failed')

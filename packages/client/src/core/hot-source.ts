@@ -215,7 +215,13 @@ export function createHotRegistry(
     )
     hot.on('vite:beforeUpdate', (payload: { updates?: { acceptedPath?: string; timestamp?: number }[] }) =>
       guard(hosts, () => {
-        if (compileErrorShown) {
+        // Vite reloads a page whose first update finds an error overlay (taking it for a page that
+        // failed to load), without saving state. An update of plugins only never needs that: the
+        // overlay goes, as Vite's later updates clear it anyway. (A page reloaded while a plugin
+        // file does not compile gets an overlay before its plugins have even started.)
+        const updates = payload.updates ?? []
+        const onlyPlugins = updates.length > 0 && updates.every((u) => u.acceptedPath !== undefined && idByUrl.has(u.acceptedPath))
+        if (compileErrorShown || onlyPlugins) {
           compileErrorShown = false
           options.clearCompileErrorOverlay?.()
         }
