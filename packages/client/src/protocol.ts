@@ -214,7 +214,7 @@ export interface LastGoodManifest {
 }
 
 /** `counter runs its last good version from 10:42:07; the file on disk fails: activate() threw: …` (page and terminal). */
-export function describeLastGood(id: string, lastGood: { since: number; error: string }): string {
+export function describeLastGood(id: string, lastGood: LastGoodInfo): string {
   return `${id} runs its last good version from ${timeOfDay(lastGood.since)}; the file on disk fails: ${lastGood.error}`
 }
 
@@ -265,7 +265,15 @@ export interface TabPluginStatus {
    * Set while the tab runs the plugin's last good version because its file on disk fails at start:
    * since when that version is good (ms since the epoch) and why the file fails.
    */
-  lastGood?: { since: number; error: string }
+  lastGood?: LastGoodInfo
+}
+
+/** Why and since when a plugin runs its last good version (its file on disk fails at start). */
+export interface LastGoodInfo {
+  /** When that version last ran well in a tab (ms since the epoch, the dev server's clock). */
+  since: number
+  /** Why the code on disk does not run, e.g. `activate() threw: …`. */
+  error: string
 }
 
 /** Payload of {@link HotEvents.status}: what a tab tells the dev server about its plugins. */

@@ -2,7 +2,7 @@ import { HOT_SOURCE_SYMBOL_KEY } from '../protocol.js'
 import { Emitter } from './emitter.js'
 import { PluginError } from './errors.js'
 import type { PluginHostEvents } from './events.js'
-import type { HostInternals, HotSource, PluginRecord } from './internals.js'
+import type { GiveState, HostInternals, HotSource, PluginRecord } from './internals.js'
 import { consoleLogger } from './logger.js'
 import { dependsOnOf } from './dependencies.js'
 import { startLastGood } from './last-good.js'
@@ -230,7 +230,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     record: PluginRecord,
     module: PluginModule,
     startedAt: number,
-    giveState?: (record: PluginRecord, module: PluginModule) => Promise<unknown>,
+    giveState?: GiveState,
     /** At `host.start`: a plugin whose code fails runs its last good version, if there is one. */
     boot = false,
   ): Promise<boolean> => {
@@ -245,7 +245,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     record.version = module.meta?.version
     parked.delete(record.id)
     // The state it had before it stopped (given by the hot engine), or the state saved for it.
-    const refused = (await (giveState ?? internals.stateHooks?.restore)?.(record, module)) as { error: unknown } | undefined
+    const refused = await (giveState ?? internals.stateHooks?.restore)?.(record, module)
     if (boot && refused) {
       // It would run without its saved state: its last good version takes that state instead.
       const failure = new PluginError(record.id, record.file, 'set-state', refused.error)

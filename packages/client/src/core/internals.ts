@@ -73,7 +73,7 @@ export interface HostInternals {
     record: PluginRecord,
     module: PluginModule,
     startedAt: number,
-    giveState?: (record: PluginRecord, module: PluginModule) => Promise<unknown>,
+    giveState?: GiveState,
   ): Promise<boolean>
   /** Marks a plugin failed and reports it (`plugin-failed`). */
   fail(record: PluginRecord, error: PluginError): void
@@ -86,13 +86,21 @@ export interface HostInternals {
   readonly departed: Map<string, TakenState>
 }
 
+/** `setReloadState` threw on the state it was given: the plugin runs without it (it owes it). */
+export interface StateRefused {
+  error: unknown
+}
+
+/** Gives a plugin that just started its state; resolves to why, when it would not take it. */
+export type GiveState = (record: PluginRecord, module: PluginModule) => Promise<StateRefused | void>
+
 /** How a host reaches persisted state. */
 export interface StateHooks {
   /**
    * Gives a freshly started plugin its saved state, when restoring is on. Resolves to the error of
    * its `setReloadState` when that threw (the state is then owed: `PluginRecord.owed`).
    */
-  restore(record: PluginRecord, module: PluginModule): Promise<{ error: unknown } | undefined>
+  restore: GiveState
   /** A swap handed `state` to `module`: persist it, behind the swap. */
   handedOver(record: PluginRecord, module: PluginModule, state: unknown): void
   /** The last state known for the plugin, for when its getReloadState throws. */

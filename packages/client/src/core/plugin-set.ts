@@ -1,7 +1,7 @@
 import { dependsOnOf, runningDependencyNodes } from './dependencies.js'
 import { PluginError } from './errors.js'
 import { fitState, giveState, NO_STATE, owe, stateForNext, takeState, type TakenState } from './handoff.js'
-import type { HostInternals, PluginRecord } from './internals.js'
+import type { GiveState, HostInternals, PluginRecord } from './internals.js'
 import { dependentsOf, orderByDependencies } from './order.js'
 import type { PluginEntry, PluginModule } from './types.js'
 
@@ -145,7 +145,7 @@ export async function startParked(internals: HostInternals, startedAt: number): 
  * changed); without such state, the state saved for it, as at start. If its `setReloadState`
  * throws, it runs without that state, which it then owes to its next version.
  */
-export function keptStateGiver(internals: HostInternals, kept: TakenState): ((record: PluginRecord, module: PluginModule) => Promise<void>) | undefined {
+export function keptStateGiver(internals: HostInternals, kept: TakenState): GiveState | undefined {
   if (!kept.has) return undefined
   return async (record, module) => {
     const fitted = fitState(internals, record, kept, module)

@@ -1,4 +1,4 @@
-import type { PluginStatus } from '../protocol.js'
+import type { LastGoodInfo, PluginStatus } from '../protocol.js'
 
 /** A function that undoes what `activate` did: removes DOM, clears timers, unsubscribes. */
 export type Teardown = () => void | Promise<void>
@@ -53,8 +53,8 @@ export interface PluginEntry {
   load(): Promise<PluginModule>
 }
 
-// Defined with the protocol: the dev server's control API reports it too.
-export type { PluginStatus } from '../protocol.js'
+// Defined with the protocol: the dev server's control API reports them too.
+export type { LastGoodInfo, PluginStatus } from '../protocol.js'
 
 /** Whether saves swap plugins in: globally, and per plugin. */
 export interface HotReloadSettings {
@@ -82,13 +82,6 @@ export interface PluginInfo {
   lastGood?: LastGoodInfo
 }
 
-/** Why and since when a plugin runs its last good version. */
-export interface LastGoodInfo {
-  /** When that version last ran well in a tab (ms since the epoch, the dev server's clock). */
-  since: number
-  /** Why the code on disk does not run, e.g. `activate() threw: …`. */
-  error: string
-}
 
 /** The host API given to plugins: either one object for all, or made per plugin. */
 export type ContextOption<Ctx> = Ctx | ((plugin: { id: string; file: string }) => Ctx)
