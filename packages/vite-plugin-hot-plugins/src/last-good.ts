@@ -97,6 +97,8 @@ export function createLastGoodVersions(options: LastGoodOptions): LastGoodVersio
     },
     reported(result) {
       const captures = result.batch === undefined ? undefined : pendingBatches.get(result.batch)
+      // A batch already reported by another tab, or too old: its code is not at hand any more.
+      if (result.batch !== undefined && !captures) return
       for (const plugin of result.plugins ?? []) {
         if (plugin.outcome !== 'swapped') continue
         // Without a batch (a "reload now", a retried import), the version is the one served now.
@@ -154,7 +156,8 @@ export function attachLastGood(server: ViteDevServer, context: HotPluginsContext
     async capture(id) {
       const plugins = await context.plugins()
       const plugin = plugins.find((p) => p.id === id)
-      const entry = plugin && [...(environment.moduleGraph.getModulesByFile(plugin.absFile) ?? [])][0]
+      const nodes = plugin ? [...(environment.moduleGraph.getModulesByFile(plugin.absFile) ?? [])] : []
+      const entry = nodes.find((node) => node.url === plugin?.url) ?? nodes[0]
       if (!entry) return undefined
       const entries = new Set(plugins.map((p) => p.absFile))
       return collectSnapshot(entry, {

@@ -139,6 +139,10 @@ describe('the last good versions the dev server keeps', () => {
     await app.settle()
     expect(app.versions.get('counter')).toMatchObject({ at: 1_500, entry: '/src/plugins/counter/index.ts' })
     expect(app.versions.get('counter')!.modules.get('/src/plugins/counter/index.ts')).toContain('export const v = 1')
+    // Another tab reporting the same batch takes nothing newer.
+    app.versions.reported(result)
+    await app.settle()
+    expect(app.captures).toEqual(['counter'])
   })
 
   it('keeps nothing for a batch that failed, and the version a tab started with when it has none', async () => {
