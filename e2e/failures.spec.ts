@@ -107,6 +107,33 @@ test('three failing saves, then the page reloads while the file is still broken:
   await app.expectNoPageReload()
 })
 
+test('three saves whose setReloadState throws, then the fallback reload: the last good version takes the saved state, and so does the fix', async ({ app }) => {
+  const { page } = app
+  for (let i = 0; i < 4; i++) await page.getByTestId('counter-button').click()
+  await page.getByTestId('notes-text').fill('still here')
+  const failures = async () => (await app.events('reload-failed', 'counter')).length
+  const signature = 'export function setReloadState(state: { count: number }) {'
+  await app.edit(COUNTER, signature, `${signature}\n  throw new Error('refused 1')`)
+  await expect.poll(failures).toBe(1)
+  await app.edit(COUNTER, 'refused 1', 'refused 2')
+  await expect.poll(failures).toBe(2)
+  const reloaded = app.expectReload()
+  await app.edit(COUNTER, 'refused 2', 'refused 3')
+  await reloaded
+
+  // On disk, setReloadState refuses the saved state: the last good version runs with it instead.
+  await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+  await expect(page.getByTestId('notes-text')).toHaveValue('still here')
+  expect(await page.evaluate(() => (window as any).pluginHost.get('counter').lastGood.error)).toBe('setReloadState() threw: refused 3')
+  await page.getByTestId('counter-button').click()
+
+  await app.edit(COUNTER, "\n  throw new Error('refused 3')", '')
+  await app.waitForReloads('counter', 1)
+  await expect(page.getByTestId('counter-value')).toHaveText('5 clicks')
+  expect(await page.evaluate(() => (window as any).pluginHost.get('counter').lastGood)).toBeUndefined()
+  await app.expectNoPageReload()
+})
+
 test.describe("with fallback: 'hot-only'", () => {
   test.use({ hotPluginsOptions: "fallback: 'hot-only'" })
 
