@@ -61,12 +61,76 @@ test('a plugin that fails three times in a row: state saved, one page reload, st
       app.console.some((l) => l.includes('[hot-plugins] the page was reloaded because plugin "counter" failed to reload 3 times in a row')),
     )
     .toBe(true)
-  // After the reload the broken counter fails at start; the other plugins run with their state.
   await expect(page.getByTestId('notes-text')).toHaveValue('survives the fallback')
-  expect(await page.evaluate(() => (window as any).pluginHost.get('counter').status)).toBe('failed')
-  // The next good save brings the counter back with the state it had, without another reload.
-  await app.edit(COUNTER, "\n  throw new Error('broken 3')", '')
   await expect(page.getByTestId('counter-value')).toHaveText('2 clicks')
+  await app.expectNoPageReload()
+})
+
+test('three failing saves, then the page reloads while the file is still broken: the last good version runs with its state until a good save', async ({ app }) => {
+  const { page } = app
+  for (let i = 0; i < 2; i++) await page.getByTestId('counter-button').click()
+
+  await breakCounterUntilFallbackReload(app)
+
+  // The file on disk throws in activate(); the version that ran before the failures runs, with its state.
+  await expect(page.getByTestId('counter-value')).toHaveText('2 clicks')
+  await expect(page.getByTestId('counter-label')).toHaveText('Count')
+  const info = await page.evaluate(() => (window as any).pluginHost.get('counter'))
+  expect(info).toMatchObject({ status: 'idle', lastGood: { error: 'activate() threw: broken 3' } })
+  const why = 'runs its last good version from \\d\\d:\\d\\d:\\d\\d; the file on disk fails: activate\\(\\) threw: broken 3'
+  const notice = new RegExp(`counter ${why}`)
+  // Said in the console, the panel and the terminal.
+  await expect.poll(() => app.console.some((line) => notice.test(line))).toBe(true)
+  await expect.poll(() => app.logs.some((line) => notice.test(line))).toBe(true)
+  await page.getByTestId('hp-badge').click()
+  await page.getByRole('tab', { name: 'Plugins' }).click()
+  await expect(page.locator('[data-testid="hp-plugin-row"][data-plugin="counter"]').getByTestId('hp-last-good')).toHaveText(new RegExp(`^${why}$`))
+  // …and by the control API.
+  const status = await (await fetch(new URL('/__hot-plugins/status', app.url))).json()
+  const counter = status.plugins.find((p: { id: string }) => p.id === 'counter')
+  expect(counter.tabs[0].lastGood.error).toBe('activate() threw: broken 3')
+
+  // It works: its state goes on, and is what the next version gets.
+  await page.getByTestId('counter-button').click()
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+  expect(await app.events('reload-failed')).toEqual([])
+
+  // The next good save swaps the real file in, with the state, and the mark goes.
+  await app.edit(COUNTER, "\n  throw new Error('broken 3')", '')
+  await app.edit(COUNTER, "const label = 'Count'", "const label = 'Fixed'")
+  await expect(page.getByTestId('counter-label')).toHaveText('Fixed')
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+  expect(await page.evaluate(() => (window as any).pluginHost.get('counter').lastGood)).toBeUndefined()
+  await page.getByTestId('counter-button').click()
+  await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+  await expect(page.getByTestId('counter-button')).toHaveCount(1)
+  await app.expectNoPageReload()
+})
+
+test('three saves whose setReloadState throws, then the fallback reload: the last good version takes the saved state, and so does the fix', async ({ app }) => {
+  const { page } = app
+  for (let i = 0; i < 4; i++) await page.getByTestId('counter-button').click()
+  await page.getByTestId('notes-text').fill('still here')
+  const failures = async () => (await app.events('reload-failed', 'counter')).length
+  const signature = 'export function setReloadState(state: { count: number }) {'
+  await app.edit(COUNTER, signature, `${signature}\n  throw new Error('refused 1')`)
+  await expect.poll(failures).toBe(1)
+  await app.edit(COUNTER, 'refused 1', 'refused 2')
+  await expect.poll(failures).toBe(2)
+  const reloaded = app.expectReload()
+  await app.edit(COUNTER, 'refused 2', 'refused 3')
+  await reloaded
+
+  // On disk, setReloadState refuses the saved state: the last good version runs with it instead.
+  await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+  await expect(page.getByTestId('notes-text')).toHaveValue('still here')
+  expect(await page.evaluate(() => (window as any).pluginHost.get('counter').lastGood.error)).toBe('setReloadState() threw: refused 3')
+  await page.getByTestId('counter-button').click()
+
+  await app.edit(COUNTER, "\n  throw new Error('refused 3')", '')
+  await app.waitForReloads('counter', 1)
+  await expect(page.getByTestId('counter-value')).toHaveText('5 clicks')
+  expect(await page.evaluate(() => (window as any).pluginHost.get('counter').lastGood)).toBeUndefined()
   await app.expectNoPageReload()
 })
 

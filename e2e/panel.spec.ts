@@ -76,8 +76,8 @@ test('the history survives the fallback full reload and says why the page was re
 
   await p.badge.click()
   const outcomes = () => p.entries.evaluateAll((items) => items.map((item) => item.getAttribute('data-outcome')))
-  // Newest first: the broken counter failing at start after the reload, the reload, three failures.
-  await expect.poll(outcomes).toEqual(['failed', 'full-reload', 'rolled-back', 'rolled-back', 'rolled-back'])
+  // Newest first: the counter running its last good version after the reload, the reload, three failures.
+  await expect.poll(outcomes).toEqual(['last-good', 'full-reload', 'rolled-back', 'rolled-back', 'rolled-back'])
   await expect(p.entries.nth(1)).toContainText('plugin "counter" failed to reload 3 times in a row')
 
   await page.getByRole('button', { name: 'Clear' }).click()

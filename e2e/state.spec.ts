@@ -34,6 +34,34 @@ test.describe('state survives a reload made by the dev tools', () => {
     await expect(page.getByTestId('counter-value')).toHaveText('6 clicks')
   })
 
+  test('a plugin file that does not compile at the reload: its last good version runs with its state; the fix swaps in without another reload', async ({ app }) => {
+    const { page } = app
+    await clickCounter(app, 2)
+    await page.getByTestId('notes-text').fill('kept through it all')
+    await app.edit(COUNTER, "const label = 'Count'", "const label = 'Count' +")
+    await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(1)
+
+    const reloaded = app.expectReload()
+    await toolingReload(app)
+    await reloaded
+
+    await expect(page.getByTestId('counter-value')).toHaveText('2 clicks')
+    await expect(page.getByTestId('notes-text')).toHaveValue('kept through it all')
+    expect(await page.evaluate(() => (window as any).pluginHost.get('counter').lastGood.error)).toMatch(/^its module failed to load/)
+    // Vite shows the file's error, as for any save that does not compile…
+    await expect(page.locator('vite-error-overlay')).toHaveCount(1)
+
+    // …and its next update must not take that for a page that failed to load, and reload it.
+    await app.edit(COUNTER, "const label = 'Count' +", "const label = 'Fixed'")
+    await expect(page.getByTestId('counter-label')).toHaveText('Fixed')
+    await expect(page.locator('vite-error-overlay')).toHaveCount(0)
+    await expect(page.getByTestId('counter-value')).toHaveText('2 clicks')
+    await clickCounter(app, 1)
+    await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+    await expect(page.getByTestId('notes-text')).toHaveValue('kept through it all')
+    await app.expectNoPageReload()
+  })
+
   test('state comes back after the dev server restarts', async ({ app }) => {
     await clickCounter(app, 3)
     const reloaded = app.expectReload()

@@ -11,6 +11,7 @@ import { createMemoryStore, createResilientStore } from './core/stores.js'
 import { storeOfSettledTab } from './core/tab-handshake.js'
 import { createDevtools } from './browser/devtools.js'
 import { createIdbStore } from './browser/idb-store.js'
+import { lastGoodLoader } from './browser/last-good-loader.js'
 import { offerReload } from './browser/reload-banner.js'
 import { createTabSession } from './browser/session.js'
 import { DEFAULT_RETRY, REGISTRY_HOT_DATA_KEY, type RegistryConfig } from './protocol.js'
@@ -71,6 +72,8 @@ export function createHotRegistry(
     // A new version of the registry module has its own hot context: commands come through it.
     onHotContext: (next) => remote?.connect(next),
     persistence,
+    // After a reload the dev tools made, a plugin whose file fails at start runs its last good version.
+    ...(afterToolingReload ? { lastGood: lastGoodLoader(config.base) } : {}),
     reloadDependents: config.reloadDependents ?? true,
     beforeToolingReload: session.markRestorePending,
     reloadedBecause,

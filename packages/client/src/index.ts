@@ -8,6 +8,7 @@ export type { PluginDefinition } from './core/define-plugin.js'
 export type { PluginPhase } from './core/errors.js'
 export type {
   ContextOption,
+  LastGoodInfo,
   Logger,
   PluginEntry,
   PluginInfo,

@@ -204,6 +204,32 @@ export type PluginStatus = 'starting' | 'idle' | 'reloading' | 'failed' | 'rolle
  */
 export const CONTROL_PATH = '__hot-plugins/'
 
+/**
+ * Where the dev server serves each plugin's last good version, under Vite's `base`:
+ * `GET ${base}__hot-plugins/last-good/<id>` answers a {@link LastGoodManifest} (404: none kept);
+ * the modules of that version are served under `${base}__hot-plugins/last-good/<id>/<at>/…`.
+ */
+export const LAST_GOOD_PATH = `${CONTROL_PATH}last-good/`
+
+/** The answer of `GET ${base}__hot-plugins/last-good/<id>`. */
+export interface LastGoodManifest {
+  id: string
+  /** When a tab last reported this version running well (ms since the epoch, the server's clock). */
+  at: number
+  /** The URL of the entry of that version, to import. */
+  entry: string
+}
+
+/** `counter runs its last good version from 10:42:07; the file on disk fails: activate() threw: …` (page and terminal). */
+export function describeLastGood(id: string, lastGood: LastGoodInfo): string {
+  return `${id} runs its last good version from ${timeOfDay(lastGood.since)}; the file on disk fails: ${lastGood.error}`
+}
+
+/** `10:42:07`: the local time of day of `ms` (since the epoch). */
+export function timeOfDay(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 8)
+}
+
 /** The control API's endpoints, each under {@link CONTROL_PATH}. */
 export const ControlEndpoints = {
   status: 'status',
@@ -242,6 +268,19 @@ export interface TabPluginStatus {
   /** The plugin's last error, cleared by its next success. */
   error?: string
   lastReload?: LastReload
+  /**
+   * Set while the tab runs the plugin's last good version because its file on disk fails at start:
+   * since when that version is good (ms since the epoch) and why the file fails.
+   */
+  lastGood?: LastGoodInfo
+}
+
+/** Why and since when a plugin runs its last good version (its file on disk fails at start). */
+export interface LastGoodInfo {
+  /** When that version last ran well in a tab (ms since the epoch, the dev server's clock). */
+  since: number
+  /** Why the code on disk does not run, e.g. `activate() threw: …`. */
+  error: string
 }
 
 /** Payload of {@link HotEvents.status}: what a tab tells the dev server about its plugins. */

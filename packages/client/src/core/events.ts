@@ -83,6 +83,12 @@ export interface PluginHostEvents {
   'plugin-removed': PluginRef & { stateKept: boolean }
   /** Hot reload was turned on or off, for one plugin (`id`) or for all. */
   'enabled-changed': { id: string | undefined; enabled: boolean }
+  /**
+   * After a reload the dev tools made, the plugin's code on disk failed at start (`error`), so its
+   * last good version (kept by the dev server; it last ran well at `since`) runs instead, with its
+   * saved state, until a good save.
+   */
+  'last-good-started': PluginRef & { since: number; error: PluginError }
   /** Something went wrong that did not stop the plugin (a teardown threw, state was dropped…). */
   warning: PluginRef & { message: string; error?: unknown }
 }
@@ -104,6 +110,7 @@ export const PLUGIN_HOST_EVENTS = [
   'plugin-added',
   'plugin-removed',
   'enabled-changed',
+  'last-good-started',
   'warning',
 ] as const satisfies readonly PluginHostEventName[]
 

@@ -36,6 +36,19 @@ export async function takeState(internals: HostInternals, record: PluginRecord, 
   }
 }
 
+/** What the next version of a plugin gets: the state it owes (see `PluginRecord.owed`), else its own. */
+export function stateForNext(record: PluginRecord, own: TakenState): TakenState {
+  return record.owed ?? own
+}
+
+/**
+ * Giving `state` to the plugin failed: it runs (or will run) without it. Kept as owed, so that the
+ * next version gets it and nothing empty is persisted over it; an earlier owed state is kept.
+ */
+export function owe(record: PluginRecord, state: TakenState): void {
+  if (state.has) record.owed ??= state
+}
+
 /** The state as the new version expects it (migrated across a stateVersion change), or none. */
 export function fitState(internals: HostInternals, record: PluginRecord, state: TakenState, next: PluginModule): TakenState {
   if (!state.has) return state

@@ -1,9 +1,10 @@
 import type { Emitter } from './emitter.js'
 import { describe, PluginError } from './errors.js'
+import { describeLastGood } from '../protocol.js'
 import type { PluginHostEvents, ReloadPhases } from './events.js'
 
 /** What one history entry says happened. */
-export type HistoryOutcome = 'swapped' | 'kept-old' | 'rolled-back' | 'retried' | 'failed' | 'full-reload'
+export type HistoryOutcome = 'swapped' | 'kept-old' | 'rolled-back' | 'retried' | 'failed' | 'full-reload' | 'last-good'
 
 /** One line of the reload history, as the devtools panel shows and exports it (plain JSON). */
 export interface HistoryEntry {
@@ -26,7 +27,7 @@ export interface HistoryEntry {
   outcome: HistoryOutcome
   durationMs?: number
   stateKept?: boolean
-  /** For `full-reload` and `retried`: why. */
+  /** For `full-reload`, `retried` and `last-good`: why. */
   reason?: string
   error?: ErrorDetails
 }
@@ -203,6 +204,15 @@ export function recordHostEvents(events: Emitter<PluginHostEvents>, history: Rel
       startedAt.delete(e.id)
       history.add({ plugin: e.id, files: [], outcome: 'failed', error: errorDetails(e.error) })
     }),
+    events.on('last-good-started', (e) =>
+      history.add({
+        plugin: e.id,
+        files: [],
+        outcome: 'last-good',
+        reason: describeLastGood(e.id, { since: e.since, error: e.error.reason }),
+        error: errorDetails(e.error),
+      }),
+    ),
     events.on('retrying', (e) =>
       history.add({
         plugin: e.id,

@@ -2,9 +2,10 @@ import { HOT_SOURCE_SYMBOL_KEY } from '../protocol.js'
 import { Emitter } from './emitter.js'
 import { PluginError } from './errors.js'
 import type { PluginHostEvents } from './events.js'
-import type { HostInternals, HotSource, PluginRecord } from './internals.js'
+import type { GiveState, HostInternals, HotSource, PluginRecord } from './internals.js'
 import { consoleLogger } from './logger.js'
 import { dependsOnOf } from './dependencies.js'
+import { startLastGood } from './last-good.js'
 import type { TakenState } from './handoff.js'
 import { orderByDependencies } from './order.js'
 import { createTaskQueue } from './queue.js'
@@ -84,6 +85,9 @@ export interface PluginHost {
 
 const hotSourceKey = Symbol.for(HOT_SOURCE_SYMBOL_KEY)
 
+/** A plugin's module as `host.start` imported it, or why it did not load. */
+type Loaded = { record: PluginRecord; module: PluginModule } | { record: PluginRecord; failure: PluginError }
+
 function monotonicNow(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance
   return perf ? perf.now() : Date.now()
@@ -101,13 +105,15 @@ function newRecord(entry: { id: string; file: string }): PluginRecord {
     module: undefined,
     teardown: undefined,
     context: undefined,
+    owed: undefined,
+    lastGood: undefined,
   }
 }
 
 function snapshot(record: PluginRecord, internals: HostInternals): PluginInfo {
-  const { id, file, version, reloadCount, lastReloadMs, error } = record
+  const { id, file, version, reloadCount, lastReloadMs, error, lastGood } = record
   const status = record.status === 'idle' && !internals.hotReloadEnabled(id) ? 'disabled' : record.status
-  return { id, file, status, version, reloadCount, lastReloadMs, error }
+  return { id, file, status, version, reloadCount, lastReloadMs, error, ...(lastGood ? { lastGood: { ...lastGood } } : {}) }
 }
 
 /** Creates the host that runs the app's plugins. */
@@ -193,6 +199,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     deactivate,
     warn,
     stateHooks: undefined,
+    lastGood: undefined,
     hotReloadEnabled: (id) => hotReloadOn && !disabled.has(id),
     hotReloadSettings: settings,
     applyHotReloadSettings(next) {
@@ -223,11 +230,14 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     record: PluginRecord,
     module: PluginModule,
     startedAt: number,
-    giveState?: (record: PluginRecord, module: PluginModule) => Promise<void>,
+    giveState?: GiveState,
+    /** At `host.start`: a plugin whose code fails runs its last good version, if there is one. */
+    boot = false,
   ): Promise<boolean> => {
     try {
       record.teardown = await activate(record, module)
     } catch (error) {
+      if (boot && (await startLastGood(internals, record, error as PluginError, startedAt))) return true
       fail(record, error as PluginError)
       return false
     }
@@ -235,7 +245,12 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
     record.version = module.meta?.version
     parked.delete(record.id)
     // The state it had before it stopped (given by the hot engine), or the state saved for it.
-    await (giveState ?? internals.stateHooks?.restore)?.(record, module)
+    const refused = await (giveState ?? internals.stateHooks?.restore)?.(record, module)
+    if (boot && refused) {
+      // It would run without its saved state: its last good version takes that state instead.
+      const failure = new PluginError(record.id, record.file, 'set-state', refused.error)
+      if (await startLastGood(internals, record, failure, startedAt)) return true
+    }
     record.status = 'idle'
     record.error = undefined
     events.emit('plugin-activated', {
@@ -254,16 +269,20 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
    * (a missing dependency or a cycle is reported then).
    */
   const startInOrder = async (
-    loads: readonly Promise<{ record: PluginRecord; module: PluginModule } | undefined>[],
+    loads: readonly Promise<Loaded>[],
     startedAt: number,
   ) => {
     const deferred: { record: PluginRecord; module: PluginModule }[] = []
     for (const load of loads) {
       const loaded = await load
-      if (!loaded) continue
+      if ('failure' in loaded) {
+        // Its module did not load: its last good version runs instead, if there is one.
+        if (!(await startLastGood(internals, loaded.record, loaded.failure, startedAt))) fail(loaded.record, loaded.failure)
+        continue
+      }
       const deps = dependsOnOf(loaded.module)
       if (deps.every((dep) => records.get(dep)?.status === 'idle' && records.get(dep)?.module)) {
-        await startOne(loaded.record, loaded.module, startedAt)
+        await startOne(loaded.record, loaded.module, startedAt, undefined, true)
       } else {
         deferred.push(loaded)
       }
@@ -293,7 +312,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
         fail(record, new PluginError(id, record.file, 'activate', undefined, `not activated: it depends on "${down}", which failed to start`))
         continue
       }
-      await startOne(record, module, startedAt)
+      await startOne(record, module, startedAt, undefined, true)
     }
   }
 
@@ -309,7 +328,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       if (started) throw new Error('host.start() was called twice; a host starts once')
       started = true
       const startedAt = now()
-      const loads: Promise<{ record: PluginRecord; module: PluginModule } | undefined>[] = []
+      const loads: Promise<Loaded>[] = []
       const duplicates: StartReport['failed'] = []
       const attach = (source: HotSource | undefined) => {
         if (source && !attachedSources.has(source)) attachedSources.set(source, source.attach(internals))
@@ -336,8 +355,8 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
           Promise.resolve()
             .then(() => entry.load())
             .then(
-              (module) => ({ record, module }),
-              (error: unknown) => void fail(record, new PluginError(record.id, record.file, 'load', error)),
+              (module): Loaded => ({ record, module }),
+              (error: unknown): Loaded => ({ record, failure: new PluginError(record.id, record.file, 'load', error) }),
             ),
         )
         attach((entry as { [hotSourceKey]?: HotSource })[hotSourceKey])

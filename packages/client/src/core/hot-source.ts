@@ -6,8 +6,10 @@ import {
   type ReloadResult,
   type UpdateAnnouncement,
 } from '../protocol.js'
+import type { PluginError } from './errors.js'
 import type { HostInternals, HotSource } from './internals.js'
 import { consoleLogger } from './logger.js'
+import type { LastGoodLoader } from './last-good.js'
 import type { Persistence } from './persistence.js'
 import { DEFAULT_RETRY } from './policy.js'
 import { createRecovery, type FullReloadReason, type RecoveryOptions } from './recovery.js'
@@ -52,6 +54,11 @@ export interface HotRegistryOptions {
    * @default true
    */
   reloadDependents?: boolean
+  /**
+   * Loads a plugin's last good version from the dev server: given on a page the dev tools reloaded,
+   * so that a plugin whose code on disk fails at start runs that version instead.
+   */
+  lastGood?: LastGoodLoader
   /** Called with the hot context of each new version of the registry module (Vite drops the old one's listeners). */
   onHotContext?: (hot: HotContextLike) => void
 }
@@ -148,6 +155,12 @@ export function createHotRegistry(
       hosts.add(internals)
       options.onAttach?.(internals)
       if (persistence) internals.stateHooks = persistence.hooksFor(internals)
+      if (options.lastGood) internals.lastGood = options.lastGood
+      // A plugin module that failed to load at start left Vite's error overlay (if it did not
+      // compile): the next update must not take it for a page that failed to load, and reload it.
+      const loadFailed = (e: { error: PluginError }) => void (e.error.phase === 'load' && (compileErrorShown = true))
+      internals.events.on('plugin-failed', loadFailed)
+      internals.events.on('last-good-started', loadFailed)
       if (options.reloadedBecause) recovery.announceReloaded(internals, options.reloadedBecause)
       internals.onHotReloadResumed = (ids) => ids.forEach(reloadNow)
       const kept = options.hotReloadSettings
@@ -202,7 +215,13 @@ export function createHotRegistry(
     )
     hot.on('vite:beforeUpdate', (payload: { updates?: { acceptedPath?: string; timestamp?: number }[] }) =>
       guard(hosts, () => {
-        if (compileErrorShown) {
+        // Vite reloads a page whose first update finds an error overlay (taking it for a page that
+        // failed to load), without saving state. An update of plugins only never needs that: the
+        // overlay goes, as Vite's later updates clear it anyway. (A page reloaded while a plugin
+        // file does not compile gets an overlay before its plugins have even started.)
+        const updates = payload.updates ?? []
+        const onlyPlugins = updates.length > 0 && updates.every((u) => u.acceptedPath !== undefined && idByUrl.has(u.acceptedPath))
+        if (compileErrorShown || onlyPlugins) {
           compileErrorShown = false
           options.clearCompileErrorOverlay?.()
         }

@@ -3,7 +3,8 @@ import type { PluginError } from './errors.js'
 import type { TakenState } from './handoff.js'
 import type { PluginHostEvents } from './events.js'
 import type { PersistedState } from './state.js'
-import type { HotReloadSettings, Logger, PluginInfo, PluginModule, Teardown } from './types.js'
+import type { LastGoodLoader } from './last-good.js'
+import type { HotReloadSettings, LastGoodInfo, Logger, PluginInfo, PluginModule, Teardown } from './types.js'
 
 /** A running (or failed) plugin as the host keeps it. */
 export interface PluginRecord extends PluginInfo {
@@ -13,6 +14,14 @@ export interface PluginRecord extends PluginInfo {
   teardown: Teardown | undefined
   /** The host API given to this plugin (made once, reused by every version). */
   context: unknown
+  /**
+   * State the plugin should have but does not: giving it failed (its `setReloadState` threw while
+   * restoring it, or on a rollback). Until a version takes it, it is what the next version gets
+   * and what is persisted for the plugin, never the empty state the plugin runs with.
+   */
+  owed: TakenState | undefined
+  /** Set while it runs its last good version (see `PluginInfo.lastGood`). */
+  lastGood: LastGoodInfo | undefined
 }
 
 /**
@@ -33,6 +42,11 @@ export interface HostInternals {
   warn(record: PluginRecord, message: string, error?: unknown): void
   /** Set by a hot source that persists state (dev only); absent, state lives only in swaps. */
   stateHooks: StateHooks | undefined
+  /**
+   * Set by a hot source on a page the dev tools reloaded: loads the last good version of a plugin
+   * whose code fails at start, to run instead.
+   */
+  lastGood: LastGoodLoader | undefined
   /** Whether a new version of this plugin may be swapped in now. */
   hotReloadEnabled(id: string): boolean
   /** The current settings; `apply` replaces them (used to restore them after a reload). */
@@ -59,7 +73,7 @@ export interface HostInternals {
     record: PluginRecord,
     module: PluginModule,
     startedAt: number,
-    giveState?: (record: PluginRecord, module: PluginModule) => Promise<void>,
+    giveState?: GiveState,
   ): Promise<boolean>
   /** Marks a plugin failed and reports it (`plugin-failed`). */
   fail(record: PluginRecord, error: PluginError): void
@@ -72,10 +86,21 @@ export interface HostInternals {
   readonly departed: Map<string, TakenState>
 }
 
+/** `setReloadState` threw on the state it was given: the plugin runs without it (it owes it). */
+export interface StateRefused {
+  error: unknown
+}
+
+/** Gives a plugin that just started its state; resolves to why, when it would not take it. */
+export type GiveState = (record: PluginRecord, module: PluginModule) => Promise<StateRefused | void>
+
 /** How a host reaches persisted state. */
 export interface StateHooks {
-  /** Gives a freshly started plugin its saved state, when restoring is on. */
-  restore(record: PluginRecord, module: PluginModule): Promise<void>
+  /**
+   * Gives a freshly started plugin its saved state, when restoring is on. Resolves to the error of
+   * its `setReloadState` when that threw (the state is then owed: `PluginRecord.owed`).
+   */
+  restore: GiveState
   /** A swap handed `state` to `module`: persist it, behind the swap. */
   handedOver(record: PluginRecord, module: PluginModule, state: unknown): void
   /** The last state known for the plugin, for when its getReloadState throws. */

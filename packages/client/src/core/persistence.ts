@@ -2,6 +2,7 @@ import { describe } from './errors.js'
 import type { HostInternals, PluginRecord, StateHooks } from './internals.js'
 import { adaptState, findUncloneable, isPersistedState, type PersistedState, type StateStore } from './state.js'
 import { soon } from './timers.js'
+import type { TakenState } from './handoff.js'
 import type { PluginModule } from './types.js'
 
 export interface PersistenceConfig {
@@ -37,6 +38,11 @@ interface PendingWrite {
  * it back at start. State that cannot be stored faithfully is still handed over in memory; it is
  * only not persisted, with one warning naming the plugin and the offending value.
  */
+/** State as `module`'s instance gave it. */
+function stateOf(module: PluginModule, value: unknown): Omit<TakenState, 'has'> {
+  return { value, stateVersion: module.meta?.stateVersion, pluginVersion: module.meta?.version }
+}
+
 export function createPersistence(config: PersistenceConfig): Persistence {
   const { store, restore } = config
   const wallClock = config.wallClock ?? Date.now
@@ -88,12 +94,15 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     return inFlight
   }
 
-  const remember = (internals: HostInternals, record: PluginRecord, module: PluginModule, state: unknown): void => {
+  /** Persists the plugin's state, or, while it owes one, the state it owes (never the empty one it runs with). */
+  const remember = (internals: HostInternals, record: PluginRecord, own: (() => Omit<TakenState, 'has'>) | undefined): void => {
+    const kept = record.owed ?? own?.()
+    if (!kept) return
     const saved: PersistedState = {
       format: 1,
-      state,
-      stateVersion: module.meta?.stateVersion,
-      pluginVersion: module.meta?.version,
+      state: kept.value,
+      stateVersion: kept.stateVersion,
+      pluginVersion: kept.pluginVersion,
       savedAt: wallClock(),
     }
     lastKnown.set(record.id, saved)
@@ -118,14 +127,14 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     hooksFor(internals) {
       return {
         async restore(record, module) {
-          if (!restore) return
+          if (!restore) return undefined
           const saved = checked(internals, record, await load(record.id))
-          if (!saved || typeof module.setReloadState !== 'function') return
+          if (!saved || typeof module.setReloadState !== 'function') return undefined
           const adapted = adaptState(saved.state, saved.stateVersion, module)
           if (!adapted.ok) {
             internals.warn(record, adapted.reason, adapted.error)
             void store.setAside(record.id, saved)
-            return
+            return undefined
           }
           try {
             await module.setReloadState(adapted.state, {
@@ -134,23 +143,27 @@ export function createPersistence(config: PersistenceConfig): Persistence {
               fromStateVersion: saved.stateVersion,
             })
           } catch (error) {
+            // Owed: its next version gets this state, and nothing it runs with now is saved over it.
+            record.owed = { has: true, value: saved.state, stateVersion: saved.stateVersion, pluginVersion: saved.pluginVersion }
             internals.warn(
               record,
-              `setReloadState() threw while restoring its saved state (${describe(error)}); it runs without that state, and the saved copy is kept`,
+              `setReloadState() threw while restoring its saved state (${describe(error)}); it runs without that state, and the saved copy is kept for its next version`,
               error,
             )
-            return
+            return { error }
           }
           lastKnown.set(record.id, saved)
+          record.owed = undefined
           internals.events.emit('state-restored', {
             id: record.id,
             file: record.file,
             savedAt: saved.savedAt,
             migratedFrom: adapted.migratedFrom,
           })
+          return undefined
         },
         handedOver(record, module, state) {
-          remember(internals, record, module, state)
+          remember(internals, record, () => stateOf(module, state))
         },
         async lastKnown(record) {
           return lastKnown.get(record.id) ?? checked(internals, record, await store.load(record.id))
@@ -172,9 +185,13 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       for (const internals of hosts) {
         for (const record of internals.records.values()) {
           const module = record.module
+          if (record.owed) {
+            remember(internals, record, undefined)
+            continue
+          }
           if (!module || typeof module.getReloadState !== 'function') continue
           try {
-            remember(internals, record, module, module.getReloadState())
+            remember(internals, record, () => stateOf(module, module.getReloadState!()))
           } catch (error) {
             internals.warn(record, `getReloadState() threw; its last saved state is kept (${describe(error)})`, error)
           }

@@ -1,7 +1,7 @@
 import { dependsOnOf, runningDependencyNodes } from './dependencies.js'
 import { PluginError } from './errors.js'
-import { fitState, giveState, NO_STATE, takeState, type TakenState } from './handoff.js'
-import type { HostInternals, PluginRecord } from './internals.js'
+import { fitState, giveState, NO_STATE, owe, stateForNext, takeState, type TakenState } from './handoff.js'
+import type { GiveState, HostInternals, PluginRecord } from './internals.js'
 import { dependentsOf, orderByDependencies } from './order.js'
 import type { PluginEntry, PluginModule } from './types.js'
 
@@ -52,15 +52,16 @@ export function removePlugin(internals: HostInternals, id: string): Promise<void
     let state: TakenState = NO_STATE
     const module = record.module
     if (module) {
-      state = await takeState(internals, record, module)
+      state = stateForNext(record, await takeState(internals, record, module))
       await internals.deactivate(record, module, record.teardown)
       if (state.has) {
         internals.departed.set(id, state)
         internals.stateHooks?.handedOver(record, module, state.value)
       }
     } else {
-      const waiting = internals.parked.get(id)
-      if (waiting?.state?.has) internals.departed.set(id, waiting.state)
+      const waiting = internals.parked.get(id)?.state
+      const kept = waiting?.has ? waiting : record.owed
+      if (kept?.has) internals.departed.set(id, kept)
     }
     record.module = undefined
     record.teardown = undefined
@@ -75,7 +76,7 @@ async function parkDependents(internals: HostInternals, record: PluginRecord): P
   for (const dependentId of [...ids].reverse()) {
     const dependent = internals.records.get(dependentId)!
     const module = dependent.module!
-    const state = await takeState(internals, dependent, module)
+    const state = stateForNext(dependent, await takeState(internals, dependent, module))
     await internals.deactivate(dependent, module, dependent.teardown)
     dependent.module = undefined
     dependent.teardown = undefined
@@ -141,17 +142,21 @@ export async function startParked(internals: HostInternals, startedAt: number): 
 
 /**
  * Gives a plugin starting again the state it had when it stopped (migrated if its stateVersion
- * changed); without such state, the state saved for it, as at start.
+ * changed); without such state, the state saved for it, as at start. If its `setReloadState`
+ * throws, it runs without that state, which it then owes to its next version.
  */
-export function keptStateGiver(internals: HostInternals, kept: TakenState): ((record: PluginRecord, module: PluginModule) => Promise<void>) | undefined {
+export function keptStateGiver(internals: HostInternals, kept: TakenState): GiveState | undefined {
   if (!kept.has) return undefined
   return async (record, module) => {
     const fitted = fitState(internals, record, kept, module)
     try {
       await giveState(internals, record, module, fitted, { reason: 'restore', fromVersion: kept.pluginVersion, fromStateVersion: kept.stateVersion })
     } catch (error) {
-      internals.warn(record, `${(error as PluginError).reason}; it runs without its previous state`, error)
+      owe(record, kept)
+      internals.warn(record, `${(error as PluginError).reason}; it runs without its previous state, which is kept for its next version`, error)
+      return
     }
+    if (record.owed === kept) record.owed = undefined
   }
 }
 

@@ -168,5 +168,6 @@ function statusOf(host: HostInternals, record: PluginRecord, lastReload: LastRel
   if (record.lastReloadMs !== undefined) status.lastReloadMs = record.lastReloadMs
   if (record.error !== undefined) status.error = record.error.message
   if (lastReload !== undefined) status.lastReload = lastReload
+  if (record.lastGood !== undefined) status.lastGood = { ...record.lastGood }
   return status
 }

@@ -4,7 +4,7 @@ import type { ReloadPhases } from './events.js'
 import type { HostInternals, PluginRecord } from './internals.js'
 import { runningDependencyNodes } from './dependencies.js'
 import { dependentsOf, orderByDependencies } from './order.js'
-import { fitState, giveState, NO_STATE, takeState, type TakenState } from './handoff.js'
+import { fitState, giveState, NO_STATE, owe, stateForNext, takeState, type TakenState } from './handoff.js'
 import { keptStateGiver, parkIfWaiting, startParked } from './plugin-set.js'
 import { estimateSize } from './size.js'
 import type { PluginModule, ReloadInfo, Teardown } from './types.js'
@@ -88,6 +88,9 @@ interface Slot {
   member: boolean
   /** For a dependent: the member it depends on. */
   via: string | undefined
+  /** What the running instance had: given back on a rollback. */
+  own: TakenState
+  /** What the next instance gets: for a member, the state the plugin owes, if any, else `own`. */
   state: TakenState
   handed: TakenState
   teardown: Teardown | undefined
@@ -113,7 +116,9 @@ async function swapAll(
   let mark = now()
   for (const slot of [...slots].reverse()) {
     slot.record.status = 'reloading'
-    slot.state = await takeState(internals, slot.record, slot.previous)
+    slot.own = await takeState(internals, slot.record, slot.previous)
+    // A dependent starts again with the same code: what it owes waits for a new version of it.
+    slot.state = slot.member ? stateForNext(slot.record, slot.own) : slot.own
     await internals.deactivate(slot.record, slot.previous, slot.record.teardown)
     slot.record.teardown = undefined
   }
@@ -160,6 +165,12 @@ async function swapAll(
     record.error = undefined
     record.reloadCount += 1
     record.lastReloadMs = durationMs
+    // The new version took what the plugin owed (or it was set aside: it fits no more).
+    if (slot.member) {
+      record.owed = undefined
+      // The real file runs again.
+      record.lastGood = undefined
+    }
     const stateBytes = handed.has ? estimateSize(handed.value) : undefined
     if (handed.has) {
       internals.stateHooks?.handedOver(record, next, handed.value)
@@ -204,6 +215,7 @@ function planBatch(internals: HostInternals, live: { record: PluginRecord; next:
       next: nextById.get(id) ?? previous,
       member: nextById.has(id),
       via: via.get(id),
+      own: NO_STATE,
       state: NO_STATE,
       handed: NO_STATE,
       teardown: undefined,
@@ -229,7 +241,7 @@ async function rollBackBatch(
   }
   const culprit = failure.slot.record
   for (const slot of slots) {
-    await rollBack(internals, slot.record, slot.previous, slot.state)
+    await rollBack(internals, slot.record, slot.previous, slot.own)
     if (slot.record.status === 'reloading') slot.record.status = 'idle'
     internals.events.emit('rolled-back', { id: slot.record.id, file: slot.record.file, because: culprit.id, ...batchOf(trigger) })
   }
@@ -298,7 +310,8 @@ async function activateAfterFailedStart(
   } catch (error) {
     return reportFailure(internals, record, error as PluginError, 'kept-old', trigger)
   }
-  const kept = internals.parked.get(record.id)?.state
+  const parked = internals.parked.get(record.id)?.state
+  const kept = parked?.has ? parked : record.owed
   internals.parked.delete(record.id)
   record.module = next
   record.version = next.meta?.version
@@ -314,7 +327,11 @@ async function activateAfterFailedStart(
   return { ...ref, outcome: 'swapped', durationMs, stateKept: kept?.has ?? false }
 }
 
-/** Brings the previous module back with the state it had. */
+/**
+ * Brings the previous module back with the state it had. If that state cannot be given back, the
+ * previous version runs without it and the state is owed to the next version; if the previous
+ * version cannot even be activated, nothing of the plugin runs and its state is owed all the same.
+ */
 async function rollBack(
   internals: HostInternals,
   record: PluginRecord,
@@ -328,14 +345,21 @@ async function rollBack(
   }
   try {
     record.teardown = await internals.activate(record, previous)
-    await giveState(internals, record, previous, state, info)
-    record.module = previous
   } catch (error) {
     // The old version worked before this swap; if it cannot come back, nothing of the plugin runs.
     record.module = undefined
     record.teardown = undefined
     record.status = 'failed'
-    internals.logger.error(`plugin "${record.id}" (${record.file}): the previous version could not be restored`, error)
+    owe(record, state)
+    internals.logger.error(`plugin "${record.id}" (${record.file}): the previous version could not be restored; its state is kept for its next version`, error)
+    return
+  }
+  record.module = previous
+  try {
+    await giveState(internals, record, previous, state, info)
+  } catch (error) {
+    owe(record, state)
+    internals.warn(record, `${(error as PluginError).reason} on the rollback; the previous version runs without its state, which is kept for its next version`, error)
   }
 }
 

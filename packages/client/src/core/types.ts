@@ -1,4 +1,4 @@
-import type { PluginStatus } from '../protocol.js'
+import type { LastGoodInfo, PluginStatus } from '../protocol.js'
 
 /** A function that undoes what `activate` did: removes DOM, clears timers, unsubscribes. */
 export type Teardown = () => void | Promise<void>
@@ -53,8 +53,8 @@ export interface PluginEntry {
   load(): Promise<PluginModule>
 }
 
-// Defined with the protocol: the dev server's control API reports it too.
-export type { PluginStatus } from '../protocol.js'
+// Defined with the protocol: the dev server's control API reports them too.
+export type { LastGoodInfo, PluginStatus } from '../protocol.js'
 
 /** Whether saves swap plugins in: globally, and per plugin. */
 export interface HotReloadSettings {
@@ -75,7 +75,13 @@ export interface PluginInfo {
   lastReloadMs: number | undefined
   /** The last error, cleared by the next success. */
   error: Error | undefined
+  /**
+   * Set while the plugin runs its last good version instead of the code on disk, which failed at
+   * start after a reload the dev tools made; cleared by the next good save.
+   */
+  lastGood?: LastGoodInfo
 }
+
 
 /** The host API given to plugins: either one object for all, or made per plugin. */
 export type ContextOption<Ctx> = Ctx | ((plugin: { id: string; file: string }) => Ctx)

@@ -8,6 +8,7 @@ const OUTCOME_TEXT: Record<HistoryEntry['outcome'], string> = {
   retried: 'retried',
   failed: 'failed to start',
   'full-reload': 'full reload',
+  'last-good': 'runs last good version',
 }
 
 /** Durations of the most recent reloads shown in the chart. */

@@ -1,5 +1,6 @@
 import type { FailureOutcome, FailureTracker } from '../core/failures.js'
 import type { PluginInfo } from '../core/types.js'
+import { timeOfDay } from '../protocol.js'
 import { formatMs, h } from './dom.js'
 
 /** What the panel can do to a plugin. */
@@ -28,7 +29,16 @@ export function renderPlugins(plugins: readonly PluginInfo[], actions: PanelActi
       { testid: 'hp-plugin-row', attrs: { 'data-plugin': plugin.id } },
       h('td', { class: 'plugin', text: plugin.id, attrs: { title: plugin.file } }),
       h('td', { text: plugin.version ?? '–' }),
-      h('td', { class: `status-${status}`, text: statusText(status, failures.get(plugin.id)?.outcome), testid: 'hp-plugin-status' }),
+      h(
+        'td',
+        { class: `status-${status}`, text: statusText(status, failures.get(plugin.id)?.outcome), testid: 'hp-plugin-status' },
+        plugin.lastGood &&
+          h('div', {
+            class: 'last-good',
+            text: `runs its last good version from ${timeOfDay(plugin.lastGood.since)}; the file on disk fails: ${plugin.lastGood.error}`,
+            testid: 'hp-last-good',
+          }),
+      ),
       h('td', { class: 'num', text: String(plugin.reloadCount) }),
       h('td', { class: 'num', text: formatMs(plugin.lastReloadMs) }),
       h('td', {}, h('label', { class: 'switch' }, toggle)),

@@ -18,6 +18,7 @@ import { createControlApi } from '../control-api.js'
 import { createDepartures, type Departures } from '../departures.js'
 import { buildStatus } from '../control-status.js'
 import type { HotPluginsContext } from '../context.js'
+import { attachLastGood } from '../last-good.js'
 import { findOwners } from '../ownership.js'
 import { readStaticMetaId } from '../plugin-ids.js'
 import { formatPluginListing } from '../plugin-listing.js'
@@ -72,8 +73,11 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       if (context.known().length > 0) checks.discovered(context.known())
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
+      // Each plugin's last good version, run by a reloaded page where the file on disk fails at start.
+      const lastGood = attachLastGood(server, context)
       // Plugin changes of a burst become one batch: announced once, applied in the page at once.
       batcher = createBatcher(context.options.debounce, (batch) => {
+        lastGood.announced(batch.id, batch.plugins)
         const announcement: UpdateAnnouncement = { files: batch.files, plugins: batch.plugins, timestamp: batch.timestamp, batch: batch.id }
         server.environments.client.hot.send(HotEvents.update, announcement)
       })
