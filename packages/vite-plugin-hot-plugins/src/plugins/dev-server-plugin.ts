@@ -36,7 +36,7 @@ import { findCompileFailure } from '../validation.js'
 export function devServerPlugin(context: HotPluginsContext): Plugin {
   let settle: ReturnType<typeof createSettleCheck> | undefined
   let pluginSet: ReturnType<typeof createPluginSetUpdater> | undefined
-  let batcher: ReturnType<typeof createBatcher> | undefined
+  let batcher: ReturnType<typeof createBatcher<EnvironmentModuleNode>> | undefined
   const validated = createValidatedTransforms()
   return {
     name: `${PLUGIN_NAME}:serve`,
@@ -56,7 +56,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
       // Plugin changes of a burst become one batch: announced once, applied in the page at once.
-      batcher = createBatcher(context.options.debounce, (batch) => {
+      batcher = createBatcher<EnvironmentModuleNode>(context.options.debounce, (batch) => {
         const announcement: UpdateAnnouncement = { files: batch.files, plugins: batch.plugins, timestamp: batch.timestamp, batch: batch.id }
         server.environments.client.hot.send(HotEvents.update, announcement)
       })
@@ -111,7 +111,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   async function handleChange(
     environment: DevEnvironment,
     { type, file, modules, timestamp, read }: HotUpdateOptions,
-    ticket: BatchTicket,
+    ticket: BatchTicket<EnvironmentModuleNode>,
   ): Promise<EnvironmentModuleNode[] | undefined> {
     const relative = normalizePath(path.relative(context.root, file))
     if (await changesEntrySet(context, type, file, relative, read)) {
@@ -156,10 +156,24 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       environment.hot.send(HotEvents.error, refused)
       return []
     }
-    ticket.validated(owners)
-    // Once the batch is announced, Vite sends this change's update, the others' alongside.
-    await ticket.ready
-    return undefined
+    return joinBatch(ticket, owners, modules, timestamp)
+  }
+
+  /**
+   * The change is in its batch; once the batch is announced, its update goes to the browser. One
+   * change of the batch carries the modules of all (Vite sends one update per file event, and two
+   * updates reaching one entry would swap its plugin twice); the others carry none.
+   */
+  async function joinBatch(
+    ticket: BatchTicket<EnvironmentModuleNode>,
+    owners: readonly string[],
+    modules: readonly EnvironmentModuleNode[],
+    timestamp: number,
+  ): Promise<EnvironmentModuleNode[]> {
+    ticket.validated(owners, modules)
+    const carried = await ticket.ready
+    validated.restamp(carried, timestamp)
+    return [...carried]
   }
 }
 

@@ -1,0 +1,141 @@
+import { rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createServer, type Logger, type ViteDevServer } from 'vite'
+import { HotEvents, PLUGIN_NAME } from '@hot-plugins/client/protocol'
+import hotPlugins from '../src/index.js'
+import { makeTree } from './fixtures.js'
+
+const REGISTRY_URL = '/@id/__x00__virtual:hot-plugins'
+
+/** A plugin of two files, as users write them: an entry importing a helper. */
+const twoFilePlugin = (folder: string, word = 'clicked') => ({
+  [`src/plugins/${folder}/index.ts`]: `import { describe } from './helper'\nexport function activate() { return describe(1) }\n`,
+  [`src/plugins/${folder}/helper.ts`]: `export const describe = (n: number) => \`${word} \${n}\`\n`,
+})
+
+let server: ViteDevServer | undefined
+let cleanup: (() => Promise<void>) | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+  await cleanup?.()
+})
+
+interface Sent {
+  type?: string
+  event?: string
+  data?: { file?: string; plugins?: string[]; message?: string; files?: string[] }
+  updates?: { path: string; acceptedPath: string }[]
+}
+
+/**
+ * A listening dev server whose file watcher the test drives, as chokidar would: every file event
+ * goes through Vite's whole pipeline (its module graph, every hotUpdate hook, its update). Records
+ * what is sent to the browser and what is logged; `settled()` resolves once every event emitted so
+ * far has gone through our hook in both environments.
+ */
+async function listen(tree: Record<string, string>) {
+  const made = await makeTree({ ...tree, 'stub/hot.ts': 'export function createHotRegistry(entries: unknown) { return { entries } }\n' })
+  cleanup = made.cleanup
+  const logs: string[] = []
+  const log = (message: string) => void logs.push(message)
+  const logger: Logger = { info: log, warn: log, warnOnce: log, error: log, clearScreen: () => {}, hasErrorLogged: () => false, hasWarned: false }
+  server = await createServer({
+    root: made.root,
+    configFile: false,
+    customLogger: logger,
+    plugins: [hotPlugins({ plugins: 'src/plugins/*/index.ts' })],
+    // The registry's runtime import, without installing the client into the temp folder.
+    resolve: { alias: { '@hot-plugins/client/hot': path.join(made.root, 'stub/hot.ts') } },
+    server: { port: 0, watch: null },
+    optimizeDeps: { noDiscovery: true },
+  })
+  await server.listen()
+  const running = server
+  const base = running.resolvedUrls!.local[0]!.replace(/\/$/, '')
+  const get = async (url: string) => {
+    const response = await fetch(base + url)
+    expect(response.status, url).toBe(200)
+    return response.text()
+  }
+  // What the page loads: the registry (which accepts every entry) and the entries it imports.
+  await get(REGISTRY_URL)
+  for (const file of Object.keys(tree)) if (file.endsWith('/index.ts')) await get(`/${file}`)
+  for (const file of Object.keys(tree)) if (!file.endsWith('/index.ts')) await get(`/${file}`)
+
+  const sent: Sent[] = []
+  const client = running.environments.client
+  const send = client.hot.send.bind(client.hot)
+  client.hot.send = ((payload: Sent | string, data?: Sent['data']) => {
+    sent.push(typeof payload === 'string' ? { event: payload, data } : payload)
+    return (send as (...a: unknown[]) => void)(payload, data)
+  }) as typeof client.hot.send
+
+  let emitted = 0
+  let handled = 0
+  const ours = running.config.plugins.find((p) => p.name === `${PLUGIN_NAME}:serve`) as unknown as { hotUpdate: (this: unknown, ...a: unknown[]) => Promise<unknown> }
+  const hook = ours.hotUpdate
+  ours.hotUpdate = async function (this: unknown, ...args: unknown[]) {
+    try {
+      return await hook.apply(this, args)
+    } finally {
+      handled++
+    }
+  }
+  const abs = (file: string) => path.join(made.root, file)
+  return {
+    root: made.root,
+    sent,
+    logs,
+    updates: () => sent.filter((s) => s.type === 'update').map((s) => s.updates!.map((u) => u.acceptedPath)),
+    errors: () => sent.filter((s) => s.type === 'error' || s.type === 'full-reload' || s.event === HotEvents.error),
+    write: (file: string, content: string) => writeFile(abs(file), content),
+    remove: (file: string) => rm(abs(file)),
+    emit(event: 'change' | 'unlink' | 'add', file: string) {
+      emitted++
+      running.watcher.emit(event, abs(file))
+    },
+    /** Every emitted event went through the hook (client and SSR), and what followed it in the same turn ran. */
+    async settled() {
+      await vi.waitFor(() => expect(handled).toBe(emitted * 2), { timeout: 5_000 })
+      await new Promise((resolve) => setImmediate(resolve))
+    },
+  }
+}
+
+describe('two files of one plugin saved together', () => {
+  it('reach the browser as one update of its entry: the plugin swaps once, with both files in its batch', async () => {
+    const app = await listen({ ...twoFilePlugin('counter'), ...twoFilePlugin('other') })
+    await Promise.all([
+      app.write('src/plugins/counter/index.ts', "import { describe } from './helper'\nexport function activate() { return describe(2) }\n"),
+      app.write('src/plugins/counter/helper.ts', 'export const describe = (n: number) => `pressed ${n}`\n'),
+    ])
+    app.emit('change', 'src/plugins/counter/index.ts')
+    app.emit('change', 'src/plugins/counter/helper.ts')
+    await vi.waitFor(() => expect(app.updates()).toHaveLength(1))
+    await app.settled()
+    expect(app.updates()).toEqual([['/src/plugins/counter/index.ts']])
+    const announcements = app.sent.filter((s) => s.event === HotEvents.update).map((s) => s.data)
+    expect(announcements).toEqual([
+      expect.objectContaining({ files: ['src/plugins/counter/helper.ts', 'src/plugins/counter/index.ts'], plugins: ['counter'] }),
+    ])
+    expect(app.errors()).toEqual([])
+  })
+
+  it('with a helper two plugins share: each entry once, in one update', async () => {
+    const app = await listen({
+      ...twoFilePlugin('a'),
+      'src/plugins/b/index.ts': "import { describe } from '../a/helper'\nexport function activate() { return describe(3) }\n",
+    })
+    await Promise.all([
+      app.write('src/plugins/a/helper.ts', 'export const describe = (n: number) => `pressed ${n}`\n'),
+      app.write('src/plugins/b/index.ts', "import { describe } from '../a/helper'\nexport function activate() { return describe(4) }\n"),
+    ])
+    app.emit('change', 'src/plugins/a/helper.ts')
+    app.emit('change', 'src/plugins/b/index.ts')
+    await vi.waitFor(() => expect(app.updates()).toHaveLength(1))
+    await app.settled()
+    expect(app.updates().map((u) => [...u].sort())).toEqual([['/src/plugins/a/index.ts', '/src/plugins/b/index.ts']])
+  })
+})
