@@ -2,7 +2,7 @@ import { rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createServer, type Logger, type ViteDevServer } from 'vite'
-import { HotEvents, PLUGIN_NAME } from '@hot-plugins/client/protocol'
+import { HotEvents, PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import hotPlugins from '../src/index.js'
 import { makeTree } from './fixtures.js'
 
@@ -137,5 +137,64 @@ describe('two files of one plugin saved together', () => {
     await vi.waitFor(() => expect(app.updates()).toHaveLength(1))
     await app.settled()
     expect(app.updates().map((u) => [...u].sort())).toEqual([['/src/plugins/a/index.ts', '/src/plugins/b/index.ts']])
+  })
+})
+
+describe('a plugin folder of two files deleted', () => {
+  const folder = twoFilePlugin('hh0')
+
+  /** Deletes both files, emits their events in `order` (a late one after the new registry went out), and waits for all of it. */
+  async function deleteFolder(order: 'helper first' | 'entry first' | 'helper late') {
+    const app = await listen({ ...folder, ...twoFilePlugin('other') })
+    await app.remove('src/plugins/hh0/helper.ts')
+    await app.remove('src/plugins/hh0/index.ts')
+    if (order === 'helper first') app.emit('unlink', 'src/plugins/hh0/helper.ts')
+    app.emit('unlink', 'src/plugins/hh0/index.ts')
+    if (order === 'entry first') app.emit('unlink', 'src/plugins/hh0/helper.ts')
+    await vi.waitFor(() => expect(app.updates()).toHaveLength(1))
+    if (order === 'helper late') app.emit('unlink', 'src/plugins/hh0/helper.ts')
+    await app.settled()
+    return app
+  }
+
+  for (const order of ['helper first', 'entry first', 'helper late'] as const) {
+    it(`is a removal, not an error (${order}): only the registry's update is sent`, async () => {
+      const app = await deleteFolder(order)
+      expect(app.errors()).toEqual([])
+      expect(app.updates()).toEqual([[RESOLVED_VIRTUAL_REGISTRY_ID]])
+      expect(app.logs.filter((l) => l.includes('page reload'))).toEqual([])
+    })
+  }
+
+  it('and created again: the entry imports a fresh helper (the browser keeps every version it loaded)', async () => {
+    const app = await deleteFolder('helper first')
+    for (const [file, content] of Object.entries(twoFilePlugin('hh0', 'back'))) {
+      await app.write(file, content)
+      app.emit('add', file)
+    }
+    await vi.waitFor(() => expect(app.updates()).toHaveLength(2))
+    await app.settled()
+    const entry = server!.environments.client.moduleGraph.getModuleById(path.join(app.root, 'src/plugins/hh0/index.ts'))!
+    const helper = [...entry.importedModules][0]!
+    expect(helper.lastHMRTimestamp).toBeGreaterThan(0)
+    const response = await fetch(`${server!.resolvedUrls!.local[0]}src/plugins/hh0/index.ts?t=${Date.now()}`)
+    expect(await response.text()).toContain(`/src/plugins/hh0/helper.ts?t=${helper.lastHMRTimestamp}`)
+    expect(app.errors()).toEqual([])
+  })
+})
+
+describe('a helper deleted from under a plugin that stays', () => {
+  it('is refused while the entry still imports it: the error names both files, the plugin keeps running', async () => {
+    const app = await listen(twoFilePlugin('hh0'))
+    await app.remove('src/plugins/hh0/helper.ts')
+    app.emit('unlink', 'src/plugins/hh0/helper.ts')
+    await app.settled()
+    expect(app.updates()).toEqual([])
+    const refused = app.sent.find((s) => s.event === HotEvents.error)?.data
+    expect(refused).toMatchObject({ file: 'src/plugins/hh0/helper.ts', plugins: ['hh0'] })
+    expect(refused?.message).toMatch(/^src\/plugins\/hh0\/helper\.ts was deleted: src\/plugins\/hh0\/index\.ts:\d+:\d+: .*\.\/helper/)
+    expect(app.logs.find((l) => l.includes('was deleted'))).toMatch(
+      /src\/plugins\/hh0\/helper\.ts was deleted, and src\/plugins\/hh0\/index\.ts:\d+:\d+ does not compile without it; hh0 keeps running the previous version/,
+    )
   })
 })

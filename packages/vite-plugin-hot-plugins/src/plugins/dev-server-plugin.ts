@@ -9,7 +9,9 @@ import {
   type UpdateAnnouncement,
 } from '@hot-plugins/client/protocol'
 import { init } from 'es-module-lexer'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import path from 'node:path'
 import { normalizePath, type DevEnvironment, type EnvironmentModuleNode, type HotUpdateOptions, type Plugin } from 'vite'
 import { addListShortcut } from '../cli-shortcut.js'
@@ -22,11 +24,12 @@ import { defaultPluginId, readStaticMetaId } from '../plugin-ids.js'
 import { formatPluginListing } from '../plugin-listing.js'
 import { optimizeDepsEntries } from '../scan-entries.js'
 import type { DiscoveredPlugin } from '../discovery.js'
-import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../plugin-set.js'
+import { createPluginSetUpdater, describePluginSetChange, diffPluginSets, type PluginSetChange } from '../plugin-set.js'
 import { createBatcher, type BatchTicket } from '../batcher.js'
+import { findDeletedFileOwners, REMOVAL_SETTLE_MS, runningOwners } from '../removal.js'
 import { createSettleCheck } from '../settle.js'
 import { createValidatedTransforms } from '../validated-transforms.js'
-import { findCompileFailure } from '../validation.js'
+import { findCompileFailure, refuseChange } from '../validation.js'
 
 /**
  * Dev server wiring: tells the browser which plugins a change belongs to before Vite sends the new
@@ -38,6 +41,8 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   let pluginSet: ReturnType<typeof createPluginSetUpdater> | undefined
   let batcher: ReturnType<typeof createBatcher<EnvironmentModuleNode>> | undefined
   const validated = createValidatedTransforms()
+  // Entries deleted or moved away, by file: their helpers' delete events may come after the new set.
+  const formerEntries = new Map<string, string>()
   return {
     name: `${PLUGIN_NAME}:serve`,
     apply: 'serve',
@@ -61,7 +66,10 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
         server.environments.client.hot.send(HotEvents.update, announcement)
       })
       // Entries created, deleted or moved reach the running page as a new registry (no page reload).
-      pluginSet = createPluginSetUpdater(() => updateRegistry(server.environments.client, context))
+      pluginSet = createPluginSetUpdater(async () => {
+        const change = await updateRegistry(server.environments.client, context)
+        for (const gone of [...(change?.removed ?? []), ...(change?.moved.map((m) => m.from) ?? [])]) formerEntries.set(gone.absFile, gone.id)
+      })
       server.httpServer?.once('close', () => {
         settle?.dispose()
         pluginSet?.dispose()
@@ -122,9 +130,11 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     }
     if (modules.length === 0) return undefined
     const plugins = await context.plugins()
-    const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
-    const owners = findOwners(modules, idByEntryFile)
-    if (owners.length === 0) return undefined
+    if (type === 'delete') return handleDeletedFile(environment, relative, modules, plugins, timestamp, ticket)
+    const owners = findOwners(modules, new Map(plugins.map((p) => [p.absFile, p.id])))
+    // A file of a deleted plugin created again (its folder restored) before its entry was imported
+    // again: no module in the page imports it; the entry imports it afresh once it is added.
+    if (owners.length === 0) return type === 'create' && findDeletedFileOwners(modules, environment.moduleGraph.idToModuleMap.values(), entryIds(plugins), () => undefined).owners.length > 0 ? [] : undefined
     // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
     if (!context.mayReload(relative)) return []
     // In a storm of saves the page gets the first version now and the final one when it ends; it
@@ -134,7 +144,9 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       environment.hot.send(HotEvents.update, storm)
       return []
     }
-    const content = await read()
+    const content = await readIfPresent(read)
+    // Deleted right after this event: its delete event follows, and is a removal, not an error.
+    if (content === undefined) return []
     settle?.sent(file, content)
 
     const failure = await findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
@@ -144,19 +156,54 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       return []
     }
     if (failure) {
-      const where = failure.loc ? `${relative}:${failure.loc.line}:${failure.loc.column}` : relative
-      const refused: CompileErrorAnnouncement = { file: relative, plugins: owners, message: `${where}: ${failure.message}` }
-      if (failure.frame) refused.frame = failure.frame
-      context.logger?.error(
-        `${LOG_PREFIX} ${where} does not compile; ${owners.join(', ')} keep${owners.length === 1 ? 's' : ''} running the previous version.\n${failure.message}${failure.frame ? `\n${failure.frame}` : ''}`,
-        { timestamp: true },
-      )
-      // Vite's overlay shows it; our runtime records it; no update is sent, so nothing is torn down.
-      environment.hot.send({ type: 'error', err: failure })
-      environment.hot.send(HotEvents.error, refused)
+      refuseChange(environment, context, { file: relative, plugins: owners }, failure)
       return []
     }
     return joinBatch(ticket, owners, modules, timestamp)
+  }
+
+  /**
+   * A deleted file a plugin imported. Deleted with its plugin (a folder deleted or renamed): a
+   * removal, which the entry's own event makes; nothing else is sent. Deleted from under a plugin
+   * that runs on: its entry is checked again, and either compiles without it or is refused.
+   */
+  async function handleDeletedFile(
+    environment: DevEnvironment,
+    relative: string,
+    modules: EnvironmentModuleNode[],
+    plugins: readonly DiscoveredPlugin[],
+    timestamp: number,
+    ticket: BatchTicket<EnvironmentModuleNode>,
+  ): Promise<EnvironmentModuleNode[] | undefined> {
+    const entryFile = (id: string) => plugins.find((p) => p.id === id)?.absFile
+    const deleted = findDeletedFileOwners(modules, environment.moduleGraph.idToModuleMap.values(), entryIds(plugins), entryFile)
+    if (deleted.owners.length === 0) return undefined
+    if (!context.mayReload(relative)) return []
+    // Created again meanwhile: its create event is the change.
+    if (modules.some((module) => module.file !== null && existsSync(module.file))) return []
+    // Should it come back, its next import reads it again (the browser keeps every version it loaded).
+    const seen = new Set<EnvironmentModuleNode>()
+    for (const module of modules) environment.moduleGraph.invalidateModule(module, seen, timestamp, true)
+    let running = deleted.running
+    // A folder being deleted loses its files one by one: its entry may still be there for a moment.
+    if (running.length > 0) {
+      await sleep(REMOVAL_SETTLE_MS)
+      running = runningOwners(running, entryFile)
+    }
+    if (running.length === 0) return []
+    const entries = running.flatMap((id) => [...(environment.moduleGraph.getModulesByFile(entryFile(id)!) ?? [])])
+    for (const entry of entries) environment.moduleGraph.invalidateModule(entry)
+    const failure = await findCompileFailure(environment, entries, (module) => validated.transform(environment, module, timestamp))
+    if (failure) {
+      refuseChange(environment, context, { file: relative, plugins: running, cause: `${relative} was deleted` }, failure)
+      return []
+    }
+    return joinBatch(ticket, running, entries, timestamp)
+  }
+
+  /** Every entry file that was a plugin's, deleted ones included, to its plugin id. */
+  function entryIds(plugins: readonly DiscoveredPlugin[]): Map<string, string> {
+    return new Map([...formerEntries, ...plugins.map((p) => [p.absFile, p.id] as const)])
   }
 
   /**
@@ -192,8 +239,21 @@ async function changesEntrySet(
   if (type !== 'update' || context.discoveryFailed()) return true
   const known = (await context.plugins()).find((p) => p.absFile === normalizePath(file))
   if (!known) return false
+  const code = await readIfPresent(read)
+  // Deleted right after it was saved: its delete event follows; discovering again now does no harm.
+  if (code === undefined) return true
   await init
-  return (readStaticMetaId(await read()) ?? defaultPluginId(known.file)) !== known.id
+  return (readStaticMetaId(code) ?? defaultPluginId(known.file)) !== known.id
+}
+
+/** The file's content, or `undefined` once it is gone (deleted, or moved away). */
+async function readIfPresent(read: () => string | Promise<string>): Promise<string | undefined> {
+  try {
+    return await read()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
 }
 
 /**
@@ -201,7 +261,7 @@ async function changesEntrySet(
  * update, so the page adds, removes and moves plugins without reloading. Two entries with one id
  * are shown in Vite's overlay and change nothing; the next entry change tries again.
  */
-async function updateRegistry(environment: DevEnvironment, context: HotPluginsContext): Promise<void> {
+async function updateRegistry(environment: DevEnvironment, context: HotPluginsContext): Promise<PluginSetChange | undefined> {
   const before = context.known()
   const failedBefore = context.discoveryFailed()
   context.rediscover()
@@ -214,13 +274,14 @@ async function updateRegistry(environment: DevEnvironment, context: HotPluginsCo
     environment.hot.send({ type: 'error', err: { message, stack: '' } })
     const refused: CompileErrorAnnouncement = { file: '', plugins: [], message }
     environment.hot.send(HotEvents.error, refused)
-    return
+    return undefined
   }
   const change = diffPluginSets(before, after)
-  if (!change.changed && !failedBefore) return
+  if (!change.changed && !failedBefore) return change
   for (const line of describePluginSetChange(change)) context.logger?.info(`${LOG_PREFIX} ${line}`, { timestamp: true })
   const registry = environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID)
   if (registry) await environment.reloadModule(registry)
+  return change
 }
 
 async function changedSince(file: string, content: string): Promise<boolean> {
