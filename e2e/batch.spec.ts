@@ -89,5 +89,9 @@ test('two files of one plugin saved at once, again and again: it swaps once per 
     expect(swap.files).toEqual(['src/plugins/counter/format.ts', 'src/plugins/counter/index.ts'])
   }
   expect(new Set(swaps.map((s) => s.batch)).size).toBe(rounds)
+  // The terminal names the files and the plugin of each update (not the registry module).
+  const updates = app.logs.filter((line) => line.includes('hmr update') && line.includes('counter'))
+  expect(updates).toHaveLength(rounds)
+  expect(updates.every((line) => line.includes('src/plugins/counter/format.ts, src/plugins/counter/index.ts → counter'))).toBe(true)
   await app.expectNoPageReload()
 })

@@ -86,6 +86,10 @@ test('deleting a plugin folder of two files, again and again: no page reload, no
   }
   await expectStillHot(app, { testid: 'hh0', helper: 'src/plugins/hh0/helper.ts', word: `round ${ROUNDS}`, clicks: ROUNDS })
   await expectOthersKept(app, 1, 'kept through deletes')
+  // The terminal: one line per change of the set of plugins, naming it (not Vite's `hmr update virtual:hot-plugins`).
+  const removed = '[hot-plugins] plugin removed: hh0 (src/plugins/hh0/index.ts), its state kept in case it comes back'
+  expect(app.logs.filter((line) => line.includes(removed))).toHaveLength(ROUNDS)
+  expect(app.logs.filter((line) => line.includes('virtual:hot-plugins') || line.includes('page reload'))).toEqual([])
 })
 
 test('renaming a plugin folder of two files back and forth: each name is its own plugin, each keeps its state', async ({ app }) => {

@@ -121,6 +121,10 @@ describe('two files of one plugin saved together', () => {
       expect.objectContaining({ files: ['src/plugins/counter/helper.ts', 'src/plugins/counter/index.ts'], plugins: ['counter'] }),
     ])
     expect(app.errors()).toEqual([])
+    // One terminal line for it, naming the files and the plugin (Vite's named only the registry).
+    expect(app.logs.filter((l) => l.includes('hmr update'))).toEqual([
+      expect.stringContaining('src/plugins/counter/helper.ts, src/plugins/counter/index.ts → counter'),
+    ])
   })
 
   it('with a helper two plugins share: each entry once, in one update', async () => {
@@ -142,6 +146,7 @@ describe('two files of one plugin saved together', () => {
 
 describe('a plugin folder of two files deleted', () => {
   const folder = twoFilePlugin('hh0')
+  const removed = '[hot-plugins] plugin removed: hh0 (src/plugins/hh0/index.ts), its state kept in case it comes back'
 
   /** Deletes both files, emits their events in `order` (a late one after the new registry went out), and waits for all of it. */
   async function deleteFolder(order: 'helper first' | 'entry first' | 'helper late') {
@@ -158,11 +163,11 @@ describe('a plugin folder of two files deleted', () => {
   }
 
   for (const order of ['helper first', 'entry first', 'helper late'] as const) {
-    it(`is a removal, not an error (${order}): only the registry's update is sent`, async () => {
+    it(`is a removal, not an error (${order}): only the registry's update is sent, with one terminal line`, async () => {
       const app = await deleteFolder(order)
       expect(app.errors()).toEqual([])
       expect(app.updates()).toEqual([[RESOLVED_VIRTUAL_REGISTRY_ID]])
-      expect(app.logs.filter((l) => l.includes('page reload'))).toEqual([])
+      expect(app.logs.filter((l) => l.includes('hmr update') || l.includes('page reload') || l.includes('plugin removed'))).toEqual([removed])
     })
   }
 

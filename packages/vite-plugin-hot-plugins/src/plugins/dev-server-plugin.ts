@@ -26,8 +26,10 @@ import { optimizeDepsEntries } from '../scan-entries.js'
 import type { DiscoveredPlugin } from '../discovery.js'
 import { createPluginSetUpdater, describePluginSetChange, diffPluginSets, type PluginSetChange } from '../plugin-set.js'
 import { createBatcher, type BatchTicket } from '../batcher.js'
+import { createRegistryUpdater } from '../registry-update.js'
 import { findDeletedFileOwners, REMOVAL_SETTLE_MS, runningOwners } from '../removal.js'
 import { createSettleCheck } from '../settle.js'
+import { nameRegistryUpdates } from '../update-log.js'
 import { createValidatedTransforms } from '../validated-transforms.js'
 import { findCompileFailure, refuseChange } from '../validation.js'
 
@@ -41,6 +43,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   let pluginSet: ReturnType<typeof createPluginSetUpdater> | undefined
   let batcher: ReturnType<typeof createBatcher<EnvironmentModuleNode>> | undefined
   const validated = createValidatedTransforms()
+  const sendRegistryUpdate = createRegistryUpdater()
   // Entries deleted or moved away, by file: their helpers' delete events may come after the new set.
   const formerEntries = new Map<string, string>()
   return {
@@ -60,14 +63,17 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     configureServer(server) {
       // A lost event at the end of a burst is replayed as the change it was.
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
+      // Vite's terminal line for each update names the registry; it names the batch's files instead.
+      const updateLog = nameRegistryUpdates(server.environments.client.logger, RESOLVED_VIRTUAL_REGISTRY_ID)
       // Plugin changes of a burst become one batch: announced once, applied in the page at once.
       batcher = createBatcher<EnvironmentModuleNode>(context.options.debounce, (batch) => {
+        updateLog.batchSent(batch)
         const announcement: UpdateAnnouncement = { files: batch.files, plugins: batch.plugins, timestamp: batch.timestamp, batch: batch.id }
         server.environments.client.hot.send(HotEvents.update, announcement)
       })
       // Entries created, deleted or moved reach the running page as a new registry (no page reload).
       pluginSet = createPluginSetUpdater(async () => {
-        const change = await updateRegistry(server.environments.client, context)
+        const change = await updateRegistry(server.environments.client, context, sendRegistryUpdate)
         for (const gone of [...(change?.removed ?? []), ...(change?.moved.map((m) => m.from) ?? [])]) formerEntries.set(gone.absFile, gone.id)
       })
       server.httpServer?.once('close', () => {
@@ -261,7 +267,11 @@ async function readIfPresent(read: () => string | Promise<string>): Promise<stri
  * update, so the page adds, removes and moves plugins without reloading. Two entries with one id
  * are shown in Vite's overlay and change nothing; the next entry change tries again.
  */
-async function updateRegistry(environment: DevEnvironment, context: HotPluginsContext): Promise<PluginSetChange | undefined> {
+async function updateRegistry(
+  environment: DevEnvironment,
+  context: HotPluginsContext,
+  sendRegistryUpdate: (environment: DevEnvironment, registry: EnvironmentModuleNode) => void,
+): Promise<PluginSetChange | undefined> {
   const before = context.known()
   const failedBefore = context.discoveryFailed()
   context.rediscover()
@@ -278,9 +288,10 @@ async function updateRegistry(environment: DevEnvironment, context: HotPluginsCo
   }
   const change = diffPluginSets(before, after)
   if (!change.changed && !failedBefore) return change
-  for (const line of describePluginSetChange(change)) context.logger?.info(`${LOG_PREFIX} ${line}`, { timestamp: true })
+  // One line naming what changed, in place of Vite's `hmr update virtual:hot-plugins`.
+  if (change.changed) context.logger?.info(`${LOG_PREFIX} ${describePluginSetChange(change)}`, { timestamp: true })
   const registry = environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID)
-  if (registry) await environment.reloadModule(registry)
+  if (registry) sendRegistryUpdate(environment, registry)
   return change
 }
 
