@@ -6,12 +6,12 @@ export interface GraphNodeLike extends ModuleNodeLike {
   importedModules: Set<GraphNodeLike>
 }
 
-/** What a deleted file that is not a plugin entry means for the plugins. */
-export interface DeletedFile {
-  /** Every plugin that imported the file, through any chain of modules, deleted ones included. */
+/** The plugins a file of the module graph belonged to, deleted ones included. */
+export interface FormerOwners {
+  /** Every plugin whose entry imported the file, through any chain of modules, deleted ones included. */
   owners: string[]
-  /** The owners whose entry is still there: they run and still import it. */
-  running: string[]
+  /** Those plugins' entry files (absolute), deleted ones included. */
+  entries: string[]
 }
 
 /** Quiet time before a plugin file's deletion is taken as one its entry survives (`rm -rf` removes a folder's files one by one). */
@@ -28,12 +28,11 @@ export const REMOVAL_SETTLE_MS = 50
  * more. So the walk also follows the links the deleted modules still hold, and `idByEntryFile` must
  * name the entries deleted earlier as well as the current ones.
  */
-export function findDeletedFileOwners(
-  deleted: readonly GraphNodeLike[],
+export function findFormerOwners(
+  modules: readonly GraphNodeLike[],
   graph: Iterable<GraphNodeLike>,
   idByEntryFile: ReadonlyMap<string, string>,
-  currentEntryFile: (id: string) => string | undefined,
-): DeletedFile {
+): FormerOwners {
   const formerImporters = new Map<ModuleNodeLike, Set<ModuleNodeLike>>()
   for (const module of graph) {
     for (const imported of module.importedModules) {
@@ -42,14 +41,12 @@ export function findDeletedFileOwners(
       importers.add(module)
     }
   }
-  const owners = findOwners(deleted, idByEntryFile, (node) => new Set([...node.importers, ...(formerImporters.get(node) ?? [])]))
-  return { owners, running: runningOwners(owners, currentEntryFile) }
+  const entryByFile = new Map([...idByEntryFile.keys()].map((file) => [file, file]))
+  const entries = findOwners(modules, entryByFile, (node) => new Set([...node.importers, ...(formerImporters.get(node) ?? [])]))
+  return { owners: [...new Set(entries.map((file) => idByEntryFile.get(file)!))].sort(), entries }
 }
 
-/** The plugins among `owners` whose entry is a current plugin and still on disk. */
-export function runningOwners(owners: readonly string[], currentEntryFile: (id: string) => string | undefined): string[] {
-  return owners.filter((id) => {
-    const file = currentEntryFile(id)
-    return file !== undefined && existsSync(file)
-  })
+/** The plugins among `plugins` whose entry is one of `entries` and still on disk: they run on without the deleted file. */
+export function runningOwners<P extends { absFile: string }>(entries: readonly string[], plugins: readonly P[]): P[] {
+  return plugins.filter((p) => entries.includes(p.absFile) && existsSync(p.absFile))
 }

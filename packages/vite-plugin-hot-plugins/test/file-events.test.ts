@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createServer, type Logger, type ViteDevServer } from 'vite'
@@ -86,6 +86,7 @@ async function listen(tree: Record<string, string>) {
   const abs = (file: string) => path.join(made.root, file)
   return {
     root: made.root,
+    get,
     sent,
     logs,
     updates: () => sent.filter((s) => s.type === 'update').map((s) => s.updates!.map((u) => u.acceptedPath)),
@@ -185,6 +186,48 @@ describe('a plugin folder of two files deleted', () => {
     const response = await fetch(`${server!.resolvedUrls!.local[0]}src/plugins/hh0/index.ts?t=${Date.now()}`)
     expect(await response.text()).toContain(`/src/plugins/hh0/helper.ts?t=${helper.lastHMRTimestamp}`)
     expect(app.errors()).toEqual([])
+  })
+})
+
+describe('a plugin folder of two files renamed', () => {
+  const helperOf = (app: Awaited<ReturnType<typeof listen>>, folder: string) => {
+    const entry = server!.environments.client.moduleGraph.getModuleById(path.join(app.root, `src/plugins/${folder}/index.ts`))!
+    return [...entry.importedModules][0]!
+  }
+
+  it("with its meta.id kept, the old helper's late delete is part of the move: only the registry's update", async () => {
+    const tally = (folder: string) => ({
+      [`src/plugins/${folder}/index.ts`]: "import { describe } from './helper'\nexport const meta = { id: 'tally' }\nexport function activate() { return describe(1) }\n",
+      [`src/plugins/${folder}/helper.ts`]: 'export const describe = (n: number) => `clicked ${n}`\n',
+    })
+    const app = await listen(tally('a'))
+    await rename(path.join(app.root, 'src/plugins/a'), path.join(app.root, 'src/plugins/b'))
+    app.emit('add', 'src/plugins/b/index.ts')
+    app.emit('add', 'src/plugins/b/helper.ts')
+    app.emit('unlink', 'src/plugins/a/index.ts')
+    await vi.waitFor(() => expect(app.updates()).toHaveLength(1))
+    // The page imports the moved entry, as the new registry tells it to.
+    await app.get('/src/plugins/b/index.ts')
+    app.emit('unlink', 'src/plugins/a/helper.ts')
+    await app.settled()
+    expect(app.updates()).toEqual([[RESOLVED_VIRTUAL_REGISTRY_ID]])
+    expect(app.errors()).toEqual([])
+  })
+
+  it('and back before the watcher reported the helper gone (a change in place of a delete and a create): no page reload, a fresh helper', async () => {
+    const app = await listen(twoFilePlugin('hh0'))
+    const before = helperOf(app, 'hh0').lastHMRTimestamp
+    await app.remove('src/plugins/hh0/helper.ts')
+    await app.remove('src/plugins/hh0/index.ts')
+    app.emit('unlink', 'src/plugins/hh0/index.ts')
+    await vi.waitFor(() => expect(app.updates()).toHaveLength(1))
+    for (const [file, content] of Object.entries(twoFilePlugin('hh0', 'back'))) await app.write(file, content)
+    app.emit('add', 'src/plugins/hh0/index.ts')
+    app.emit('change', 'src/plugins/hh0/helper.ts')
+    await vi.waitFor(() => expect(app.updates()).toHaveLength(2))
+    await app.settled()
+    expect(app.errors()).toEqual([])
+    expect(helperOf(app, 'hh0').lastHMRTimestamp).toBeGreaterThan(before)
   })
 })
 

@@ -27,7 +27,7 @@ import type { DiscoveredPlugin } from '../discovery.js'
 import { createPluginSetUpdater, describePluginSetChange, diffPluginSets, type PluginSetChange } from '../plugin-set.js'
 import { createBatcher, type BatchTicket } from '../batcher.js'
 import { createRegistryUpdater } from '../registry-update.js'
-import { findDeletedFileOwners, REMOVAL_SETTLE_MS, runningOwners } from '../removal.js'
+import { findFormerOwners, REMOVAL_SETTLE_MS, runningOwners } from '../removal.js'
 import { createSettleCheck } from '../settle.js'
 import { nameRegistryUpdates } from '../update-log.js'
 import { createValidatedTransforms } from '../validated-transforms.js'
@@ -138,9 +138,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     const plugins = await context.plugins()
     if (type === 'delete') return handleDeletedFile(environment, relative, modules, plugins, timestamp, ticket)
     const owners = findOwners(modules, new Map(plugins.map((p) => [p.absFile, p.id])))
-    // A file of a deleted plugin created again (its folder restored) before its entry was imported
-    // again: no module in the page imports it; the entry imports it afresh once it is added.
-    if (owners.length === 0) return type === 'create' && findDeletedFileOwners(modules, environment.moduleGraph.idToModuleMap.values(), entryIds(plugins), () => undefined).owners.length > 0 ? [] : undefined
+    if (owners.length === 0) return isFileOfDeletedPlugin(environment, modules, plugins, timestamp) ? [] : undefined
     // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
     if (!context.mayReload(relative)) return []
     // In a storm of saves the page gets the first version now and the final one when it ends; it
@@ -181,30 +179,53 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     timestamp: number,
     ticket: BatchTicket<EnvironmentModuleNode>,
   ): Promise<EnvironmentModuleNode[] | undefined> {
-    const entryFile = (id: string) => plugins.find((p) => p.id === id)?.absFile
-    const deleted = findDeletedFileOwners(modules, environment.moduleGraph.idToModuleMap.values(), entryIds(plugins), entryFile)
-    if (deleted.owners.length === 0) return undefined
+    const former = findFormerOwners(modules, environment.moduleGraph.idToModuleMap.values(), entryIds(plugins))
+    if (former.owners.length === 0) return undefined
     if (!context.mayReload(relative)) return []
+    // Should it come back, its next import reads it again (the browser keeps every version it loaded).
+    invalidateForNextImport(environment, modules, timestamp)
     // Created again meanwhile: its create event is the change.
     if (modules.some((module) => module.file !== null && existsSync(module.file))) return []
-    // Should it come back, its next import reads it again (the browser keeps every version it loaded).
-    const seen = new Set<EnvironmentModuleNode>()
-    for (const module of modules) environment.moduleGraph.invalidateModule(module, seen, timestamp, true)
-    let running = deleted.running
+    let running = runningOwners(former.entries, plugins)
     // A folder being deleted loses its files one by one: its entry may still be there for a moment.
     if (running.length > 0) {
       await sleep(REMOVAL_SETTLE_MS)
-      running = runningOwners(running, entryFile)
+      running = runningOwners(former.entries, plugins)
     }
     if (running.length === 0) return []
-    const entries = running.flatMap((id) => [...(environment.moduleGraph.getModulesByFile(entryFile(id)!) ?? [])])
+    const ids = running.map((p) => p.id)
+    const entries = running.flatMap((p) => [...(environment.moduleGraph.getModulesByFile(p.absFile) ?? [])])
     for (const entry of entries) environment.moduleGraph.invalidateModule(entry)
     const failure = await findCompileFailure(environment, entries, (module) => validated.transform(environment, module, timestamp))
     if (failure) {
-      refuseChange(environment, context, { file: relative, plugins: running, cause: `${relative} was deleted` }, failure)
+      refuseChange(environment, context, { file: relative, plugins: ids, cause: `${relative} was deleted` }, failure)
       return []
     }
-    return joinBatch(ticket, running, entries, timestamp)
+    return joinBatch(ticket, ids, entries, timestamp)
+  }
+
+  /**
+   * A file no module imports any more, of a plugin that was deleted (its folder restored, or a
+   * change the watcher reported in place of a delete and a create): nothing in the page runs it, and
+   * Vite would take it for a dead end and reload the page. Its plugin's entry, when added again,
+   * imports it afresh.
+   */
+  function isFileOfDeletedPlugin(
+    environment: DevEnvironment,
+    modules: EnvironmentModuleNode[],
+    plugins: readonly DiscoveredPlugin[],
+    timestamp: number,
+  ): boolean {
+    if (modules.some((module) => module.importers.size > 0)) return false
+    if (findFormerOwners(modules, environment.moduleGraph.idToModuleMap.values(), entryIds(plugins)).owners.length === 0) return false
+    invalidateForNextImport(environment, modules, timestamp)
+    return true
+  }
+
+  /** The next import of these modules gets a new `?t=`: the browser keeps every version it loaded. */
+  function invalidateForNextImport(environment: DevEnvironment, modules: EnvironmentModuleNode[], timestamp: number): void {
+    const seen = new Set<EnvironmentModuleNode>()
+    for (const module of modules) environment.moduleGraph.invalidateModule(module, seen, timestamp, true)
   }
 
   /** Every entry file that was a plugin's, deleted ones included, to its plugin id. */
