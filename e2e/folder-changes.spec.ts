@@ -150,3 +150,22 @@ test('moving a plugin folder of two files whose meta.id is kept, again and again
   const folder = ROUNDS % 2 === 1 ? 'tally-b' : 'tally-a'
   await expectStillHot(app, { testid: 'tally', helper: `src/plugins/${folder}/helper.ts`, word: 'clicked', clicks: ROUNDS })
 })
+
+test('a plugin folder of two files deleted and written back at once (a checkout), again and again: it runs the new files with its state', async ({ app }) => {
+  const { page } = app
+  await writeAll(app, multiFilePlugin('hh0'))
+  await expect(page.getByTestId('hh0')).toHaveText('clicked 0')
+  await page.getByTestId('notes-text').fill('kept through checkouts')
+  for (let round = 1; round <= ROUNDS; round++) {
+    await page.getByTestId('hh0').click()
+    await expect(page.getByTestId('hh0')).toHaveText(`${round === 1 ? 'clicked' : `checkout ${round - 1}`} ${round}`)
+    // Whatever the watcher makes of it — deletes and creates, or changes — the new files run.
+    await rm(path.join(app.root, 'src/plugins/hh0'), { recursive: true })
+    await writeAll(app, multiFilePlugin('hh0', { word: `checkout ${round}` }))
+    await expect(page.getByTestId('hh0')).toHaveText(`checkout ${round} ${round}`)
+    await expect(page.getByTestId('notes-text')).toHaveValue('kept through checkouts')
+    await expectNoErrorOverlay(app)
+    await app.expectNoPageReload()
+  }
+  await expectStillHot(app, { testid: 'hh0', helper: 'src/plugins/hh0/helper.ts', word: `checkout ${ROUNDS}`, clicks: ROUNDS })
+})

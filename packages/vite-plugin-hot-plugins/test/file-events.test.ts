@@ -231,6 +231,28 @@ describe('a plugin folder of two files renamed', () => {
   })
 })
 
+describe("a deleted plugin's helper created again", () => {
+  it('for another plugin that failed to import it: that plugin swaps, and the helper is no dead end for Vite', async () => {
+    const app = await listen({ ...twoFilePlugin('hh0'), 'src/plugins/q/index.ts': 'export function activate() {}\n' })
+    await app.remove('src/plugins/hh0/helper.ts')
+    await app.remove('src/plugins/hh0/index.ts')
+    app.emit('unlink', 'src/plugins/hh0/index.ts')
+    app.emit('unlink', 'src/plugins/hh0/helper.ts')
+    await vi.waitFor(() => expect(app.updates()).toHaveLength(1))
+    // q imports it while it is missing: refused (Vite remembers q as failing to resolve it).
+    await app.write('src/plugins/q/index.ts', "import { describe } from '../hh0/helper'\nexport function activate() { return describe(1) }\n")
+    app.emit('change', 'src/plugins/q/index.ts')
+    await vi.waitFor(() => expect(app.errors().length).toBeGreaterThan(0))
+    const refused = app.errors().length
+    await app.write('src/plugins/hh0/helper.ts', twoFilePlugin('hh0')['src/plugins/hh0/helper.ts']!)
+    app.emit('add', 'src/plugins/hh0/helper.ts')
+    await vi.waitFor(() => expect(app.updates()).toHaveLength(2))
+    await app.settled()
+    expect(app.updates()[1]).toEqual(['/src/plugins/q/index.ts'])
+    expect(app.errors()).toHaveLength(refused)
+  })
+})
+
 describe('a helper deleted from under a plugin that stays', () => {
   it('is refused while the entry still imports it: the error names both files, the plugin keeps running', async () => {
     const app = await listen(twoFilePlugin('hh0'))

@@ -216,7 +216,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     plugins: readonly DiscoveredPlugin[],
     timestamp: number,
   ): boolean {
-    if (modules.some((module) => module.importers.size > 0)) return false
+    if (modules.some((module) => module.importers.size > 0 || plugins.some((p) => p.absFile === module.file))) return false
     if (findFormerOwners(modules, environment.moduleGraph.idToModuleMap.values(), entryIds(plugins)).owners.length === 0) return false
     invalidateForNextImport(environment, modules, timestamp)
     return true
