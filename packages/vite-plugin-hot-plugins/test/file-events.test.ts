@@ -231,6 +231,20 @@ describe('a plugin folder of two files renamed', () => {
   })
 })
 
+describe('a helper saved as its folder is deleted', () => {
+  it("is no dead end for Vite once the entry's delete unlinked it: no page reload, the plugin is removed", async () => {
+    const app = await listen({ ...twoFilePlugin('hh0'), ...twoFilePlugin('other') })
+    await app.write('src/plugins/hh0/helper.ts', twoFilePlugin('hh0', 'saved')['src/plugins/hh0/helper.ts']!)
+    app.emit('change', 'src/plugins/hh0/helper.ts')
+    // While that change is checked, the folder goes (a checkout): the entry's delete comes first.
+    await app.remove('src/plugins/hh0/index.ts')
+    app.emit('unlink', 'src/plugins/hh0/index.ts')
+    await vi.waitFor(() => expect(app.updates().flat()).toContain(RESOLVED_VIRTUAL_REGISTRY_ID))
+    await app.settled()
+    expect(app.errors()).toEqual([])
+  })
+})
+
 describe("a deleted plugin's helper created again", () => {
   it('for another plugin that failed to import it: that plugin swaps, and the helper is no dead end for Vite', async () => {
     const app = await listen({ ...twoFilePlugin('hh0'), 'src/plugins/q/index.ts': 'export function activate() {}\n' })

@@ -163,7 +163,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       refuseChange(environment, context, { file: relative, plugins: owners }, failure)
       return []
     }
-    return joinBatch(ticket, owners, modules, timestamp)
+    return joinBatch(environment, ticket, owners, modules, timestamp)
   }
 
   /**
@@ -201,7 +201,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       refuseChange(environment, context, { file: relative, plugins: ids, cause: `${relative} was deleted` }, failure)
       return []
     }
-    return joinBatch(ticket, ids, entries, timestamp)
+    return joinBatch(environment, ticket, ids, entries, timestamp)
   }
 
   /**
@@ -239,6 +239,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
    * updates reaching one entry would swap its plugin twice); the others carry none.
    */
   async function joinBatch(
+    environment: DevEnvironment,
     ticket: BatchTicket<EnvironmentModuleNode>,
     owners: readonly string[],
     modules: readonly EnvironmentModuleNode[],
@@ -246,8 +247,15 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   ): Promise<EnvironmentModuleNode[]> {
     ticket.validated(owners, modules)
     const carried = await ticket.ready
-    validated.restamp(carried, timestamp)
-    return [...carried]
+    // A helper whose entry was deleted meanwhile (a folder deleted or checked out as it was saved)
+    // imported by nothing now: a dead end for Vite, which would reload the page. The entry's own
+    // event removes or re-adds the plugin; the helper's next import gets a fresh `?t=`.
+    const plugins = context.known()
+    const orphaned = carried.filter((m) => m.importers.size === 0 && !m.isSelfAccepting && !plugins.some((p) => p.absFile === m.file))
+    invalidateForNextImport(environment, orphaned, timestamp)
+    const sent = carried.filter((m) => !orphaned.includes(m))
+    validated.restamp(sent, timestamp)
+    return sent
   }
 }
 
