@@ -72,7 +72,9 @@ async function listen(tree: Record<string, string>) {
     return (send as (...a: unknown[]) => void)(payload, data)
   }) as typeof client.hot.send
 
+  // Every file event, the ones the dev server replays itself included.
   let emitted = 0
+  for (const event of ['change', 'add', 'unlink']) running.watcher.on(event, () => emitted++)
   let handled = 0
   const ours = running.config.plugins.find((p) => p.name === `${PLUGIN_NAME}:serve`) as unknown as { hotUpdate: (this: unknown, ...a: unknown[]) => Promise<unknown> }
   const hook = ours.hotUpdate
@@ -94,7 +96,6 @@ async function listen(tree: Record<string, string>) {
     write: (file: string, content: string) => writeFile(abs(file), content),
     remove: (file: string) => rm(abs(file)),
     emit(event: 'change' | 'unlink' | 'add', file: string) {
-      emitted++
       running.watcher.emit(event, abs(file))
     },
     /** Every emitted event went through the hook (client and SSR), and what followed it in the same turn ran. */
@@ -228,6 +229,26 @@ describe('a plugin folder of two files renamed', () => {
     await app.settled()
     expect(app.errors()).toEqual([])
     expect(helperOf(app, 'hh0').lastHMRTimestamp).toBeGreaterThan(before)
+  })
+})
+
+describe('a plugin folder of two files deleted and written back at once (a checkout)', () => {
+  it('swaps the plugin in with its new files, as a save would: the set of plugins is the same', async () => {
+    const app = await listen({ ...twoFilePlugin('hh0'), ...twoFilePlugin('other') })
+    await app.remove('src/plugins/hh0/helper.ts')
+    await app.remove('src/plugins/hh0/index.ts')
+    for (const [file, content] of Object.entries(twoFilePlugin('hh0', 'checked out'))) await app.write(file, content)
+    app.emit('unlink', 'src/plugins/hh0/index.ts')
+    app.emit('unlink', 'src/plugins/hh0/helper.ts')
+    app.emit('add', 'src/plugins/hh0/index.ts')
+    app.emit('add', 'src/plugins/hh0/helper.ts')
+    await vi.waitFor(() => expect(app.updates()).toEqual([['/src/plugins/hh0/index.ts']]))
+    await app.settled()
+    expect(app.errors()).toEqual([])
+    const entry = await app.get(`/src/plugins/hh0/index.ts?t=${Date.now()}`)
+    const helperUrl = /"(\/src\/plugins\/hh0\/helper\.ts\?t=\d+)"/.exec(entry)?.[1]
+    expect(helperUrl).toBeDefined()
+    expect(await app.get(helperUrl!)).toContain('checked out')
   })
 })
 

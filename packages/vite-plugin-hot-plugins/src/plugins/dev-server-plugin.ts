@@ -46,6 +46,8 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   const sendRegistryUpdate = createRegistryUpdater()
   // Entries deleted or moved away, by file: their helpers' delete events may come after the new set.
   const formerEntries = new Map<string, string>()
+  // Entry files deleted or created since the set of plugins was last discovered.
+  const recreatedEntries = new Set<string>()
   return {
     name: `${PLUGIN_NAME}:serve`,
     apply: 'serve',
@@ -73,8 +75,14 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       })
       // Entries created, deleted or moved reach the running page as a new registry (no page reload).
       pluginSet = createPluginSetUpdater(async () => {
+        const touched = [...recreatedEntries]
+        recreatedEntries.clear()
         const change = await updateRegistry(server.environments.client, context, sendRegistryUpdate)
         for (const gone of [...(change?.removed ?? []), ...(change?.moved.map((m) => m.from) ?? [])]) formerEntries.set(gone.absFile, gone.id)
+        // An entry deleted and written again before the new set was discovered (a checkout) is the
+        // same plugin with new code: its content goes through as a save would.
+        const fresh = new Set([...(change?.added ?? []), ...(change?.moved.map((m) => m.to) ?? [])].map((p) => p.absFile))
+        for (const file of touched) if (!fresh.has(file) && context.entryByFile(file) && existsSync(file)) server.watcher.emit('change', file)
       })
       server.httpServer?.once('close', () => {
         settle?.dispose()
@@ -131,6 +139,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     if (await changesEntrySet(context, type, file, relative, read)) {
       // Its next import must read the file again (Vite keeps a deleted module's last transform).
       for (const module of modules) environment.moduleGraph.invalidateModule(module)
+      if (type !== 'update') recreatedEntries.add(normalizePath(file))
       pluginSet?.changed()
       return []
     }
