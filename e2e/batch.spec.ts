@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { STORM_WINDOW_MS } from '../packages/vite-plugin-hot-plugins/src/settle'
 import { expect, test } from './fixtures'
 
 test('files of several plugins changed at once are one batch: each plugin reloads once, dependents included', async ({ app }) => {
@@ -56,5 +57,41 @@ test('a batch in which one plugin throws is rolled back as a whole; fixing it ap
 
   await writeFile(path.join(app.root, 'src/plugins/clock/index.ts'), clock.replace('export function activate(', '// fixed\nexport function activate('))
   await expect(page.getByTestId('counter-label')).toHaveText('Count v2')
+  await app.expectNoPageReload()
+})
+
+test('two files of one plugin saved at once, again and again: it swaps once per save, with both files in its batch', async ({ app }) => {
+  const { page } = app
+  await page.getByTestId('counter-button').click()
+  const rounds = 5
+  for (let round = 1; round <= rounds; round++) {
+    // Saved again as a person would: saves of one file closer together than the storm window are a
+    // storm, whose final content is applied when the file is quiet (not a swap per save).
+    if (round > 1) await new Promise((resolve) => setTimeout(resolve, STORM_WINDOW_MS + 50))
+    const entry = await app.read('src/plugins/counter/index.ts')
+    const format = await app.read('src/plugins/counter/format.ts')
+    // Like "save all" or a formatter: the entry and its helper written at once.
+    await Promise.all([
+      writeFile(path.join(app.root, 'src/plugins/counter/index.ts'), entry.replace(/const label = '[^']*'/, `const label = 'Count ${round}'`)),
+      writeFile(path.join(app.root, 'src/plugins/counter/format.ts'), format.replace(/`\$\{count\} [^`]*`/, `\`\${count} clicks (${round})\``)),
+    ])
+    await expect(page.getByTestId('counter-label')).toHaveText(`Count ${round}`)
+    await expect(page.getByTestId('counter-value')).toHaveText(`1 clicks (${round})`)
+    await expect.poll(async () => (await app.events('reload-completed', 'counter')).length).toBeGreaterThanOrEqual(round)
+  }
+  // A save of another plugin after the last round: a second swap of the counter would have come before it.
+  await app.edit('src/plugins/clock/index.ts', 'export function activate(', '// edited\nexport function activate(')
+  await app.waitForReloads('clock', 1)
+  const swaps = await app.events('reload-completed', 'counter')
+  expect(swaps).toHaveLength(rounds)
+  for (const swap of swaps) {
+    expect(swap.batch).toEqual(expect.any(Number))
+    expect(swap.files).toEqual(['src/plugins/counter/format.ts', 'src/plugins/counter/index.ts'])
+  }
+  expect(new Set(swaps.map((s) => s.batch)).size).toBe(rounds)
+  // The terminal names the files and the plugin of each update (not the registry module).
+  const updates = app.logs.filter((line) => line.includes('hmr update') && line.includes('counter'))
+  expect(updates).toHaveLength(rounds)
+  expect(updates.every((line) => line.includes('src/plugins/counter/format.ts, src/plugins/counter/index.ts → counter'))).toBe(true)
   await app.expectNoPageReload()
 })

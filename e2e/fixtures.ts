@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises'
 import { test as base, expect, type Page } from '@playwright/test'
 import { PLUGIN_HOST_EVENTS } from '../packages/client/src/core/events'
 import { startPlayground, type PlaygroundCopy, type RunningPlayground } from './playground'
@@ -163,6 +164,12 @@ export const test = base.extend<{
     }
     await app.open()
     await use(app)
+    // On a failure, what the dev server and the page printed says which event came when.
+    if (testInfo.status !== testInfo.expectedStatus) {
+      const logs = testInfo.outputPath('logs.txt')
+      await writeFile(logs, `dev server:\n${playground.logs.join('\n')}\n\npage console:\n${consoleLines.join('\n')}\n`)
+      await testInfo.attach('logs', { path: logs })
+    }
     await playground.close()
     await copy?.remove()
   },

@@ -13,12 +13,21 @@ export interface ClosedBatch {
   timestamp: number
 }
 
-/** One change in a batch. */
-export interface BatchTicket {
-  /** Resolves once the batch is closed and announced: the change's update may go to the browser. */
-  ready: Promise<void>
-  /** The change is in, owned by `plugins`: its modules were checked and compile. */
-  validated(plugins: readonly string[]): void
+/**
+ * One change in a batch. `M` is what the change hands to Vite's update (its module nodes).
+ *
+ * Vite sends one update per file event, so two files of one plugin saved together would reach the
+ * plugin's entry twice and swap it twice. The batch therefore goes to Vite as one update: one change
+ * of the batch (its carrier) carries the modules of all of them, the others carry none.
+ */
+export interface BatchTicket<M = unknown> {
+  /**
+   * Resolves once the batch is closed and announced, with the modules this change's update must
+   * carry: those of every change of the batch for its carrier, none for the others.
+   */
+  ready: Promise<readonly M[]>
+  /** The change is in, owned by `plugins`: its `modules` were checked and compile. */
+  validated(plugins: readonly string[], modules?: readonly M[]): void
   /**
    * The change is out of the batch (it belongs to no plugin, does not compile, or the file changed
    * again meanwhile). Does nothing once the change is in.
@@ -39,20 +48,21 @@ const systemClock: BatchClock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 }
 
-interface Member {
+interface Member<M> {
   file: string
   plugins: readonly string[]
+  modules: readonly M[]
   /** Vite's timestamp of the change. */
   timestamp: number
   state: 'checking' | 'in' | 'out'
-  release: () => void
+  release: (carried: readonly M[]) => void
 }
 
-interface Open {
+interface Open<M> {
   id: number
   openedAt: number
   quietMs: number
-  members: Member[]
+  members: Member<M>[]
   timer: unknown
   /** The quiet time has passed: the batch closes as soon as every change is checked. */
   due: boolean
@@ -66,11 +76,11 @@ interface Open {
  * for what it waited for anyway, its own check, when that takes longer than `min`. No batch takes
  * changes for longer than `max`.
  */
-export function createBatcher(batchWindow: BatchWindow, announce: (batch: ClosedBatch) => void, clock: BatchClock = systemClock) {
-  let open: Open | undefined
+export function createBatcher<M = unknown>(batchWindow: BatchWindow, announce: (batch: ClosedBatch) => void, clock: BatchClock = systemClock) {
+  let open: Open<M> | undefined
   let nextId = 1
 
-  const close = (batch: Open) => {
+  const close = (batch: Open<M>) => {
     if (open === batch) open = undefined
     clock.clearTimeout(batch.timer)
     const members = batch.members.filter((m) => m.state === 'in')
@@ -82,12 +92,14 @@ export function createBatcher(batchWindow: BatchWindow, announce: (batch: Closed
         timestamp: members[0]!.timestamp,
       })
     }
-    for (const member of batch.members) member.release()
+    // The first change that is in carries the modules of all: one update for the whole batch.
+    const carried = [...new Set(members.flatMap((m) => m.modules))]
+    for (const member of batch.members) member.release(member === members[0] ? carried : [])
   }
-  const closeIfReady = (batch: Open) => {
+  const closeIfReady = (batch: Open<M>) => {
     if (batch.due && batch.members.every((m) => m.state !== 'checking')) close(batch)
   }
-  const schedule = (batch: Open) => {
+  const schedule = (batch: Open<M>) => {
     clock.clearTimeout(batch.timer)
     const closesAt = Math.min(clock.now() + batch.quietMs, batch.openedAt + batchWindow.max)
     batch.timer = clock.setTimeout(() => {
@@ -100,7 +112,7 @@ export function createBatcher(batchWindow: BatchWindow, announce: (batch: Closed
 
   return {
     /** A change of `file` arrived (join before anything is awaited: changes arriving together are one batch). */
-    join(file: string, timestamp: number): BatchTicket {
+    join(file: string, timestamp: number): BatchTicket<M> {
       let batch = open
       // A batch open for `max` takes no more changes: the next one starts.
       if (batch && clock.now() - batch.openedAt >= batchWindow.max) batch = undefined
@@ -110,18 +122,19 @@ export function createBatcher(batchWindow: BatchWindow, announce: (batch: Closed
         batch = open = { id: nextId++, openedAt: clock.now(), quietMs: batchWindow.min, members: [], timer: undefined, due: false }
       }
       const current = batch
-      let release!: () => void
-      const ready = new Promise<void>((resolve) => (release = resolve))
-      const member: Member = { file, plugins: [], timestamp, state: 'checking', release }
+      let release!: (carried: readonly M[]) => void
+      const ready = new Promise<readonly M[]>((resolve) => (release = resolve))
+      const member: Member<M> = { file, plugins: [], modules: [], timestamp, state: 'checking', release }
       current.members.push(member)
       schedule(current)
-      const settle = (state: 'in' | 'out', plugins: readonly string[] = []) => {
+      const settle = (state: 'in' | 'out', plugins: readonly string[] = [], modules: readonly M[] = []) => {
         if (member.state !== 'checking') return
         member.state = state
         member.plugins = plugins
+        member.modules = modules
         closeIfReady(current)
       }
-      return { ready, validated: (plugins) => settle('in', plugins), withdraw: () => settle('out') }
+      return { ready, validated: (plugins, modules) => settle('in', plugins, modules), withdraw: () => settle('out') }
     },
     dispose(): void {
       if (open) clock.clearTimeout(open.timer)

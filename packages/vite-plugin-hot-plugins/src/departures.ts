@@ -41,21 +41,22 @@ export function createDepartures<Node extends GraphNode<Node>>(modulesOf: (file:
       for (const { absFile } of before) if (!now.has(absFile)) depart(absFile)
     },
     /**
-     * Whether every module of a changed file is used only by departed plugins: nothing in the page
-     * uses it, so there is nothing to update (Vite's update of such a file would fail when it is
-     * deleted, reload the page when it has no importer left, or put a removed stylesheet back).
-     * For a deleted file, the entries above it whose file is gone from disk count as departed (a
-     * folder deleted at once reports its files in any order, the entry's maybe last).
+     * A file was deleted: the entries above it whose file is gone from disk departed too (a folder
+     * deleted at once reports its files in any order, the entry's maybe last).
      */
-    usedOnlyByDeparted(modules: readonly Node[], deleted: boolean, isEntry: (node: Node) => string | undefined): boolean {
-      if (modules.length === 0) return false
-      if (deleted) {
-        for (const node of above(modules)) {
-          const file = isEntry(node)
-          if (file !== undefined && !departed.has(file) && !existsSync(file)) depart(file)
-        }
+    noteDeleted(modules: readonly Node[], isEntry: (node: Node) => string | undefined): void {
+      for (const node of above(modules)) {
+        const file = isEntry(node)
+        if (file !== undefined && !departed.has(file) && !existsSync(file)) depart(file)
       }
-      if (departed.size === 0) return false
+    },
+    /**
+     * Whether every module of a changed file is used only by departed plugins: nothing in the page
+     * uses it, so there is nothing to update (Vite's update of such a file would reload the page
+     * when it has no importer left, or put a removed stylesheet back).
+     */
+    usedOnlyByDeparted(modules: readonly Node[]): boolean {
+      if (modules.length === 0 || departed.size === 0) return false
       const from = roots()
       const only = onlyImportedBy(from)
       return modules.every((m) => from.has(m) || only.has(m))

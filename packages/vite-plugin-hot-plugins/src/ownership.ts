@@ -16,7 +16,11 @@ export interface ModuleNodeLike {
  * that accepts the changed module as a dependency. The walk stops there: the plugins above are not
  * swapped, so they are not announced. Returns the ids of the owning plugins, sorted.
  */
-export function findOwners(changed: Iterable<ModuleNodeLike>, idByEntryFile: ReadonlyMap<string, string>): string[] {
+export function findOwners(
+  changed: Iterable<ModuleNodeLike>,
+  idByEntryFile: ReadonlyMap<string, string>,
+  importersOf: (node: ModuleNodeLike) => Iterable<ModuleNodeLike> = (node) => node.importers,
+): string[] {
   const owners = new Set<string>()
   const seen = new Set<ModuleNodeLike>()
   const queue = [...changed]
@@ -27,7 +31,7 @@ export function findOwners(changed: Iterable<ModuleNodeLike>, idByEntryFile: Rea
     if (node.isSelfAccepting) continue
     const id = node.file === null ? undefined : idByEntryFile.get(node.file)
     if (id !== undefined) owners.add(id)
-    for (const importer of node.importers) if (!importer.acceptedHmrDeps.has(node)) queue.push(importer)
+    for (const importer of importersOf(node)) if (!importer.acceptedHmrDeps.has(node)) queue.push(importer)
   }
   return [...owners].sort()
 }

@@ -22,13 +22,21 @@ export function diffPluginSets(before: readonly DiscoveredPlugin[], after: reado
   return { added, removed, moved, changed: added.length + removed.length + moved.length > 0 }
 }
 
-/** One line per change, for the terminal. */
-export function describePluginSetChange(change: PluginSetChange): string[] {
-  return [
+/** How many changes the terminal line names; a checkout of many plugins says how many more. */
+const NAMED_CHANGES = 5
+
+/**
+ * The terminal's one line for a new set of plugins (it replaces Vite's `hmr update
+ * virtual:hot-plugins`, which names no file): which entries were added, removed or moved.
+ */
+export function describePluginSetChange(change: PluginSetChange): string {
+  const items = [
     ...change.added.map((p) => `plugin added: ${p.id} (${p.file})`),
-    ...change.removed.map((p) => `plugin removed: ${p.id} (${p.file}); its state is kept in case it comes back`),
-    ...change.moved.map(({ from, to }) => `plugin moved: ${to.id} (${from.file} → ${to.file}); the same plugin, its state kept`),
+    ...change.removed.map((p) => `plugin removed: ${p.id} (${p.file}), its state kept in case it comes back`),
+    ...change.moved.map(({ from, to }) => `plugin moved: ${to.id} (${from.file} → ${to.file}), the same plugin with its state`),
   ]
+  const more = items.length - NAMED_CHANGES
+  return more > 0 ? `${items.slice(0, NAMED_CHANGES).join('; ')}; and ${more} more` : items.join('; ')
 }
 
 /** Quiet time after the last entry created or deleted before the browser gets the new set (a folder rename is a delete and a create). */

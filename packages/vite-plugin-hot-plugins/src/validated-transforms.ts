@@ -23,6 +23,8 @@ export interface ValidatedTransforms {
   transform(environment: DevEnvironment, module: EnvironmentModuleNode, timestamp: number): Promise<TransformResult | null>
   /** Called for every request before Vite's transform middleware. */
   restore(environment: DevEnvironment, requestUrl: string): void
+  /** These modules go to the browser in the update stamped `timestamp` (a batch is one update). */
+  restamp(modules: readonly EnvironmentModuleNode[], timestamp: number): void
 }
 
 interface Kept {
@@ -65,6 +67,12 @@ export function createValidatedTransforms(): ValidatedTransforms {
         [...module.importedModules].every((imported) => imported.lastHMRTimestamp !== timestamp) &&
         fileStamp(module.file!) === entry.stamp
       if (current) environment.moduleGraph.updateModuleTransformResult(module, result)
+    },
+    restamp(modules, timestamp) {
+      for (const module of modules) {
+        const entry = kept.get(module.url)
+        if (entry) entry.timestamp = timestamp
+      }
     },
   }
 }

@@ -1,4 +1,6 @@
-import type { DevEnvironment, EnvironmentModuleNode, TransformResult } from 'vite'
+import { HotEvents, LOG_PREFIX, type CompileErrorAnnouncement } from '@hot-plugins/client/protocol'
+import path from 'node:path'
+import { normalizePath, type DevEnvironment, type EnvironmentModuleNode, type Logger, type TransformResult } from 'vite'
 
 /** A transform failure, as Vite's error overlay and our runtime need it. */
 export interface CompileFailure {
@@ -40,4 +42,30 @@ function toFailure(error: unknown): CompileFailure {
   if (e.plugin) failure.plugin = e.plugin
   if (e.loc) failure.loc = e.loc
   return failure
+}
+
+/**
+ * Refuses a change that does not compile: Vite's overlay shows the error, the page's runtime
+ * records it for the owning plugins, the terminal names the file; no update is sent, so the old
+ * plugins keep running. `cause` says why a file that was not edited is checked (a file it imports
+ * was deleted).
+ */
+export function refuseChange(
+  environment: DevEnvironment,
+  { root, logger }: { root: string; logger: Logger | undefined },
+  change: { file: string; plugins: readonly string[]; cause?: string },
+  failure: CompileFailure,
+): void {
+  const { file, plugins } = change
+  const failedFile = failure.loc?.file ? normalizePath(path.relative(root, failure.loc.file)) : file
+  const where = failure.loc ? `${failedFile}:${failure.loc.line}:${failure.loc.column}` : failedFile
+  const refused: CompileErrorAnnouncement = { file, plugins: [...plugins], message: `${change.cause ? `${change.cause}: ` : ''}${where}: ${failure.message}` }
+  if (failure.frame) refused.frame = failure.frame
+  const what = change.cause ? `${change.cause}, and ${where} does not compile without it` : `${where} does not compile`
+  logger?.error(
+    `${LOG_PREFIX} ${what}; ${plugins.join(', ')} keep${plugins.length === 1 ? 's' : ''} running the previous version.\n${failure.message}${failure.frame ? `\n${failure.frame}` : ''}`,
+    { timestamp: true },
+  )
+  environment.hot.send({ type: 'error', err: failure })
+  environment.hot.send(HotEvents.error, refused)
 }

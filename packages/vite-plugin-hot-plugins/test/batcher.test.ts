@@ -145,4 +145,31 @@ describe('createBatcher', () => {
     await advance(0)
     expect(batches.map((x) => x.files)).toEqual([['a.ts'], ['b.ts']])
   })
+
+  it('hands the modules of the whole batch to one change (one update for Vite to send), none to the others', async () => {
+    const { clock, advance } = manualClock()
+    const batcher = createBatcher<string>({ min: 5, max: 100 }, () => {}, clock)
+    // Two files of one plugin saved together, and a change that does not compile.
+    const entry = batcher.join('counter/index.ts', 1)
+    const helper = batcher.join('counter/format.ts', 2)
+    const broken = batcher.join('notes/index.ts', 3)
+    broken.withdraw()
+    helper.validated(['counter'], ['format.ts', 'shared.ts'])
+    entry.validated(['counter'], ['index.ts', 'shared.ts'])
+    const carried = Promise.all([entry.ready, helper.ready, broken.ready])
+    await advance(100)
+    expect(await carried).toEqual([['index.ts', 'shared.ts', 'format.ts'], [], []])
+  })
+
+  it('a withdrawn first change does not carry: the first change that is in does', async () => {
+    const { clock, advance } = manualClock()
+    const batcher = createBatcher<string>({ min: 5, max: 100 }, () => {}, clock)
+    const first = batcher.join('a.ts', 1)
+    const second = batcher.join('b.ts', 2)
+    first.withdraw()
+    second.validated(['b'], ['b.ts'])
+    const carried = Promise.all([first.ready, second.ready])
+    await advance(100)
+    expect(await carried).toEqual([[], ['b.ts']])
+  })
 })

@@ -76,9 +76,9 @@ describe('createDepartures', () => {
     departures.sync([painted, framed], [framed])
     const css = [g.node('/p/painted/painted.css')]
     departures.sync([framed], [painted, framed]) // back in the set: its modules have no importer until it is transformed
-    expect(departures.usedOnlyByDeparted(css, false, () => undefined)).toBe(true)
+    expect(departures.usedOnlyByDeparted(css)).toBe(true)
     departures.transformed(painted.absFile)
-    expect(departures.usedOnlyByDeparted(css, false, () => undefined)).toBe(false)
+    expect(departures.usedOnlyByDeparted(css)).toBe(false)
     expect(departures.prune(1)).toEqual([])
   })
 
@@ -89,13 +89,14 @@ describe('createDepartures', () => {
     const isEntry = (node: Node) => (entries.has(node.file) ? node.file : undefined)
     const css = [g.node('/p/painted/painted.css')]
     // Written, not deleted: nothing departed yet.
-    expect(departures.usedOnlyByDeparted(css, false, isEntry)).toBe(false)
+    expect(departures.usedOnlyByDeparted(css)).toBe(false)
     // Deleted, and no file of this graph exists on disk: its entry counts as departed.
-    expect(departures.usedOnlyByDeparted(css, true, isEntry)).toBe(true)
-    expect(departures.usedOnlyByDeparted([g.node('/p/painted/look.module.css')], false, isEntry)).toBe(true)
-    expect(departures.usedOnlyByDeparted([g.node('/style.css')], false, isEntry)).toBe(false)
-    expect(departures.usedOnlyByDeparted([], true, isEntry)).toBe(false)
+    departures.noteDeleted(css, isEntry)
+    expect(departures.usedOnlyByDeparted(css)).toBe(true)
+    expect(departures.usedOnlyByDeparted([g.node('/p/painted/look.module.css')])).toBe(true)
+    expect(departures.usedOnlyByDeparted([g.node('/style.css')])).toBe(false)
+    expect(departures.usedOnlyByDeparted([])).toBe(false)
     // The shared stylesheet is another running plugin's too.
-    expect(departures.usedOnlyByDeparted([g.node('/shared/outline.css')], false, isEntry)).toBe(false)
+    expect(departures.usedOnlyByDeparted([g.node('/shared/outline.css')])).toBe(false)
   })
 })

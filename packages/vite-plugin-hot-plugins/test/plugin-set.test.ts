@@ -16,11 +16,18 @@ describe('diffPluginSets', () => {
     expect(change.removed.map((p) => p.id)).toEqual(['b'])
     expect(change.moved.map((m) => [m.from.file, m.to.file])).toEqual([['src/plugins/c/index.ts', 'src/plugins/charts/index.ts']])
     expect(change.changed).toBe(true)
-    expect(describePluginSetChange(change)).toEqual([
-      'plugin added: d (src/plugins/d/index.ts)',
-      'plugin removed: b (src/plugins/b/index.ts); its state is kept in case it comes back',
-      'plugin moved: c (src/plugins/c/index.ts → src/plugins/charts/index.ts); the same plugin, its state kept',
-    ])
+    expect(describePluginSetChange(change)).toBe(
+      'plugin added: d (src/plugins/d/index.ts); ' +
+        'plugin removed: b (src/plugins/b/index.ts), its state kept in case it comes back; ' +
+        'plugin moved: c (src/plugins/c/index.ts → src/plugins/charts/index.ts), the same plugin with its state',
+    )
+  })
+
+  it('names at most five changes in its one terminal line, and counts the rest', () => {
+    const many = Array.from({ length: 8 }, (_, i) => plugin(`p${i}`))
+    expect(describePluginSetChange(diffPluginSets([], many))).toBe(
+      `${many.slice(0, 5).map((p) => `plugin added: ${p.id} (${p.file})`).join('; ')}; and 3 more`,
+    )
   })
 
   it('finds no change when the same entries are discovered again', () => {

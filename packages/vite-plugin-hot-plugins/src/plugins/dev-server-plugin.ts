@@ -9,7 +9,9 @@ import {
   type UpdateAnnouncement,
 } from '@hot-plugins/client/protocol'
 import { init } from 'es-module-lexer'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import path from 'node:path'
 import { isFileLoadingAllowed, normalizePath, type DevEnvironment, type EnvironmentModuleNode, type HotUpdateOptions, type Plugin } from 'vite'
 import { addListShortcut } from '../cli-shortcut.js'
@@ -27,11 +29,14 @@ import { defaultIdOf, type DiscoveredPlugin } from '../discovery.js'
 import { createDiscoveryChecks } from '../discovery-checks.js'
 import { createWatchedCheck } from '../hot-reach.js'
 import { globFoldersOutsideRoot, workspaceServeConfig } from '../workspace-config.js'
-import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../plugin-set.js'
+import { createPluginSetUpdater, describePluginSetChange, diffPluginSets, type PluginSetChange } from '../plugin-set.js'
 import { createBatcher, type BatchTicket } from '../batcher.js'
+import { createRegistryUpdater } from '../registry-update.js'
+import { findFormerOwners, REMOVAL_SETTLE_MS, runningOwners } from '../removal.js'
 import { createSettleCheck } from '../settle.js'
+import { nameRegistryUpdates } from '../update-log.js'
 import { createValidatedTransforms } from '../validated-transforms.js'
-import { findCompileFailure } from '../validation.js'
+import { findCompileFailure, refuseChange } from '../validation.js'
 
 /**
  * Dev server wiring: tells the browser which plugins a change belongs to before Vite sends the new
@@ -41,10 +46,15 @@ import { findCompileFailure } from '../validation.js'
 export function devServerPlugin(context: HotPluginsContext): Plugin {
   let settle: ReturnType<typeof createSettleCheck> | undefined
   let pluginSet: ReturnType<typeof createPluginSetUpdater> | undefined
-  let batcher: ReturnType<typeof createBatcher> | undefined
+  let batcher: ReturnType<typeof createBatcher<EnvironmentModuleNode>> | undefined
   let checks: ReturnType<typeof createDiscoveryChecks> | undefined
   let departures: Departures | undefined
   const validated = createValidatedTransforms()
+  const sendRegistryUpdate = createRegistryUpdater()
+  // Entries deleted or moved away, by file: their helpers' delete events may come after the new set.
+  const formerEntries = new Map<string, string>()
+  // Entry files deleted or created since the set of plugins was last discovered.
+  const recreatedEntries = new Set<string>()
   return {
     name: `${PLUGIN_NAME}:serve`,
     apply: 'serve',
@@ -75,14 +85,26 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       settle = createSettleCheck((file) => server.watcher.emit('change', file))
       // Each plugin's last good version, run by a reloaded page where the file on disk fails at start.
       const lastGood = attachLastGood(server, context)
+      // Vite's terminal line for each update names the registry; it names the batch's files instead.
+      const updateLog = nameRegistryUpdates(server.environments.client.logger, RESOLVED_VIRTUAL_REGISTRY_ID)
       // Plugin changes of a burst become one batch: announced once, applied in the page at once.
-      batcher = createBatcher(context.options.debounce, (batch) => {
+      batcher = createBatcher<EnvironmentModuleNode>(context.options.debounce, (batch) => {
         lastGood.announced(batch.id, batch.plugins)
+        updateLog.batchSent(batch)
         const announcement: UpdateAnnouncement = { files: batch.files, plugins: batch.plugins, timestamp: batch.timestamp, batch: batch.id }
         server.environments.client.hot.send(HotEvents.update, announcement)
       })
       // Entries created, deleted or moved reach the running page as a new registry (no page reload).
-      pluginSet = createPluginSetUpdater(() => updateRegistry(server.environments.client, context, departures))
+      pluginSet = createPluginSetUpdater(async () => {
+        const touched = [...recreatedEntries]
+        recreatedEntries.clear()
+        const change = await updateRegistry(server.environments.client, context, sendRegistryUpdate, departures)
+        for (const gone of [...(change?.removed ?? []), ...(change?.moved.map((m) => m.from) ?? [])]) formerEntries.set(gone.absFile, gone.id)
+        // An entry deleted and written again before the new set was discovered (a checkout) is the
+        // same plugin with new code: its content goes through as a save would.
+        const fresh = new Set([...(change?.added ?? []), ...(change?.moved.map((m) => m.to) ?? [])].map((p) => p.absFile))
+        for (const file of touched) if (!fresh.has(file) && context.entryByFile(file) && existsSync(file)) server.watcher.emit('change', file)
+      })
       server.httpServer?.once('close', () => {
         settle?.dispose()
         pluginSet?.dispose()
@@ -142,7 +164,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
   async function handleChange(
     environment: DevEnvironment,
     { type, file, modules, timestamp, read }: HotUpdateOptions,
-    ticket: BatchTicket,
+    ticket: BatchTicket<EnvironmentModuleNode>,
   ): Promise<EnvironmentModuleNode[] | undefined> {
     const relative = normalizePath(path.relative(context.root, file))
     if (type !== 'delete') checks?.changed(relative)
@@ -150,6 +172,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       if (type === 'delete') departures?.depart(normalizePath(file))
       // Its next import must read the file again (Vite keeps a deleted module's last transform).
       for (const module of modules) environment.moduleGraph.invalidateModule(module)
+      if (type !== 'update') recreatedEntries.add(normalizePath(file))
       pluginSet?.changed()
       return []
     }
@@ -157,10 +180,17 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     const plugins = await context.plugins()
     const idByEntryFile = new Map(plugins.map((p) => [p.absFile, p.id]))
     const entryFile = (m: EnvironmentModuleNode) => (m.file !== null && idByEntryFile.has(m.file) ? m.file : undefined)
-    // A stylesheet or helper of a removed plugin, deleted or written: nothing in the page uses it.
-    if (departures?.usedOnlyByDeparted(modules, type === 'delete', entryFile)) return []
+    if (type === 'delete') {
+      // The entries above it that are gone from disk departed: their stylesheets leave the page.
+      departures?.noteDeleted(modules, entryFile)
+      if (isLeftOfDeparted(environment, modules, timestamp)) return []
+      return handleDeletedFile(environment, relative, modules, plugins, timestamp, ticket)
+    }
     const owners = findOwners(modules, idByEntryFile)
-    if (owners.length === 0) return undefined
+    if (owners.length === 0) {
+      if (isLeftOfDeparted(environment, modules, timestamp)) return []
+      return isFileOfDeletedPlugin(environment, modules, plugins, timestamp) ? [] : undefined
+    }
     // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
     if (!context.mayReload(relative)) {
       checks?.filteredOut(relative, owners)
@@ -173,7 +203,9 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       environment.hot.send(HotEvents.update, storm)
       return []
     }
-    const content = await read()
+    const content = await readIfPresent(read)
+    // Deleted right after this event: its delete event follows, and is a removal, not an error.
+    if (content === undefined) return []
     settle?.sent(file, content)
 
     const failure = await findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
@@ -183,22 +215,113 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       return []
     }
     if (failure) {
-      const where = failure.loc ? `${relative}:${failure.loc.line}:${failure.loc.column}` : relative
-      const refused: CompileErrorAnnouncement = { file: relative, plugins: owners, message: `${where}: ${failure.message}` }
-      if (failure.frame) refused.frame = failure.frame
-      context.logger?.error(
-        `${LOG_PREFIX} ${where} does not compile; ${owners.join(', ')} keep${owners.length === 1 ? 's' : ''} running the previous version.\n${failure.message}${failure.frame ? `\n${failure.frame}` : ''}`,
-        { timestamp: true },
-      )
-      // Vite's overlay shows it; our runtime records it; no update is sent, so nothing is torn down.
-      environment.hot.send({ type: 'error', err: failure })
-      environment.hot.send(HotEvents.error, refused)
+      refuseChange(environment, context, { file: relative, plugins: owners }, failure)
       return []
     }
-    ticket.validated(owners)
-    // Once the batch is announced, Vite sends this change's update, the others' alongside.
-    await ticket.ready
-    return undefined
+    return joinBatch(environment, ticket, owners, modules, timestamp)
+  }
+
+  /**
+   * A deleted file a plugin imported. Deleted with its plugin (a folder deleted or renamed): a
+   * removal, which the entry's own event makes; nothing else is sent. Deleted from under a plugin
+   * that runs on: its entry is checked again, and either compiles without it or is refused.
+   */
+  async function handleDeletedFile(
+    environment: DevEnvironment,
+    relative: string,
+    modules: EnvironmentModuleNode[],
+    plugins: readonly DiscoveredPlugin[],
+    timestamp: number,
+    ticket: BatchTicket<EnvironmentModuleNode>,
+  ): Promise<EnvironmentModuleNode[] | undefined> {
+    const former = findFormerOwners(modules, environment.moduleGraph.idToModuleMap.values(), entryIds(plugins))
+    if (former.owners.length === 0) return undefined
+    if (!context.mayReload(relative)) return []
+    // Should it come back, its next import reads it again (the browser keeps every version it loaded).
+    invalidateForNextImport(environment, modules, timestamp)
+    // Created again meanwhile: its create event is the change.
+    if (modules.some((module) => module.file !== null && existsSync(module.file))) return []
+    let running = runningOwners(former.entries, plugins)
+    // A folder being deleted loses its files one by one: its entry may still be there for a moment.
+    if (running.length > 0) {
+      await sleep(REMOVAL_SETTLE_MS)
+      running = runningOwners(former.entries, plugins)
+    }
+    if (running.length === 0) return []
+    const ids = running.map((p) => p.id)
+    const entries = running.flatMap((p) => [...(environment.moduleGraph.getModulesByFile(p.absFile) ?? [])])
+    for (const entry of entries) environment.moduleGraph.invalidateModule(entry)
+    const failure = await findCompileFailure(environment, entries, (module) => validated.transform(environment, module, timestamp))
+    if (failure) {
+      refuseChange(environment, context, { file: relative, plugins: ids, cause: `${relative} was deleted` }, failure)
+      return []
+    }
+    return joinBatch(environment, ticket, ids, entries, timestamp)
+  }
+
+  /**
+   * A file no module imports any more, of a plugin that was deleted (its folder restored, or a
+   * change the watcher reported in place of a delete and a create): nothing in the page runs it, and
+   * Vite would take it for a dead end and reload the page. Its plugin's entry, when added again,
+   * imports it afresh.
+   */
+  function isFileOfDeletedPlugin(
+    environment: DevEnvironment,
+    modules: EnvironmentModuleNode[],
+    plugins: readonly DiscoveredPlugin[],
+    timestamp: number,
+  ): boolean {
+    if (modules.some((module) => module.importers.size > 0 || plugins.some((p) => p.absFile === module.file))) return false
+    if (findFormerOwners(modules, environment.moduleGraph.idToModuleMap.values(), entryIds(plugins)).owners.length === 0) return false
+    invalidateForNextImport(environment, modules, timestamp)
+    return true
+  }
+
+  /**
+   * A stylesheet or helper only removed plugins used, deleted or written: nothing in the page uses
+   * it (an update would fail, reload the page, or put a removed stylesheet back). Should its plugin
+   * come back, it imports the file as it is then.
+   */
+  function isLeftOfDeparted(environment: DevEnvironment, modules: EnvironmentModuleNode[], timestamp: number): boolean {
+    if (!departures?.usedOnlyByDeparted(modules)) return false
+    invalidateForNextImport(environment, modules, timestamp)
+    return true
+  }
+
+  /** The next import of these modules gets a new `?t=`: the browser keeps every version it loaded. */
+  function invalidateForNextImport(environment: DevEnvironment, modules: EnvironmentModuleNode[], timestamp: number): void {
+    const seen = new Set<EnvironmentModuleNode>()
+    for (const module of modules) environment.moduleGraph.invalidateModule(module, seen, timestamp, true)
+  }
+
+  /** Every entry file that was a plugin's, deleted ones included, to its plugin id. */
+  function entryIds(plugins: readonly DiscoveredPlugin[]): Map<string, string> {
+    return new Map([...formerEntries, ...plugins.map((p) => [p.absFile, p.id] as const)])
+  }
+
+  /**
+   * The change is in its batch; once the batch is announced, its update goes to the browser. One
+   * change of the batch carries the modules of all (Vite sends one update per file event, and two
+   * updates reaching one entry would swap its plugin twice); the others carry none.
+   */
+  async function joinBatch(
+    environment: DevEnvironment,
+    ticket: BatchTicket<EnvironmentModuleNode>,
+    owners: readonly string[],
+    modules: readonly EnvironmentModuleNode[],
+    timestamp: number,
+  ): Promise<EnvironmentModuleNode[]> {
+    ticket.validated(owners, modules)
+    const carried = await ticket.ready
+    // A helper whose entry was deleted meanwhile (a folder deleted or checked out as it was saved)
+    // imported by nothing now: a dead end for Vite, which would reload the page. The entry's own
+    // event removes or re-adds the plugin; the helper's next import gets a fresh `?t=`.
+    const plugins = context.known()
+    const orphaned = carried.filter((m) => m.importers.size === 0 && !m.isSelfAccepting && !plugins.some((p) => p.absFile === m.file))
+    invalidateForNextImport(environment, orphaned, timestamp)
+    const sent = carried.filter((m) => !orphaned.includes(m))
+    validated.restamp(sent, timestamp)
+    return sent
   }
 }
 
@@ -217,8 +340,21 @@ async function changesEntrySet(
   if (type !== 'update' || context.discoveryFailed()) return true
   const known = (await context.plugins()).find((p) => p.absFile === normalizePath(file))
   if (!known) return false
+  const code = await readIfPresent(read)
+  // Deleted right after it was saved: its delete event follows; discovering again now does no harm.
+  if (code === undefined) return true
   await init
-  return (readStaticMetaId(await read()) ?? defaultIdOf(known)) !== known.id
+  return (readStaticMetaId(code) ?? defaultIdOf(known)) !== known.id
+}
+
+/** The file's content, or `undefined` once it is gone (deleted, or moved away). */
+async function readIfPresent(read: () => string | Promise<string>): Promise<string | undefined> {
+  try {
+    return await read()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
 }
 
 /**
@@ -226,7 +362,12 @@ async function changesEntrySet(
  * update, so the page adds, removes and moves plugins without reloading. Two entries with one id
  * are shown in Vite's overlay and change nothing; the next entry change tries again.
  */
-async function updateRegistry(environment: DevEnvironment, context: HotPluginsContext, departures?: Departures): Promise<void> {
+async function updateRegistry(
+  environment: DevEnvironment,
+  context: HotPluginsContext,
+  sendRegistryUpdate: (environment: DevEnvironment, registry: EnvironmentModuleNode) => void,
+  departures?: Departures,
+): Promise<PluginSetChange | undefined> {
   const before = context.known()
   const failedBefore = context.discoveryFailed()
   context.rediscover()
@@ -239,14 +380,16 @@ async function updateRegistry(environment: DevEnvironment, context: HotPluginsCo
     environment.hot.send({ type: 'error', err: { message, stack: '' } })
     const refused: CompileErrorAnnouncement = { file: '', plugins: [], message }
     environment.hot.send(HotEvents.error, refused)
-    return
+    return undefined
   }
   const change = diffPluginSets(before, after)
   departures?.sync(before, after)
-  if (!change.changed && !failedBefore) return
-  for (const line of describePluginSetChange(change)) context.logger?.info(`${LOG_PREFIX} ${line}`, { timestamp: true })
+  if (!change.changed && !failedBefore) return change
+  // One line naming what changed, in place of Vite's `hmr update virtual:hot-plugins`.
+  if (change.changed) context.logger?.info(`${LOG_PREFIX} ${describePluginSetChange(change)}`, { timestamp: true })
   const registry = environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID)
-  if (registry) await environment.reloadModule(registry)
+  if (registry) sendRegistryUpdate(environment, registry)
+  return change
 }
 
 async function changedSince(file: string, content: string): Promise<boolean> {

@@ -1,0 +1,22 @@
+import type { DevEnvironment, EnvironmentModuleNode } from 'vite'
+
+/**
+ * Sends the update of the registry module itself (the set of plugins changed). It is what
+ * `environment.reloadModule(registry)` does for a module that accepts its own updates — invalidate
+ * it under a new timestamp, send one `js-update` whose boundary is the module — without Vite's
+ * terminal line `hmr update virtual:hot-plugins`, which names no file: the dev server logs what
+ * changed instead.
+ */
+export function createRegistryUpdater() {
+  let last = 0
+  return (environment: DevEnvironment, registry: EnvironmentModuleNode): void => {
+    if (environment.config.server.hmr === false) return
+    // Each version needs its own `?t=`, however quickly two updates follow each other.
+    const timestamp = (last = Math.max(Date.now(), last + 1))
+    environment.moduleGraph.invalidateModule(registry, new Set(), timestamp, true)
+    environment.hot.send({
+      type: 'update',
+      updates: [{ type: 'js-update', timestamp, path: registry.url, acceptedPath: registry.url, explicitImportRequired: false, isWithinCircularImport: false }],
+    })
+  }
+}

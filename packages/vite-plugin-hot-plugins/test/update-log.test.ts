@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describeBatch, nameRegistryUpdates } from '../src/update-log.js'
+
+const REGISTRY = '\0virtual:hot-plugins'
+
+function setup() {
+  const lines: string[] = []
+  const logger = { info: (message: string) => void lines.push(message) }
+  return { lines, logger, log: nameRegistryUpdates(logger, REGISTRY) }
+}
+
+describe('nameRegistryUpdates', () => {
+  afterEach(() => void vi.useRealTimers())
+
+  it("replaces the registry in Vite's line for a batch's update by its files and plugins, once", () => {
+    const { lines, logger, log } = setup()
+    log.batchSent({ files: ['src/plugins/counter/format.ts', 'src/plugins/counter/index.ts'], plugins: ['counter'] })
+    logger.info(`\u001b[32mhmr update \u001b[39m\u001b[2m${REGISTRY}\u001b[22m`)
+    logger.info(`hmr update ${REGISTRY}`)
+    expect(lines).toEqual([
+      '\u001b[32mhmr update \u001b[39m\u001b[2msrc/plugins/counter/format.ts, src/plugins/counter/index.ts → counter\u001b[22m',
+      `hmr update ${REGISTRY}`,
+    ])
+  })
+
+  it('leaves every other line alone, and a name that Vite never logged expires', () => {
+    vi.useFakeTimers()
+    const { lines, logger, log } = setup()
+    log.batchSent({ files: ['src/plugins/a/index.ts'], plugins: ['a'] })
+    logger.info('page reload src/plugins/a/index.ts')
+    logger.info('hmr update /src/style.css')
+    vi.advanceTimersByTime(5_000)
+    logger.info(`hmr update ${REGISTRY}`)
+    expect(lines).toEqual(['page reload src/plugins/a/index.ts', 'hmr update /src/style.css', `hmr update ${REGISTRY}`])
+  })
+})
+
+describe('describeBatch', () => {
+  it('names three files at most and every plugin', () => {
+    const files = ['a', 'b', 'c', 'd', 'e'].map((id) => `src/plugins/${id}/index.ts`)
+    expect(describeBatch({ files, plugins: ['a', 'b', 'c', 'd', 'e'] })).toBe(
+      'src/plugins/a/index.ts, src/plugins/b/index.ts, src/plugins/c/index.ts and 2 more → a, b, c, d, e',
+    )
+  })
+})
