@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createLogger, createServer, type Logger, type Plugin, type ViteDevServer } from 'vite'
+import { createLogger, type Logger, type Plugin, type ViteDevServer } from 'vite'
 import { HotEvents } from '@hot-plugins/client/protocol'
-import hotPlugins from '../src/index.js'
-import { makeTree } from './fixtures.js'
+import { listeningServer, makeTree } from './fixtures.js'
 
 // A change that does not compile never reaches the page: the dev server transforms it first and
 // sends only the error (Vite's overlay, our runtime's event, the terminal), while the old plugin
@@ -45,17 +44,8 @@ async function listen() {
   cleanup = made.cleanup
   const errors: string[] = []
   const logger: Logger = { ...createLogger('silent'), error: (message) => void errors.push(message) }
-  server = await createServer({
-    root: made.root,
-    configFile: false,
-    customLogger: logger,
-    plugins: [hotPlugins({ plugins: 'src/plugins/*/index.ts' }), failingTransform],
-    server: { port: 0, watch: null },
-    optimizeDeps: { noDiscovery: true },
-  })
-  await server.listen()
-  const running = server
-  const base = running.resolvedUrls!.local[0]!.replace(/\/$/, '')
+  const { server: running, base } = await listeningServer(made.root, [failingTransform], { customLogger: logger })
+  server = running
   await fetch(`${base}/src/main.ts`)
   await fetch(`${base}/src/plugins/counter/index.ts`)
   await fetch(`${base}/src/plugins/counter/format.ts`)
