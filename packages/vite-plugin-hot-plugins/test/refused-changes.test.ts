@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLogger, type Logger, type Plugin, type ViteDevServer } from 'vite'
-import { HotEvents } from '@hot-plugins/client/protocol'
+import { HotEvents, type CompileErrorAnnouncement } from '@hot-plugins/client/protocol'
 import { listeningServer, makeTree } from './fixtures.js'
 
 // A change that does not compile never reaches the page: the dev server transforms it first and
@@ -69,7 +69,7 @@ async function listen() {
   return { save, errors }
 }
 
-const refusal = (sent: Sent[]) => sent.find((s) => s.event === HotEvents.error)?.data as { file: string; plugins: string[]; message: string }
+const refusal = (sent: Sent[]) => sent.find((s) => s.event === HotEvents.error)?.data as CompileErrorAnnouncement
 
 describe('a change that does not compile is refused by the dev server', () => {
   it.each([
@@ -77,13 +77,16 @@ describe('a change that does not compile is refused by the dev server', () => {
       what: 'a syntax error',
       file: 'src/plugins/counter/index.ts',
       content: "import { formatCount } from './format'\nexport function activate() { return formatCount(1) \n",
-      cause: /Expected `}` but found `EOF`/,
+      cause: /Expected `}` but found `EOF`/, // Vite 8's parser gives no location: its frame is in the message
     },
     {
       what: 'an import that does not resolve',
       file: 'src/plugins/counter/format.ts',
       content: "import { pad } from './missing-helper'\nexport const formatCount = (n: number) => `${pad(n)} clicks`\n",
       cause: /missing-helper/,
+      // Where the import is, and the code around it, for the history and the overlay.
+      at: /^src\/plugins\/counter\/format\.ts:1:\d+: /,
+      frame: './missing-helper',
     },
     {
       what: 'a failing transform',
@@ -91,7 +94,7 @@ describe('a change that does not compile is refused by the dev server', () => {
       content: 'export const formatCount = (n: number) => `${n} clicks` // FAIL_HERE\n',
       cause: /the fails-on-marker plugin refused this module/,
     },
-  ])('$what: only the error is sent, naming the file and the plugin; the next good save applies', async ({ file, content, cause }) => {
+  ])('$what: only the error is sent, naming the file and the plugin; the next good save applies', async ({ file, content, cause, at, frame }) => {
     const app = await listen()
     const sent = await app.save(file, content)
 
@@ -101,6 +104,8 @@ describe('a change that does not compile is refused by the dev server', () => {
     expect(refusal(sent)).toMatchObject({ file, plugins: ['counter'] })
     expect(refusal(sent).message).toMatch(cause)
     expect(refusal(sent).message.startsWith(`${file}`), refusal(sent).message).toBe(true)
+    if (at) expect(refusal(sent).message).toMatch(at)
+    if (frame) expect(refusal(sent).frame).toContain(frame)
     expect(app.errors).toHaveLength(1)
     expect(app.errors[0]).toContain(`${file}`)
     expect(app.errors[0]).toContain('does not compile; counter keeps running the previous version')
