@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { dependsOnOf, runningDependencyNodes } from '../src/core/dependencies.js'
 import { Emitter } from '../src/core/emitter.js'
+import { describe as describeError, PluginError } from '../src/core/errors.js'
 import type { PluginRecord } from '../src/core/internals.js'
 import { consoleLogger } from '../src/core/logger.js'
+import { createFailureCounter } from '../src/core/policy.js'
 import { estimateSize } from '../src/core/size.js'
+import type { PersistedState, StateStore } from '../src/core/state.js'
+import { createMemoryStore, createResilientStore } from '../src/core/stores.js'
 import { later, sleep, soon } from '../src/core/timers.js'
 import type { PluginModule } from '../src/core/types.js'
 import { memoryLogger } from './helpers.js'
@@ -119,5 +123,73 @@ describe('dependencies', () => {
       { id: 'a', dependsOn: ['b'] },
       { id: 'b', dependsOn: ['c'] },
     ])
+  })
+})
+
+describe('errors', () => {
+  it('describes any thrown value in one line; a PluginError names the plugin, file and phase', () => {
+    expect(describeError('plain words')).toBe('plain words')
+    expect(describeError(new TypeError(''))).toBe('TypeError')
+    expect(describeError({ code: 42 })).toBe('{"code":42}')
+    expect(describeError(undefined)).toBe('undefined')
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    expect(describeError(cyclic)).toBe('[object Object]')
+    const error = new PluginError('counter', 'src/plugins/counter/index.ts', 'activate', 'boom')
+    expect(error.name).toBe('PluginError')
+    expect(error.message).toBe('plugin "counter" (src/plugins/counter/index.ts): activate() threw: boom')
+    expect(error.reason).toBe('activate() threw: boom')
+  })
+})
+
+describe('createFailureCounter', () => {
+  it('trips once, at the threshold; 0 never trips; a success starts over', () => {
+    const counter = createFailureCounter(2)
+    expect(counter.count('a')).toBe(0)
+    expect(counter.failed('a')).toEqual({ count: 1, tripped: false })
+    expect(counter.failed('a')).toEqual({ count: 2, tripped: true })
+    expect(counter.failed('a')).toEqual({ count: 3, tripped: false })
+    expect(counter.count('a')).toBe(3)
+    counter.succeeded('a')
+    expect(counter.count('a')).toBe(0)
+    const never = createFailureCounter(0)
+    expect(never.failed('a').tripped).toBe(false)
+  })
+})
+
+describe('stores', () => {
+  const saved = (n: number): PersistedState => ({ format: 1, state: { n }, stateVersion: 1, pluginVersion: '1', savedAt: n })
+
+  it("the memory store clears a plugin's records, set-aside ones included, and no other plugin's", async () => {
+    const store = createMemoryStore()
+    await store.saveMany([
+      ['a', saved(1)],
+      ['ab', saved(2)],
+    ])
+    await store.setAside('a', saved(3))
+    await store.clear('a')
+    expect(await store.load('a')).toBeUndefined()
+    expect(await store.load('a\u0000set-aside:1')).toBeUndefined()
+    expect(await store.load('ab')).toEqual(saved(2))
+  })
+
+  it('the resilient store warns once when the durable one fails, then keeps everything in memory', async () => {
+    const calls: string[] = []
+    const failing = (name: string) => async () => {
+      calls.push(name)
+      throw new Error('quota exceeded')
+    }
+    const durable: StateStore = { load: failing('load'), saveMany: failing('saveMany'), setAside: failing('setAside'), clear: failing('clear') }
+    const { logger, lines } = memoryLogger()
+    const store = createResilientStore(durable, logger)
+    await store.saveMany([['a', saved(1)]])
+    await store.setAside('a', saved(2))
+    expect(await store.load('a')).toEqual(saved(1))
+    expect(await store.load('a\u0000set-aside:1')).toEqual(saved(2))
+    await store.clear('a')
+    expect(await store.load('a')).toBeUndefined()
+    expect(calls).toEqual(['saveMany'])
+    expect(lines.filter((l) => l.level === 'warn')).toHaveLength(1)
+    expect(lines[0]!.message).toContain('quota exceeded')
   })
 })

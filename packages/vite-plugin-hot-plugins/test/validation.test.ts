@@ -46,9 +46,9 @@ describe('findCompileFailure', () => {
 
   it('keeps only the fields an error has; a thrown non-error becomes the message', async () => {
     const bare = await findCompileFailure(environment({ '/a.ts': { message: 'no stack here' } }).env, [mod('/a.ts')])
-    expect(bare).toEqual({ message: 'no stack here', stack: '' })
+    expect(bare).toStrictEqual({ message: 'no stack here', stack: '' })
     const thrown = await findCompileFailure(environment({ '/a.ts': 'a string' }).env, [mod('/a.ts')])
-    expect(thrown).toEqual({ message: 'a string', stack: '' })
+    expect(thrown).toStrictEqual({ message: 'a string', stack: '' })
   })
 
   it('uses the transform it is given instead', async () => {
