@@ -4,11 +4,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
+import { parseReadmeBlocks, readReadmeBlocks } from './readme-blocks'
 
 // A user's path: pack both packages, install the tarballs into a new Vite app outside this
-// workspace, write the files the README's "Add it to your app" and "TypeScript" sections show,
-// type-check the app, start its own dev server and hot-swap its plugin in Chromium.
+// workspace (with the locked Vite, and with the newest Vite 8), build it from the code blocks of
+// each README in turn (see readme-blocks.ts), type-check it, start its own dev server and
+// hot-swap its plugin in Chromium.
 
 const run = promisify(execFile)
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -60,21 +62,6 @@ async function expectTarball(tarball: string, required: string[]): Promise<Recor
   return manifest
 }
 
-/** The code blocks, in order, that start with a `// <file>` comment in the README's setup sections. */
-async function readmeFiles(): Promise<{ file: string; code: string }[]> {
-  const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8')
-  const start = readme.indexOf('## Add it to your app')
-  const end = readme.indexOf('## Write a plugin')
-  if (start < 0 || end < start) throw new Error('README: the "Add it to your app" … "Write a plugin" sections are missing')
-  const blocks: { file: string; code: string }[] = []
-  for (const match of readme.slice(start, end).matchAll(/```tsx?\n([\s\S]*?)```/g)) {
-    const code = match[1] as string
-    const file = /^\/\/ ([\w./-]+)\n/.exec(code)?.[1]
-    if (file) blocks.push({ file, code })
-  }
-  return blocks
-}
-
 /** Starts the app's own Vite (its CLI, as `pnpm vite` would) and resolves with its URL. */
 function startVite(app: string, logs: string[]): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(app, 'node_modules/vite/bin/vite.js'), '--port', '0', '--strictPort', '--clearScreen', 'false'], {
@@ -104,128 +91,232 @@ async function stopVite(child: ChildProcess): Promise<void> {
   await exited
 }
 
-test('the packed packages install into a new Vite app, whose plugin hot-swaps with its state', async ({ page }) => {
-  test.setTimeout(300_000) // packing (which builds) and installing take a while on two cores
-  const temp = await mkdtemp(path.join(os.tmpdir(), 'hot-plugins-consumer-'))
-  const packs = path.join(temp, 'packs')
-  const app = path.join(temp, 'app')
-  let server: ChildProcess | undefined
-  try {
-    // 1. Pack, and check what the tarballs hold.
-    await run('pnpm', ['--filter', './packages/*', 'pack', '--pack-destination', packs], { cwd: repoRoot, env: cleanEnv() })
-    const tarballs = await readdir(packs)
-    const clientTarball = path.join(packs, tarballs.find((f) => f.startsWith('hot-plugins-client-'))!)
-    const pluginTarball = path.join(packs, tarballs.find((f) => f.startsWith('vite-plugin-hot-plugins-'))!)
-    await expectTarball(clientTarball, ['dist/index.js', 'dist/index.d.ts', 'dist/hot.js', 'dist/protocol.d.ts', 'virtual.d.ts', 'hmr-events.d.ts'])
-    const pluginManifest = await expectTarball(pluginTarball, ['dist/index.js', 'dist/index.d.ts', 'dist/options.d.ts'])
-    expect(pluginManifest.peerDependencies['@hot-plugins/client']).toMatch(/^\^\d/)
 
-    // 2. A new Vite app, with the files the README tells a user to write.
-    const blocks = await readmeFiles()
-    expect(blocks.map((b) => b.file)).toEqual([
-      'vite.config.ts',
-      'src/main.ts',
-      'src/plugins/counter/index.ts',
-      'src/vite-env.d.ts',
-      'src/plugins/counter/index.ts', // the same plugin with definePlugin(), written later as an edit
-    ])
-    const [config, main, plugin, viteEnv, typedPlugin] = blocks as [typeof blocks[number], ...typeof blocks]
-    const write = async (file: string, content: string) => {
-      await mkdir(path.dirname(path.join(app, file)), { recursive: true })
-      await writeFile(path.join(app, file), content)
+/** The READMEs whose code the consumer app is built from, each in turn. */
+const READMES = ['README.md', 'packages/vite-plugin-hot-plugins/README.md', 'packages/client/README.md']
+
+/** The tsconfig.json of create-vite's vanilla-ts template (with `strict`, its compiler's default). */
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'es2023',
+    module: 'esnext',
+    lib: ['ES2023', 'DOM'],
+    types: ['vite/client'],
+    skipLibCheck: true,
+    moduleResolution: 'bundler',
+    allowImportingTsExtensions: true,
+    verbatimModuleSyntax: true,
+    moduleDetection: 'force',
+    noEmit: true,
+    strict: true,
+    noUnusedLocals: true,
+    noUnusedParameters: true,
+    erasableSyntaxOnly: true,
+    noFallthroughCasesInSwitch: true,
+  },
+  include: ['src'],
+}
+
+const INDEX_HTML =
+  '<!doctype html>\n<html><head><meta charset="UTF-8" /><link rel="icon" href="data:," /></head>\n' +
+  '<body><script type="module" src="/src/main.ts"></script></body></html>\n'
+
+/** Not from a README: what the type references promise, checked from the installed packages. */
+const TYPES_CHECK = [
+  "import { definePlugin } from '@hot-plugins/client'",
+  'if (import.meta.hot) {',
+  "  import.meta.hot.on('hot-plugins:update', (e) => {",
+  '    const owners: string[] = e.plugins',
+  '    void owners',
+  '    // @ts-expect-error the payload is typed',
+  '    void e.notAProperty',
+  '  })',
+  '}',
+  '// @ts-expect-error activate is required',
+  'definePlugin({})',
+  '',
+].join('\n')
+
+const RELOADED_COUNTER = /\[hot-plugins\] reloaded counter in \d+ ms, state kept/
+const ENTRY = /^src\/plugins\/[^/]+\/index\.tsx?$/
+
+/** The version of a package installed in this workspace. */
+const lockedVersion = async (pkg: string): Promise<string> =>
+  JSON.parse(await readFile(path.join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')).version
+
+/** The newest Vite 8 the registry serves. */
+async function newestVite8(): Promise<string> {
+  const { stdout } = await run('npm', ['view', 'vite@^8', 'version', '--json'], { env: cleanEnv() })
+  const versions = JSON.parse(stdout) as string | string[]
+  return Array.isArray(versions) ? versions.at(-1)! : versions
+}
+
+let packs: string
+let tarballs: { client: string; plugin: string }
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000) // packing builds both packages
+  packs = await mkdtemp(path.join(os.tmpdir(), 'hot-plugins-packs-'))
+  await run('pnpm', ['--filter', './packages/*', 'pack', '--pack-destination', packs], { cwd: repoRoot, env: cleanEnv() })
+  const files = await readdir(packs)
+  tarballs = {
+    client: path.join(packs, files.find((f) => f.startsWith('hot-plugins-client-'))!),
+    plugin: path.join(packs, files.find((f) => f.startsWith('vite-plugin-hot-plugins-'))!),
+  }
+})
+
+test.afterAll(async () => {
+  if (packs) await rm(packs, { recursive: true, force: true })
+})
+
+test('the packed tarballs ship what they must and nothing from tests or the build setup', async () => {
+  await expectTarball(tarballs.client, ['dist/index.js', 'dist/index.d.ts', 'dist/hot.js', 'dist/protocol.d.ts', 'virtual.d.ts', 'hmr-events.d.ts'])
+  const pluginManifest = await expectTarball(tarballs.plugin, ['dist/index.js', 'dist/index.d.ts', 'dist/options.d.ts'])
+  expect(pluginManifest.peerDependencies['@hot-plugins/client']).toMatch(/^\^\d/)
+})
+
+test('every code block of the READMEs is a file, a fragment or a skip with a reason', async () => {
+  for (const readme of READMES) {
+    const blocks = await readReadmeBlocks(repoRoot, readme)
+    const files = blocks.filter((b) => b.check === 'file').map((b) => b.file)
+    expect(files, `${readme} sets up an app`).toEqual(expect.arrayContaining(['src/main.ts', 'src/hot-plugins.d.ts', 'src/plugins/counter/index.ts']))
+  }
+  // The parser itself: a path comment makes a file, a marker overrides it, a skip needs a reason.
+  const parsed = parseReadmeBlocks('x.md', '```ts\n// src/a.ts: a file\n```\n\n<!-- readme-check: fragment -->\n```ts\n// src/b.ts\n```\n```ts\nlet c = 1\n```\n```sh\nls\n```\n')
+  expect(parsed.map((b) => [b.check, b.file, b.line])).toEqual([['file', 'src/a.ts', 1], ['fragment', undefined, 6], ['fragment', undefined, 9]])
+  expect(() => parseReadmeBlocks('x.md', '<!-- readme-check: skip -->\n```ts\nx\n```\n')).toThrow(/must say why/)
+})
+
+for (const vite of [
+  { name: 'the locked Vite', version: () => lockedVersion('vite') },
+  { name: 'the newest Vite 8', version: newestVite8 },
+]) {
+  test(`the READMEs' code, installed with the packed packages into a new app, type-checks and hot-swaps (${vite.name})`, async ({ page }) => {
+    test.setTimeout(300_000) // installing, then three apps with a type check per step, on two cores
+    const version = await vite.version()
+    test.info().annotations.push({ type: 'vite', description: version })
+    const app = await mkdtemp(path.join(os.tmpdir(), 'hot-plugins-consumer-'))
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    try {
+      await writeIn(app, 'package.json', JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2))
+      await writeIn(app, 'index.html', INDEX_HTML)
+      await writeIn(app, 'tsconfig.json', JSON.stringify(TSCONFIG, null, 2))
+      const install = await run(
+        'pnpm',
+        ['add', '-D', '--prefer-offline', `vite@${version}`, `typescript@${await lockedVersion('typescript')}`, tarballs.client, tarballs.plugin],
+        { cwd: app, env: cleanEnv() },
+      )
+      expect(`${install.stdout}\n${install.stderr}`).not.toMatch(/unmet peer|missing peer/i)
+      const installed = JSON.parse(await readFile(path.join(app, 'node_modules/vite/package.json'), 'utf8')).version
+      expect(installed).toBe(version)
+
+      for (const readme of READMES) {
+        await test.step(readme, () => runReadme(app, readme, page))
+      }
+      expect(pageErrors).toEqual([])
+    } finally {
+      await rm(app, { recursive: true, force: true })
     }
-    await write('package.json', JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2))
-    await write(
-      'index.html',
-      '<!doctype html>\n<html><head><meta charset="UTF-8" /><link rel="icon" href="data:," /></head>\n' +
-        '<body><script type="module" src="/src/main.ts"></script></body></html>\n',
-    )
-    await write(
-      'tsconfig.json',
-      JSON.stringify(
-        {
-          compilerOptions: {
-            target: 'ES2022',
-            module: 'ESNext',
-            moduleResolution: 'Bundler',
-            lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-            strict: true,
-            noEmit: true,
-            skipLibCheck: true,
-            verbatimModuleSyntax: true,
-            isolatedModules: true,
-          },
-          include: ['src'],
-        },
-        null,
-        2,
-      ),
-    )
-    for (const block of [config, main, plugin, viteEnv]) await write(block!.file, block!.code)
-    // Not from the README: what the type references promise, checked from the installed packages.
-    await write(
-      'src/types-check.ts',
-      [
-        "import { definePlugin } from '@hot-plugins/client'",
-        'if (import.meta.hot) {',
-        "  import.meta.hot.on('hot-plugins:update', (e) => {",
-        '    const owners: string[] = e.plugins',
-        '    void owners',
-        '    // @ts-expect-error the payload is typed',
-        '    void e.notAProperty',
-        '  })',
-        '}',
-        '// @ts-expect-error activate is required',
-        'definePlugin({})',
-        '',
-      ].join('\n'),
-    )
+  })
+}
 
-    // 3. Install the tarballs (and the Vite and TypeScript this workspace uses) as a user would.
-    const version = async (pkg: string) => JSON.parse(await readFile(path.join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')).version
-    const install = await run(
-      'pnpm',
-      ['add', '-D', '--prefer-offline', `vite@${await version('vite')}`, `typescript@${await version('typescript')}`, clientTarball, pluginTarball],
-      { cwd: app, env: cleanEnv() },
-    )
-    expect(`${install.stdout}\n${install.stderr}`).not.toMatch(/unmet peer|missing peer/i)
+async function writeIn(app: string, file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(path.join(app, file)), { recursive: true })
+  await writeFile(path.join(app, file), content)
+}
 
-    const typecheck = () => run(process.execPath, [path.join(app, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app })
-    await typecheck()
+/**
+ * Builds the app from one README: its first block of each file (and `vite.config.ts` from the
+ * root README where it has none), its fragments as modules of their own; type-checks it; runs it
+ * and hot-swaps the counter with its state; then writes each later block of a file as an edit
+ * (type-checked, and swapped in with the state when it is a plugin entry); finally deletes the
+ * plugin and expects no trace of it in the page.
+ */
+async function runReadme(app: string, readme: string, page: Page): Promise<void> {
+  const blocks = (await readReadmeBlocks(repoRoot, readme)).filter((b) => b.check !== 'skip')
+  const files = blocks.filter((b) => b.check === 'file')
+  const firsts = files.filter((b, i) => files.findIndex((o) => o.file === b.file) === i)
+  const edits = files.filter((b) => !firsts.includes(b))
+  const fragments = blocks.filter((b) => b.check === 'fragment')
 
-    // 4. Its dev server, and a hot swap in Chromium.
-    const logs: string[] = []
-    const started = await startVite(app, logs)
-    server = started.child
+  await rm(path.join(app, 'src'), { recursive: true, force: true })
+  if (!firsts.some((b) => b.file === 'vite.config.ts')) {
+    const rootConfig = (await readReadmeBlocks(repoRoot, 'README.md')).find((b) => b.file === 'vite.config.ts')!
+    await writeIn(app, 'vite.config.ts', rootConfig.code)
+  }
+  for (const block of firsts) await writeIn(app, block.file!, block.code)
+  for (const block of fragments) {
+    const name = `${readme.replace(/[^\w]+/g, '-')}-line-${block.line}.${block.lang}`
+    await writeIn(app, `src/readme-fragments/${name}`, block.code)
+  }
+  await writeIn(app, 'src/types-check.ts', TYPES_CHECK)
+  await typecheck(app, `${readme}: the app as first set up`)
+
+  const logs: string[] = []
+  const { url, child } = await startVite(app, logs)
+  try {
     const connected = page.waitForEvent('console', (m) => m.text().includes('[vite] connected'))
-    await page.goto(started.url)
+    await page.goto(url)
     await connected
     const button = page.locator('[data-plugin="counter"] button')
     await expect(button).toHaveText('0 clicks')
     await page.evaluate(() => ((window as { __loadedOnce?: boolean }).__loadedOnce = true))
-    for (let i = 0; i < 3; i++) await button.click()
-    await expect(button).toHaveText('3 clicks')
+    let clicks = 0
+    const click = async (times: number) => {
+      for (let i = 0; i < times; i++) await button.click()
+      clicks += times
+      await expect(button).toHaveText(new RegExp(`^${clicks} `))
+    }
+    let swaps = 0
+    const swapped = async () => {
+      swaps += 1
+      await expect.poll(() => logs.filter((l) => RELOADED_COUNTER.test(l)).length, `${readme}: swap ${swaps} of the counter`).toBe(swaps)
+    }
 
-    const edited = plugin!.code.replace('`${count} clicks`', '`${count} taps`')
-    expect(edited).not.toBe(plugin!.code)
-    await write(plugin!.file, edited)
+    await click(3)
+    const counter = firsts.find((b) => b.file === 'src/plugins/counter/index.ts')!
+    const edited = counter.code.replace('`${count} clicks`', '`${count} taps`')
+    expect(edited, `${readme}: the counter renders \`\${count} clicks\``).not.toBe(counter.code)
+    await writeIn(app, counter.file!, edited)
+    await expect(button).toHaveText(`${clicks} taps`)
+    await swapped()
 
-    await expect(button).toHaveText('3 taps')
-    await expect.poll(() => logs.filter((l) => /\[hot-plugins\] reloaded counter in \d+ ms, state kept/.test(l)).length).toBe(1)
-    await button.click()
-    await expect(button).toHaveText('4 taps')
-
-    // The README's definePlugin() version of the same plugin swaps in, too.
-    await write(typedPlugin!.file, typedPlugin!.code)
-    await expect(button).toHaveText('4 clicks')
-    await expect.poll(() => logs.filter((l) => /\[hot-plugins\] reloaded counter in \d+ ms, state kept/.test(l)).length).toBe(2)
+    for (const block of edits) {
+      await click(1)
+      await writeIn(app, block.file!, block.code)
+      await typecheck(app, `${readme}:${block.line} (${block.file})`)
+      if (ENTRY.test(block.file!)) {
+        await swapped()
+        await expect(button, `${readme}:${block.line}: the state is kept`).toHaveText(`${clicks} clicks`)
+      }
+    }
     await expect(button).toHaveCount(1)
-    expect(await page.evaluate(() => (window as { __loadedOnce?: boolean }).__loadedOnce), 'the page was reloaded').toBe(true)
-    // No page reload, and nothing from hot-plugins but the two swaps (no warning).
+
+    const loadedOnce = () => page.evaluate(() => (window as { __loadedOnce?: boolean }).__loadedOnce)
+    expect(await loadedOnce(), `${readme}: the page was reloaded`).toBe(true)
+    // No page reload, and nothing from hot-plugins but the swaps (no warning).
     expect(logs.filter((l) => /page reload|\[hot-plugins\] (?!reloaded counter)/.test(l))).toEqual([])
-    await typecheck()
+
+    // A plugin deleted while the app runs leaves nothing behind (the host code removes its panel).
+    const removed = logs.length
+    await rm(path.join(app, counter.file!))
+    await expect.poll(() => logs.some((l) => l.includes('[hot-plugins] plugin removed: counter'))).toBe(true)
+    await expect(page.locator('[data-plugin="counter"]')).toHaveCount(0)
+    await expect(page.locator('body > section')).toHaveCount(0)
+    expect(await loadedOnce(), `${readme}: the page was reloaded when the plugin was deleted`).toBe(true)
+    // The last plugin gone, the dev server says that no entry matches.
+    expect(logs.slice(removed).filter((l) => /page reload|\[hot-plugins\] (?!plugin removed: counter|no plugin entry matched)/.test(l))).toEqual([])
   } finally {
-    if (server) await stopVite(server)
-    await rm(temp, { recursive: true, force: true })
+    await stopVite(child)
   }
-})
+}
+
+async function typecheck(app: string, what: string): Promise<void> {
+  try {
+    await run(process.execPath, [path.join(app, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app })
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string }
+    throw new Error(`tsc fails for ${what}:\n${stdout}${stderr}`)
+  }
+}

@@ -52,9 +52,31 @@ test('notes keep their text and cursor through a swap', async ({ app }) => {
 
 test('the clock ticks exactly once a second after five reloads (old timers are torn down)', async ({ app }) => {
   const { page } = app
+  // Count the intervals the clock's modules start and clear: a leaked one keeps ticking an old
+  // instance whose nodes are detached, so only counting live intervals sees it.
+  await page.addInitScript(() => {
+    const live = new Set<unknown>()
+    const w = window as unknown as { __clockIntervals: () => number }
+    w.__clockIntervals = () => live.size
+    const { setInterval: set, clearInterval: clear } = window
+    window.setInterval = ((handler: TimerHandler, timeout?: number, ...rest: unknown[]) => {
+      const id = set(handler, timeout, ...rest)
+      if (/\/plugins\/clock\//.test(new Error().stack ?? '')) live.add(id)
+      return id
+    }) as typeof window.setInterval
+    window.clearInterval = ((id?: number) => {
+      live.delete(id)
+      clear(id)
+    }) as typeof window.clearInterval
+  })
+  await app.open()
+  const liveIntervals = () => page.evaluate(() => (window as unknown as { __clockIntervals: () => number }).__clockIntervals())
+  expect(await liveIntervals()).toBe(1)
+
   for (let i = 1; i <= 5; i++) {
     await app.edit('src/plugins/clock/index.ts', "ctx.setTitle('Clock", `ctx.setTitle('Clock ${i}`)
     await app.waitForReloads('clock', i)
+    expect(await liveIntervals(), `after reload ${i}`).toBe(1)
   }
   await expect(page.locator('[data-plugin="clock"] h2')).toHaveText(/^Clock 5/)
 
@@ -80,6 +102,7 @@ test('the clock ticks exactly once a second after five reloads (old timers are t
   // The tick count survived the reloads instead of starting over.
   const shown = Number((await page.getByTestId('clock-ticks').textContent())?.split(' ')[0])
   expect(shown).toBeGreaterThanOrEqual(5)
+  expect(await liveIntervals()).toBe(1)
   await app.expectNoPageReload()
 })
 

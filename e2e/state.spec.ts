@@ -62,6 +62,36 @@ test.describe('state survives a reload made by the dev tools', () => {
     await app.expectNoPageReload()
   })
 
+  test('Vite reloads only once the state is written, even when IndexedDB takes its time', async ({ app }) => {
+    const { page } = app
+    // Once switched on, every write to IndexedDB commits 400 ms late: its transaction is kept busy
+    // (and its explicit commit() ignored). A page that went away before that would lose the write.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __slowWrites?: boolean }
+      const transaction = IDBDatabase.prototype.transaction
+      IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+        const tx = transaction.apply(this, args)
+        if (args[1] === 'readwrite' && w.__slowWrites) {
+          tx.commit = () => {}
+          const store = tx.objectStore(tx.objectStoreNames[0]!)
+          const until = performance.now() + 400
+          const busy = () => {
+            if (performance.now() < until) store.count().onsuccess = busy
+          }
+          busy()
+        }
+        return tx
+      } as IDBDatabase['transaction']
+    })
+    await app.open()
+    await clickCounter(app, 4)
+    await page.evaluate(() => ((window as unknown as { __slowWrites?: boolean }).__slowWrites = true))
+    const reloaded = app.expectReload()
+    await toolingReload(app)
+    await reloaded
+    await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+  })
+
   test('state comes back after the dev server restarts', async ({ app }) => {
     await clickCounter(app, 3)
     const reloaded = app.expectReload()
@@ -72,8 +102,16 @@ test.describe('state survives a reload made by the dev tools', () => {
 
   test('a reload the user makes (F5) starts fresh by default', async ({ app }) => {
     await clickCounter(app, 3)
+    // A swap writes the state to IndexedDB: there is state that F5 must not restore.
+    await app.edit(COUNTER, "const label = 'Count'", "const label = 'Total'")
+    await app.waitForReloads('counter', 1)
+    await app.waitForSavedState('counter', { count: 3 })
+    const reloaded = app.expectReload()
     await app.page.reload()
+    await reloaded
+    await expect(app.page.getByTestId('counter-label')).toHaveText('Total')
     await expect(app.page.getByTestId('counter-value')).toHaveText('0 clicks')
+    expect(await app.events('state-restored')).toEqual([])
   })
 
   test('two tabs keep their own state', async ({ app, context }) => {

@@ -95,6 +95,30 @@ describe('persistence', () => {
     expect(app.lines.map((l) => l.message)).toContain('marked')
   })
 
+  it('lets Vite reload only once a store that takes its time has written the state', async () => {
+    const memory = createMemoryStore()
+    let finishWrite!: () => void
+    const writing = new Promise<void>((resolve) => (finishWrite = resolve))
+    const slow: StateStore = {
+      ...memory,
+      async saveMany(entries) {
+        await writing
+        await memory.saveMany(entries)
+      },
+    }
+    const a = counter()
+    const app = await page(slow, { a: a.module }, false)
+    a.count = 7
+    let reloadMayGo = false
+    const beforeReload = app.hot.emitAsync('vite:beforeFullReload', {}).then(() => (reloadMayGo = true))
+    // Every task and microtask that does not wait for the store has run by now.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
+    expect(reloadMayGo, 'Vite may reload before the state is written').toBe(false)
+    finishWrite()
+    await beforeReload
+    expect(await memory.load('a')).toMatchObject({ state: { count: 7 } })
+  })
+
   it('migrates saved state of an older stateVersion at restore', async () => {
     const store = createMemoryStore()
     await store.saveMany([['counter', { format: 1, state: { count: 3 }, stateVersion: 1, pluginVersion: '1', savedAt: 1 }]])

@@ -172,4 +172,27 @@ describe('createBatcher', () => {
     await advance(100)
     expect(await carried).toEqual([[], ['b.ts']])
   })
+
+  it('a batch open for max takes no more changes while one is still checked; when it closes, the next batch stays open', async () => {
+    const { batcher, batches, advance } = setup()
+    const slow = batcher.join('a.ts', 1)
+    await advance(100) // the first batch is due, and still waits for its check
+    const b = batcher.join('b.ts', 2) // exactly max after it opened: the next batch
+    b.validated(['b'])
+    slow.validated(['a'])
+    await advance(0)
+    expect(batches).toEqual([{ id: 1, files: ['a.ts'], plugins: ['a'], timestamp: 1 }])
+    const c = batcher.join('c.ts', 3) // joins b's batch, still open
+    c.validated(['c'])
+    await advance(100)
+    expect(batches.slice(1)).toEqual([{ id: 2, files: ['b.ts', 'c.ts'], plugins: ['b', 'c'], timestamp: 2 }])
+  })
+
+  it('dispose drops the open batch: nothing is announced after it', async () => {
+    const { batcher, batches, advance } = setup()
+    batcher.join('a.ts', 1).validated(['a'])
+    batcher.dispose()
+    await advance(1000)
+    expect(batches).toEqual([])
+  })
 })

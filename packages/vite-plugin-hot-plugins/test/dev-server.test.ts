@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createServer, normalizePath, type Plugin, type ViteDevServer } from 'vite'
 import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import hotPlugins from '../src/index.js'
-import { makeTree } from './fixtures.js'
+import { listeningServer, makeTree } from './fixtures.js'
 
 const counter = [
   "import { formatCount } from './format'",
@@ -203,17 +203,8 @@ describe("the browser's request for a changed plugin module", () => {
         if (id.endsWith(entry)) transformed.push(code)
       },
     }
-    server = await createServer({
-      root: made.root,
-      configFile: false,
-      logLevel: 'silent',
-      plugins: [hotPlugins({ plugins: 'src/plugins/*/index.ts' }), counting],
-      server: { port: 0, watch: null },
-      optimizeDeps: { noDiscovery: true },
-    })
-    await server.listen()
-    const running = server
-    const base = running.resolvedUrls!.local[0]!.replace(/\/$/, '')
+    const { server: running, base } = await listeningServer(made.root, [counting])
+    server = running
     const get = async (url: string) => (await fetch(base + url)).text()
     // What accepts the entry's updates, as the registry does in an app.
     await get('/src/main.ts')

@@ -1,6 +1,8 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { createServer, type InlineConfig, type Plugin } from 'vite'
+import hotPlugins from '../src/index.js'
 
 /**
  * Writes `files` (path → content) into a fresh temp folder, and `links` (path → the folder it points
@@ -17,4 +19,22 @@ export async function makeTree(files: Record<string, string>, links: Record<stri
     await symlink(target, path.join(root, link), 'dir')
   }
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) }
+}
+
+/**
+ * A listening dev server on `root` with `hotPlugins()` and `plugins`, its watcher left to the test
+ * (it emits the file events); `base` is its URL without the trailing slash.
+ */
+export async function listeningServer(root: string, plugins: Plugin[] = [], config: InlineConfig = {}) {
+  const server = await createServer({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    plugins: [hotPlugins({ plugins: 'src/plugins/*/index.ts' }), ...plugins],
+    server: { port: 0, watch: null },
+    optimizeDeps: { noDiscovery: true },
+    ...config,
+  })
+  await server.listen()
+  return { server, base: server.resolvedUrls!.local[0]!.replace(/\/$/, '') }
 }

@@ -94,3 +94,17 @@ describe('findOwners', () => {
     expect(findOwners([selfAccepting('/p/counter/index.ts')], entries)).toEqual([])
   })
 })
+
+describe('findOwners, order', () => {
+  it('returns the owners sorted, whatever order the graph reaches them in', () => {
+    const node = graph([
+      ['/p/zeta/index.ts', '/shared/x.ts'],
+      ['/p/alpha/index.ts', '/shared/x.ts'],
+    ])
+    const ids = new Map([
+      ['/p/zeta/index.ts', 'zeta'],
+      ['/p/alpha/index.ts', 'alpha'],
+    ])
+    expect(findOwners([node('/shared/x.ts')], ids)).toEqual(['alpha', 'zeta'])
+  })
+})

@@ -33,6 +33,11 @@ describe('diffPluginSets', () => {
   it('finds no change when the same entries are discovered again', () => {
     expect(diffPluginSets([plugin('a')], [plugin('a')]).changed).toBe(false)
   })
+
+  it('a move alone, or one plugin replacing another, is a change', () => {
+    expect(diffPluginSets([plugin('a')], [plugin('a', 'alpha')]).changed).toBe(true)
+    expect(diffPluginSets([plugin('a')], [plugin('b')]).changed).toBe(true)
+  })
 })
 
 describe('createPluginSetUpdater', () => {
@@ -73,5 +78,15 @@ describe('createPluginSetUpdater', () => {
     release()
     await vi.advanceTimersByTimeAsync(0)
     expect(order).toEqual(['first:start', 'first:end', 'second'])
+  })
+
+  it('dispose cancels an update still waiting for the quiet time', async () => {
+    vi.useFakeTimers()
+    const apply = vi.fn(async () => {})
+    const updater = createPluginSetUpdater(apply, 50)
+    updater.changed()
+    updater.dispose()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(apply).not.toHaveBeenCalled()
   })
 })

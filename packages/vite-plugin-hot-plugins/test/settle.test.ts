@@ -1,38 +1,110 @@
-import { writeFile } from 'node:fs/promises'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createSettleCheck } from '../src/settle.js'
-import { makeTree } from './fixtures.js'
 
-let cleanup: (() => Promise<void>) | undefined
-afterEach(() => cleanup?.())
+// The files on disk, as the settle check reads them (no real I/O, so the fake clock decides).
+const disk = vi.hoisted(() => new Map<string, string>())
+vi.mock('node:fs/promises', () => ({
+  readFile: async (file: string) => {
+    const content = disk.get(file)
+    if (content === undefined) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' })
+    return content
+  },
+}))
 
-describe('createSettleCheck', () => {
-  it('replays a file whose content on disk is not what the last update was built from', async () => {
-    const tree = await makeTree({ 'a.ts': 'v1' })
-    cleanup = tree.cleanup
-    const file = path.join(tree.root, 'a.ts')
-    const replayed: string[] = []
-    const settle = createSettleCheck((f) => replayed.push(f), 5)
-    settle.sent(file, 'v1')
-    await writeFile(file, 'v2') // a save whose event was lost
-    await expect.poll(() => replayed).toEqual([file])
+const FILE = '/app/src/plugins/a/index.ts'
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  disk.clear()
+  disk.set(FILE, 'v1')
+})
+afterEach(() => void vi.useRealTimers())
+
+function setup() {
+  const replayed: string[] = []
+  const settle = createSettleCheck((file) => replayed.push(file), 150, 100)
+  return { settle, replayed }
+}
+
+describe('the settle check', () => {
+  it('sees a storm only in events of one file closer together than the storm window', () => {
+    const { settle } = setup()
+    expect(settle.inStorm(FILE, 1000)).toBe(false)
+    expect(settle.inStorm(FILE, 1099)).toBe(true)
+    expect(settle.inStorm(FILE, 1150)).toBe(true)
+    expect(settle.inStorm(FILE, 1250)).toBe(false) // the window apart: a new save, not a storm
+    expect(settle.inStorm('/app/other.ts', 1251)).toBe(false)
     settle.dispose()
   })
 
-  it('leaves a file alone when its last update had its final content', async () => {
-    const tree = await makeTree({ 'a.ts': 'v1' })
-    cleanup = tree.cleanup
-    const file = path.join(tree.root, 'a.ts')
-    const replayed: string[] = []
-    const settle = createSettleCheck((f) => replayed.push(f), 5)
-    await writeFile(file, 'v2')
-    settle.sent(file, 'v2')
-    // A second file that does need a replay proves the checks ran.
-    const other = path.join(tree.root, 'b.ts')
-    await writeFile(other, 'b2')
-    settle.sent(other, 'b1')
-    await expect.poll(() => replayed).toEqual([other])
+  it('replays a file whose content on disk differs, once quiet, from what was last sent', async () => {
+    const { settle, replayed } = setup()
+    settle.sent(FILE, 'v1')
+    disk.set(FILE, 'v2')
+    await vi.advanceTimersByTimeAsync(149)
+    expect(replayed).toEqual([])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(replayed).toEqual([FILE])
+  })
+
+  it('does not replay when the final content was sent', async () => {
+    const { settle, replayed } = setup()
+    settle.sent(FILE, 'v1')
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(replayed).toEqual([])
+  })
+
+  it('waits for the end of a storm: each event in it starts the quiet time again', async () => {
+    const { settle, replayed } = setup()
+    expect(settle.inStorm(FILE, 0)).toBe(false)
+    settle.sent(FILE, 'v1')
+    disk.set(FILE, 'v2')
+    await vi.advanceTimersByTimeAsync(100)
+    expect(settle.inStorm(FILE, 50)).toBe(true)
+    await vi.advanceTimersByTimeAsync(100)
+    expect(replayed).toEqual([])
+    await vi.advanceTimersByTimeAsync(50)
+    expect(replayed).toEqual([FILE])
+  })
+
+  it('an event of a storm alone schedules the check (no update was sent for it)', async () => {
+    const { settle, replayed } = setup()
+    settle.sent(FILE, 'v1')
+    await vi.advanceTimersByTimeAsync(150)
+    settle.inStorm(FILE, 0)
+    disk.set(FILE, 'v2')
+    expect(settle.inStorm(FILE, 10)).toBe(true)
+    await vi.advanceTimersByTimeAsync(150)
+    expect(replayed).toEqual([FILE])
+  })
+
+  it('checks a file again once quiet when asked to (it changed while being handled)', async () => {
+    const { settle, replayed } = setup()
+    settle.sent(FILE, 'v1')
+    await vi.advanceTimersByTimeAsync(150)
+    disk.set(FILE, 'v2')
+    settle.later(FILE)
+    await vi.advanceTimersByTimeAsync(150)
+    expect(replayed).toEqual([FILE])
+  })
+
+  it('replays nothing for a file never sent or deleted meanwhile', async () => {
+    const { settle, replayed } = setup()
+    settle.later(FILE)
+    await vi.advanceTimersByTimeAsync(150)
+    settle.sent(FILE, 'v0')
+    disk.delete(FILE)
+    await vi.advanceTimersByTimeAsync(150)
+    expect(replayed).toEqual([])
+  })
+
+  it('dispose stops every pending check', async () => {
+    const { settle, replayed } = setup()
+    settle.sent(FILE, 'v0')
+    settle.sent('/app/b.ts', 'v0')
     settle.dispose()
+    expect(vi.getTimerCount()).toBe(0)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(replayed).toEqual([])
   })
 })

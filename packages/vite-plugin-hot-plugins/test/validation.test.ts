@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import type { DevEnvironment, EnvironmentModuleNode, TransformResult } from 'vite'
+import { findCompileFailure } from '../src/validation.js'
+
+const mod = (url: string, type: 'js' | 'css' = 'js') => ({ url, type }) as EnvironmentModuleNode
+
+/** An environment whose transformRequest fails for the URLs given. */
+function environment(failures: Record<string, unknown> = {}) {
+  const requested: string[] = []
+  const env = {
+    async transformRequest(url: string): Promise<TransformResult | null> {
+      requested.push(url)
+      if (url in failures) throw failures[url]
+      return { code: '', map: null } as TransformResult
+    },
+  } as unknown as DevEnvironment
+  return { env, requested }
+}
+
+describe('findCompileFailure', () => {
+  it("transforms each changed JS module with the environment's transformRequest; CSS is left to Vite", async () => {
+    const { env, requested } = environment()
+    expect(await findCompileFailure(env, [mod('/a.ts'), mod('/a.css', 'css'), mod('/b.ts')])).toBeUndefined()
+    expect(requested).toEqual(['/a.ts', '/b.ts'])
+  })
+
+  it('returns the first failure with what the overlay shows: message, stack, id, frame, plugin, location', async () => {
+    const error = Object.assign(new Error('Unexpected token'), {
+      id: '/app/src/a.ts',
+      frame: '1 | const = 1\n  |       ^',
+      plugin: 'vite:oxc',
+      loc: { file: '/app/src/a.ts', line: 1, column: 6 },
+    })
+    const { env, requested } = environment({ '/a.ts': error, '/b.ts': new Error('second') })
+    const failure = await findCompileFailure(env, [mod('/a.ts'), mod('/b.ts')])
+    expect(failure).toEqual({
+      message: 'Unexpected token',
+      stack: error.stack,
+      id: '/app/src/a.ts',
+      frame: '1 | const = 1\n  |       ^',
+      plugin: 'vite:oxc',
+      loc: { file: '/app/src/a.ts', line: 1, column: 6 },
+    })
+    expect(requested).toEqual(['/a.ts'])
+  })
+
+  it('keeps only the fields an error has; a thrown non-error becomes the message', async () => {
+    const bare = await findCompileFailure(environment({ '/a.ts': { message: 'no stack here' } }).env, [mod('/a.ts')])
+    expect(bare).toStrictEqual({ message: 'no stack here', stack: '' })
+    const thrown = await findCompileFailure(environment({ '/a.ts': 'a string' }).env, [mod('/a.ts')])
+    expect(thrown).toStrictEqual({ message: 'a string', stack: '' })
+  })
+
+  it('uses the transform it is given instead', async () => {
+    const { env, requested } = environment()
+    const seen: string[] = []
+    const failure = await findCompileFailure(env, [mod('/a.ts')], async (m) => {
+      seen.push(m.url)
+      throw new Error('validated elsewhere')
+    })
+    expect(failure?.message).toBe('validated elsewhere')
+    expect(seen).toEqual(['/a.ts'])
+    expect(requested).toEqual([])
+  })
+})
