@@ -298,9 +298,10 @@ async function runReadme(app: string, readme: string, page: Page): Promise<void>
     // No page reload, and nothing from hot-plugins but the swaps (no warning).
     expect(logs.filter((l) => /page reload|\[hot-plugins\] (?!reloaded counter)/.test(l))).toEqual([])
 
-    // A plugin deleted while the app runs leaves nothing behind (the host code removes its panel).
+    // A plugin deleted while the app runs (its whole folder, helpers included) leaves nothing
+    // behind (the host code removes its panel).
     const removed = logs.length
-    await rm(path.join(app, counter.file!))
+    await rm(path.dirname(path.join(app, counter.file!)), { recursive: true })
     await expect.poll(() => logs.some((l) => l.includes('[hot-plugins] plugin removed: counter'))).toBe(true)
     await expect(page.locator('[data-plugin="counter"]')).toHaveCount(0)
     await expect(page.locator('body > section')).toHaveCount(0)
