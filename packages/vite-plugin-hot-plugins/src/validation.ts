@@ -1,5 +1,6 @@
 import { HotEvents, LOG_PREFIX, type CompileErrorAnnouncement } from '@hot-plugins/client/protocol'
 import path from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import { normalizePath, type DevEnvironment, type EnvironmentModuleNode, type Logger, type TransformResult } from 'vite'
 
 /** A transform failure, as Vite's error overlay and our runtime need it. */
@@ -59,13 +60,24 @@ export function refuseChange(
   const { file, plugins } = change
   const failedFile = failure.loc?.file ? normalizePath(path.relative(root, failure.loc.file)) : file
   const where = failure.loc ? `${failedFile}:${failure.loc.line}:${failure.loc.column}` : failedFile
-  const refused: CompileErrorAnnouncement = { file, plugins: [...plugins], message: `${change.cause ? `${change.cause}: ` : ''}${where}: ${failure.message}` }
-  if (failure.frame) refused.frame = failure.frame
+  const shown = withoutTerminalColours(failure)
+  const refused: CompileErrorAnnouncement = { file, plugins: [...plugins], message: `${change.cause ? `${change.cause}: ` : ''}${where}: ${shown.message}` }
+  if (shown.frame) refused.frame = shown.frame
   const what = change.cause ? `${change.cause}, and ${where} does not compile without it` : `${where} does not compile`
   logger?.error(
     `${LOG_PREFIX} ${what}; ${plugins.join(', ')} keep${plugins.length === 1 ? 's' : ''} running the previous version.\n${failure.message}${failure.frame ? `\n${failure.frame}` : ''}`,
     { timestamp: true },
   )
-  environment.hot.send({ type: 'error', err: failure })
+  environment.hot.send({ type: 'error', err: shown })
   environment.hot.send(HotEvents.error, refused)
+}
+
+/**
+ * The failure as the page shows it: the compiler colours its message and frame for a terminal,
+ * and the page would print those escape codes as text (Vite strips them from its own errors too).
+ */
+export function withoutTerminalColours(failure: CompileFailure): CompileFailure {
+  const shown: CompileFailure = { ...failure, message: stripVTControlCharacters(failure.message), stack: stripVTControlCharacters(failure.stack) }
+  if (failure.frame !== undefined) shown.frame = stripVTControlCharacters(failure.frame)
+  return shown
 }

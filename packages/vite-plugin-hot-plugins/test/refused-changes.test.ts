@@ -106,6 +106,8 @@ describe('a change that does not compile is refused by the dev server', () => {
     expect(refusal(sent).message.startsWith(`${file}`), refusal(sent).message).toBe(true)
     if (at) expect(refusal(sent).message).toMatch(at)
     if (frame) expect(refusal(sent).frame).toContain(frame)
+    // The page shows plain text: no terminal colour codes in what it is sent.
+    expect(JSON.stringify(sent)).not.toMatch(/\\u001b\[/)
     expect(app.errors).toHaveLength(1)
     expect(app.errors[0]).toContain(`${file}`)
     expect(app.errors[0]).toContain('does not compile; counter keeps running the previous version')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { DevEnvironment, EnvironmentModuleNode, TransformResult } from 'vite'
-import { findCompileFailure } from '../src/validation.js'
+import { findCompileFailure, withoutTerminalColours } from '../src/validation.js'
 
 const mod = (url: string, type: 'js' | 'css' = 'js') => ({ url, type }) as EnvironmentModuleNode
 
@@ -61,5 +61,13 @@ describe('findCompileFailure', () => {
     expect(failure?.message).toBe('validated elsewhere')
     expect(seen).toEqual(['/a.ts'])
     expect(requested).toEqual([])
+  })
+})
+
+describe('withoutTerminalColours', () => {
+  it("removes the compiler's colour codes from what the page shows, and keeps everything else", () => {
+    const failure = { message: '\u001b[31mUnexpected token\u001b[39m', stack: 'at \u001b[2ma.ts\u001b[22m', frame: '\u001b[33m1 | const = 1\u001b[39m\n  |       ^', id: '/a.ts', loc: { line: 1, column: 6 } }
+    expect(withoutTerminalColours(failure)).toEqual({ message: 'Unexpected token', stack: 'at a.ts', frame: '1 | const = 1\n  |       ^', id: '/a.ts', loc: { line: 1, column: 6 } })
+    expect(withoutTerminalColours({ message: 'plain', stack: '' })).toStrictEqual({ message: 'plain', stack: '' })
   })
 })
