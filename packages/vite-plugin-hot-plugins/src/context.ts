@@ -1,6 +1,7 @@
 import { LOG_PREFIX } from '@hot-plugins/client/protocol'
 import type { Logger } from 'vite'
 import { createEntryMatcher, createReloadFilter, discoverPlugins, type DiscoveredPlugin } from './discovery.js'
+import { createLookalikeFinder } from './entry-lookalikes.js'
 import type { ResolvedHotPluginsOptions } from './options.js'
 
 /** What the small plugins of `hotPlugins()` share. */
@@ -21,8 +22,11 @@ export interface HotPluginsContext {
   isEntryPath(file: string): boolean
   /** Whether a change of this root-relative posix path (`../` outside the root) may reload a plugin (`include`/`exclude`). */
   mayReload(file: string): boolean
-  /** Called after each discovery that succeeded (the dev server checks what cannot hot-reload). */
-  onDiscovered: ((plugins: readonly DiscoveredPlugin[]) => void) | undefined
+  /**
+   * Called after each discovery that succeeded (the dev server checks what cannot hot-reload), with
+   * the files named like entries that no glob matches, found in the same crawl.
+   */
+  onDiscovered: ((plugins: readonly DiscoveredPlugin[], lookalikes: readonly string[]) => void) | undefined
   /** Logs a warning once per key for the life of the server (or build). */
   warnOnce(key: string, message: string): void
 }
@@ -34,6 +38,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
   let failed = false
   const warned = new Set<string>()
   const isGlobEntry = createEntryMatcher(options.plugins)
+  const lookalikePatterns = createLookalikeFinder(options.plugins).patterns
   const context: HotPluginsContext = {
     options,
     root: process.cwd(),
@@ -41,7 +46,9 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     onDiscovered: undefined,
     plugins() {
       const report = (problem: string) => context.warnOnce(problem, `${LOG_PREFIX} ${problem}; it is not loaded.`)
-      discovery ??= discoverPlugins(context.root, options.plugins, options.packages, report).then((plugins) => {
+      let lookalikes: readonly string[] = []
+      const search = context.onDiscovered ? { patterns: lookalikePatterns, found: (files: string[]) => void (lookalikes = files) } : undefined
+      discovery ??= discoverPlugins(context.root, options.plugins, options.packages, report, search).then((plugins) => {
         failed = false
         known = plugins
         byFile = new Map(plugins.map((p) => [p.absFile, p]))
@@ -51,7 +58,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
           )
         }
         try {
-          context.onDiscovered?.(plugins)
+          context.onDiscovered?.(plugins, lookalikes)
         } catch (error) {
           // A failing check must not fail the discovery: the plugins still run.
           context.logger?.warn(`${LOG_PREFIX} checking the plugins found failed: ${error instanceof Error ? error.message : String(error)}`)

@@ -12,13 +12,13 @@ export function createDiscoveryChecks(context: HotPluginsContext, reach: Pick<Ho
   const lookalikes = createLookalikeFinder(context.options.plugins)
   const warnLookalike = (file: string, glob: string) => context.warnOnce(`lookalike:${file}`, `${LOG_PREFIX} ${describeLookalike(file, glob)}`)
   return {
-    /** After each discovery. */
-    discovered(plugins: readonly DiscoveredPlugin[]): void {
+    /** After each discovery; `found` are the files named like entries (searched for when not given). */
+    discovered(plugins: readonly DiscoveredPlugin[], found: readonly string[] = lookalikes.find(context.root)): void {
       for (const plugin of plugins) {
         const reason = whyNotHotReloadable(plugin, { mayReload: context.mayReload, ...reach })
         if (reason !== undefined) context.warnOnce(`reach:${plugin.absFile}`, `${LOG_PREFIX} ${describeNotHotReloadable(plugin, reason)}`)
       }
-      for (const file of lookalikes.find(context.root)) {
+      for (const file of found) {
         const glob = lookalikes.globLookedLike(file)
         if (glob !== undefined && !context.isEntryPath(file)) warnLookalike(file, glob)
       }

@@ -51,8 +51,9 @@ export async function discoverPlugins(
   patterns: string[],
   packages: readonly string[] = [],
   report: (problem: string) => void = () => {},
+  lookalikes?: LookalikeSearch,
 ): Promise<DiscoveredPlugin[]> {
-  const files = patterns.length === 0 ? [] : globSync(patterns, { cwd: root, ignore: ALWAYS_IGNORED, onlyFiles: true, expandDirectories: false })
+  const files = crawl(root, patterns, lookalikes)
   await init
   const plugins: DiscoveredPlugin[] = []
   for (const file of files.map(normalizePath).sort()) {
@@ -67,6 +68,42 @@ export async function discoverPlugins(
   }
   assertUniqueIds(plugins)
   return plugins
+}
+
+/**
+ * Files named like entries that no glob matches, looked for in the crawl discovery makes anyway:
+ * a second crawl of the plugin folders cost as much again at the dev server's start.
+ */
+export interface LookalikeSearch {
+  /** Globs of files named like entries, in any script extension. */
+  patterns: readonly string[]
+  /** Called with those of them (root-relative) that the entry globs do not match. */
+  found(files: string[]): void
+}
+
+/** The entry files (root-relative, as found), and the look-alikes handed to `lookalikes.found`. */
+function crawl(root: string, patterns: string[], lookalikes: LookalikeSearch | undefined): string[] {
+  const extra = lookalikes?.patterns ?? []
+  if (patterns.length === 0 && extra.length === 0) {
+    lookalikes?.found([])
+    return []
+  }
+  const all = globSync([...patterns, ...extra], { cwd: root, ignore: ALWAYS_IGNORED, onlyFiles: true, expandDirectories: false })
+  if (!lookalikes || extra.length === 0) {
+    lookalikes?.found([])
+    return all
+  }
+  const isEntry = createPathMatcher(patterns, { dot: false })
+  const isLookalike = createPathMatcher(extra, { dot: false })
+  // A file only the look-alike globs name is no entry; every other file a glob found is one.
+  const entries: string[] = []
+  const others: string[] = []
+  for (const file of all) {
+    const posix = normalizePath(file)
+    ;(isLookalike(posix) && !isEntry(posix) ? others : entries).push(file)
+  }
+  lookalikes.found(others.map(normalizePath).sort())
+  return entries
 }
 
 function describeEntry(root: string, absFile: string, code: string, packageName?: string): DiscoveredPlugin {

@@ -26,6 +26,8 @@ export function createLookalikeFinder(globs: readonly string[]) {
   })
   const matchers = lookalikes.map((l) => ({ ...l, matches: createPathMatcher([l.pattern], { dot: false }) }))
   return {
+    /** The globs of such files (for discovery to look for them in the crawl it makes anyway). */
+    patterns: lookalikes.map((l) => l.pattern),
     /** The glob a root-relative file looks like an entry of, if any (whether or not a glob matches it). */
     globLookedLike(file: string): string | undefined {
       return matchers.find((m) => m.matches(file))?.glob
@@ -38,6 +40,8 @@ export function createLookalikeFinder(globs: readonly string[]) {
     },
   }
 }
+
+export type LookalikeFinder = ReturnType<typeof createLookalikeFinder>
 
 /** The warning for a file named like an entry that no glob matches. */
 export function describeLookalike(file: string, glob: string): string {

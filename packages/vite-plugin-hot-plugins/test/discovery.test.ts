@@ -4,6 +4,7 @@ import { init } from 'es-module-lexer'
 import { afterEach, describe, expect, it } from 'vitest'
 import { normalizePath } from 'vite'
 import { createEntryMatcher, createReloadFilter, discoverPlugins, DuplicatePluginIdError, toServedUrl } from '../src/discovery.js'
+import { createLookalikeFinder } from '../src/entry-lookalikes.js'
 import { DEFAULT_EXCLUDE } from '../src/options.js'
 import { makeTree } from './fixtures.js'
 
@@ -33,6 +34,25 @@ describe('discoverPlugins', () => {
         url: '/src/plugins/counter/index.ts',
       },
     ])
+  })
+
+  it('finds the files named like entries that no glob matches in the same crawl, and keeps them out of the plugins', async () => {
+    const tree = await makeTree({
+      'src/plugins/counter/index.ts': plugin,
+      'src/plugins/chart/index.tsx': plugin,
+      'src/plugins/legacy/index.js': plugin,
+      'src/plugins/old/index.mjs': plugin,
+      'src/plugins/counter/helper.js': 'export const f = 1',
+      'src/plugins/node_modules/dep/index.js': plugin,
+    })
+    cleanup = tree.cleanup
+    const globs = ['src/plugins/*/index.{ts,tsx}']
+    const found: string[][] = []
+    const plugins = await discoverPlugins(tree.root, globs, [], undefined, { patterns: createLookalikeFinder(globs).patterns, found: (files) => found.push(files) })
+    expect(plugins.map((p) => p.file)).toEqual(['src/plugins/chart/index.tsx', 'src/plugins/counter/index.ts'])
+    expect(found).toEqual([['src/plugins/legacy/index.js', 'src/plugins/old/index.mjs']])
+    // What the separate search finds, the same crawl finds.
+    expect(createLookalikeFinder(globs).find(tree.root).filter((file) => !file.endsWith('.ts') && !file.endsWith('.tsx'))).toEqual(found[0])
   })
 
   it('names plugins after files when the glob matches files, and after nested folders', async () => {
