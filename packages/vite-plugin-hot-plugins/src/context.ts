@@ -54,7 +54,8 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
         byFile = new Map(plugins.map((p) => [p.absFile, p]))
         if (plugins.length === 0) {
           context.logger?.warn(
-            `[hot-plugins] no plugin entry matched ${[...options.plugins.map((g) => JSON.stringify(g)), ...options.packages.map((name) => `package ${JSON.stringify(name)}`)].join(', ')} under ${context.root}`,
+            `${LOG_PREFIX} no plugin entry matched ${[...options.plugins.map((g) => JSON.stringify(g)), ...options.packages.map((name) => `package ${JSON.stringify(name)}`)].join(', ')} under ${context.root}`,
+            { timestamp: true },
           )
         }
         try {

@@ -1,3 +1,4 @@
+import { LOG_PREFIX } from '@hot-plugins/client/protocol'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { init } from 'es-module-lexer'
@@ -28,7 +29,7 @@ export class DuplicatePluginIdError extends Error {
     readonly files: [string, string],
   ) {
     super(
-      `[hot-plugins] two plugin entries have the id "${id}": ${files[0]} and ${files[1]}. ` +
+      `${LOG_PREFIX} two plugin entries have the id "${id}": ${files[0]} and ${files[1]}. ` +
         `Rename one folder (or file), or give one a distinct id with \`export const meta = { id: '…' }\`.`,
     )
   }

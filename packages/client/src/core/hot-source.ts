@@ -158,7 +158,7 @@ export function createHotRegistry(
       if (options.lastGood) internals.lastGood = options.lastGood
       // A plugin module that failed to load at start left Vite's error overlay (if it did not
       // compile): the next update must not take it for a page that failed to load, and reload it.
-      const loadFailed = (e: { error: PluginError }) => void (e.error.phase === 'load' && (compileErrorShown = true))
+      const loadFailed = (e: { error: PluginError }) => void (e.error.phase === 'load' && (overlayMayShow = true))
       internals.events.on('plugin-failed', loadFailed)
       internals.events.on('last-good-started', loadFailed)
       if (options.reloadedBecause) recovery.announceReloaded(internals, options.reloadedBecause)
@@ -172,7 +172,8 @@ export function createHotRegistry(
     },
   }
 
-  let compileErrorShown = false
+  // Vite's error overlay may be up: a refused compile, or a plugin module that failed to load.
+  let overlayMayShow = false
   // Before Vite reloads the page (a full reload, or the server went away and comes back), save every
   // plugin's state; Vite waits for this promise, so the page reloads only once it is written.
   const saveBeforeReload = async (): Promise<void> => {
@@ -203,7 +204,7 @@ export function createHotRegistry(
     )
     hot.on(HotEvents.error, (announcement: CompileErrorAnnouncement) =>
       guard(hosts, () => {
-        compileErrorShown = true
+        overlayMayShow = true
         // The dev server logged it already; the hosts report it to the page.
         for (const id of announcement.plugins) {
           pending.delete(id)
@@ -221,8 +222,8 @@ export function createHotRegistry(
         // file does not compile gets an overlay before its plugins have even started.)
         const updates = payload.updates ?? []
         const onlyPlugins = updates.length > 0 && updates.every((u) => u.acceptedPath !== undefined && idByUrl.has(u.acceptedPath))
-        if (compileErrorShown || onlyPlugins) {
-          compileErrorShown = false
+        if (overlayMayShow || onlyPlugins) {
+          overlayMayShow = false
           options.clearCompileErrorOverlay?.()
         }
         for (const update of payload.updates ?? []) {

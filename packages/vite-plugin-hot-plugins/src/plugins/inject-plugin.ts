@@ -1,4 +1,4 @@
-import { PLUGIN_NAME } from '@hot-plugins/client/protocol'
+import { LOG_PREFIX, PLUGIN_NAME } from '@hot-plugins/client/protocol'
 import { init } from 'es-module-lexer'
 import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'vite'
@@ -7,12 +7,6 @@ import { injectPluginMeta } from '../transform.js'
 
 /** Appends the runtime's metadata to every plugin entry and checks what the entry exports (dev only). */
 export function injectPlugin(context: HotPluginsContext): Plugin {
-  const warned = new Set<string>()
-  const warnOnce = (key: string, message: string): void => {
-    if (warned.has(key)) return
-    warned.add(key)
-    context.logger?.warn(message, { timestamp: true })
-  }
   return {
     name: `${PLUGIN_NAME}:inject`,
     apply: 'serve',
@@ -25,14 +19,14 @@ export function injectPlugin(context: HotPluginsContext): Plugin {
       await init
       const result = injectPluginMeta(code, id, plugin)
       if (!result.exports.includes('activate')) {
-        warnOnce(
+        context.warnOnce(
           `${plugin.file}:activate`,
-          `[hot-plugins] plugin "${plugin.id}" (${plugin.file}) has no \`activate\` export; the host cannot start it. Export \`function activate(ctx) { … }\`.`,
+          `${LOG_PREFIX} plugin "${plugin.id}" (${plugin.file}) has no \`activate\` export; the host cannot start it. Export \`function activate(ctx) { … }\`.`,
         )
       }
       if (result.selfAccepts) {
         const cause = (await writtenInFile(id)) ? selfAcceptWritten : selfAcceptAdded
-        warnOnce(`${plugin.file}:self-accept`, `[hot-plugins] plugin "${plugin.id}" (${plugin.file}) ${cause}`)
+        context.warnOnce(`${plugin.file}:self-accept`, `${LOG_PREFIX} plugin "${plugin.id}" (${plugin.file}) ${cause}`)
       }
       return { code: result.code, map: result.map }
     },
