@@ -1,7 +1,12 @@
 // Mutation testing of the hot-swap engine and the dev server's HMR pipeline: `pnpm test:mutation`
 // (slow and CPU-heavy, so not part of `pnpm test`). MUTATE=client or MUTATE=server runs one half.
 const scopes = {
-  client: ['packages/client/src/core/**/*.ts', '!packages/client/src/core/types.ts', '!packages/client/src/core/define-plugin.ts'],
+  client: [
+    'packages/client/src/{host,graph,engine,sources}/**/*.ts',
+    'packages/client/src/devtools/{history,failures}.ts',
+    '!packages/client/src/host/types.ts',
+    '!packages/client/src/host/define-plugin.ts',
+  ],
   server: [
     'packages/vite-plugin-hot-plugins/src/batcher.ts',
     'packages/vite-plugin-hot-plugins/src/ownership.ts',

@@ -1,7 +1,7 @@
 import type { APIResponse } from '@playwright/test'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { ControlStatus } from '../packages/client/src/protocol'
+import type { ControlStatus } from '../packages/client/src/protocol/index'
 import { expect, test, type App } from './fixtures'
 
 const COUNTER = 'src/plugins/counter/index.ts'

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import { test as base, expect, type Page } from '@playwright/test'
-import { PLUGIN_HOST_EVENTS } from '../packages/client/src/core/events'
+import { PLUGIN_HOST_EVENTS } from '../packages/client/src/host/events'
 import { startPlayground, type PlaygroundCopy, type RunningPlayground } from './playground'
 
 /** A host event as the page recorded it (errors flattened to their message). */

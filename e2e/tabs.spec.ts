@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import type { ControlStatus } from '../packages/client/src/protocol'
+import type { ControlStatus } from '../packages/client/src/protocol/index'
 import { expect, savedStates, test, type App } from './fixtures'
 
 const TAB_KEY = 'hot-plugins:tab'

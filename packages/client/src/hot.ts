@@ -3,41 +3,32 @@
  * generates, never by a production build. It composes the DOM-free core with the browser: state in
  * IndexedDB, the tab's id in sessionStorage.
  */
-import { createHotRegistry as createCoreRegistry, type HotContextLike, type HotRegistry, type RegistryEntryInit } from './core/hot-source.js'
-import { consoleLogger } from './core/logger.js'
-import { createPersistence } from './core/persistence.js'
-import { createRemoteControl } from './core/remote-control.js'
-import { createMemoryStore, createResilientStore } from './core/stores.js'
-import { storeOfSettledTab } from './core/tab-handshake.js'
-import { createDevtools } from './browser/devtools.js'
+import { createHotRegistry as createCoreRegistry, type HotContextLike, type HotRegistry, type RegistryEntryInit } from './engine/engine.js'
+import { consoleLogger } from './host/logger.js'
+import { createPersistence } from './engine/state/persistence.js'
+import { createRemoteControl } from './sources/remote-control.js'
+import { createMemoryStore, createResilientStore } from './engine/state/stores.js'
+import { storeOfSettledTab } from './engine/state/tab-handshake.js'
+import { createDevtools } from './devtools/index.js'
 import { createIdbStore } from './browser/idb-store.js'
 import { lastGoodLoader } from './browser/last-good-loader.js'
 import { offerReload } from './browser/reload-banner.js'
 import { createTabSession } from './browser/session.js'
-import { DEFAULT_RETRY, REGISTRY_HOT_DATA_KEY, type RegistryConfig } from './protocol.js'
-import type { PluginModule } from './core/types.js'
+import { DEFAULT_REGISTRY_CONFIG, DEFAULTS, REGISTRY_HOT_DATA_KEY, type RegistryConfig } from './protocol/index.js'
+import type { PluginModule } from './host/types.js'
 
-export type { HotContextLike, HotRegistry, RegistryEntryInit } from './core/hot-source.js'
+export type { HotContextLike, HotRegistry, RegistryEntryInit } from './engine/engine.js'
 
 /** Records older than this, of other tabs and sessions, are pruned at start. */
 const PRUNE_AFTER_MS = 7 * 24 * 60 * 60 * 1000
 /** At most this many records of other tabs and sessions are kept. */
 const MAX_RECORDS = 500
 
-const DEFAULT_CONFIG: RegistryConfig = {
-  project: 'default',
-  base: '/',
-  retry: DEFAULT_RETRY,
-  fallback: 'reload',
-  failuresBeforeFallback: 3,
-  enabled: true,
-  state: { persist: true, restoreOnReload: 'auto' },
-}
 
 export function createHotRegistry(
   inits: readonly RegistryEntryInit[],
   hot?: HotContextLike,
-  config: RegistryConfig = DEFAULT_CONFIG,
+  config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
 ): HotRegistry {
   // A new version of the registry module (plugin entries created, deleted or moved): the registry
   // that runs, with its hosts, state and devtools, takes the new list.
@@ -74,7 +65,7 @@ export function createHotRegistry(
     persistence,
     // After a reload the dev tools made, a plugin whose file fails at start runs its last good version.
     ...(afterToolingReload ? { lastGood: lastGoodLoader(config.base) } : {}),
-    reloadDependents: config.reloadDependents ?? true,
+    reloadDependents: config.reloadDependents ?? DEFAULTS.reloadDependents,
     beforeToolingReload: session.markRestorePending,
     reloadedBecause,
     hotReloadSettings: {

@@ -1,11 +1,11 @@
-export { createPluginHost } from './core/host.js'
-export type { PluginHost, PluginHostOptions, StartReport } from './core/host.js'
-export { PLUGIN_HOST_EVENTS } from './core/events.js'
-export type { PluginHostEvents, PluginHostEventName } from './core/events.js'
-export { PluginError } from './core/errors.js'
-export { definePlugin } from './core/define-plugin.js'
-export type { PluginDefinition } from './core/define-plugin.js'
-export type { PluginPhase } from './core/errors.js'
+export { createPluginHost } from './host/host.js'
+export type { PluginHost, PluginHostOptions, StartReport } from './host/host.js'
+export { PLUGIN_HOST_EVENTS } from './host/events.js'
+export type { PluginHostEvents, PluginHostEventName } from './host/events.js'
+export { PluginError } from './host/errors.js'
+export { definePlugin } from './host/define-plugin.js'
+export type { PluginDefinition } from './host/define-plugin.js'
+export type { PluginPhase } from './host/errors.js'
 export type {
   ContextOption,
   LastGoodInfo,
@@ -17,4 +17,4 @@ export type {
   PluginStatus,
   ReloadInfo,
   Teardown,
-} from './core/types.js'
+} from './host/types.js'

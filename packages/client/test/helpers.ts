@@ -1,7 +1,7 @@
-import { createHotRegistry, type HotContextLike, type RegistryEntryInit } from '../src/core/hot-source.js'
-import { createPluginHost } from '../src/core/host.js'
-import { PLUGIN_HOST_EVENTS, type PluginHostEvents } from '../src/core/events.js'
-import type { Logger, PluginModule } from '../src/core/types.js'
+import { createHotRegistry, type HotContextLike, type RegistryEntryInit } from '../src/engine/engine.js'
+import { createPluginHost } from '../src/host/host.js'
+import { PLUGIN_HOST_EVENTS, type PluginHostEvents } from '../src/host/events.js'
+import type { Logger, PluginModule } from '../src/host/types.js'
 
 /** A clock the test moves by hand. */
 export function fakeClock(start = 1000) {

@@ -1,7 +1,7 @@
 import { createStore, delMany, entries, get, keys, promisifyRequest, type UseStore } from 'idb-keyval'
-import type { PersistedState } from '../core/state.js'
-import type { TabStateStore } from '../core/tab-handshake.js'
-import { STATE_DB_NAME, STATE_STORE_NAME } from '../protocol.js'
+import type { PersistedState } from '../engine/state/state.js'
+import type { TabStateStore } from '../engine/state/tab-handshake.js'
+import { STATE_DB_NAME, STATE_STORE_NAME } from '../protocol/index.js'
 
 export interface IdbStateStore extends TabStateStore {
   /**

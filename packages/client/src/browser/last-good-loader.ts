@@ -1,6 +1,6 @@
-import { LAST_GOOD_PATH, type LastGoodManifest } from '../protocol.js'
-import type { LastGoodLoader } from '../core/last-good.js'
-import type { PluginModule } from '../core/types.js'
+import { LAST_GOOD_PATH, type LastGoodManifest } from '../protocol/index.js'
+import type { LastGoodLoader } from '../host/last-good.js'
+import type { PluginModule } from '../host/types.js'
 
 /** Loads a plugin's last good version from the dev server (undefined when it kept none). */
 export function lastGoodLoader(base: string): LastGoodLoader {

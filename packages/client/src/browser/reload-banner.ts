@@ -1,5 +1,5 @@
-import type { FullReloadReason } from '../core/recovery.js'
-import { RELOAD_BANNER_TAG } from '../protocol.js'
+import type { FullReloadReason } from '../engine/recovery/recovery.js'
+import { RELOAD_BANNER_TAG } from '../protocol/index.js'
 
 /**
  * With `fallback: 'hot-only'`: a small bar at the bottom of the page that says which plugin keeps

@@ -1,12 +1,12 @@
-import type { FullReloadReason } from '../core/recovery.js'
-import { createTabIdentity, TAB_HANDSHAKE_WAIT_MS, type TabIdentity } from '../core/tab-handshake.js'
-import type { HotReloadSettings } from '../core/types.js'
+import type { FullReloadReason } from '../engine/recovery/recovery.js'
+import { createTabIdentity, TAB_HANDSHAKE_WAIT_MS, type TabIdentity } from '../engine/state/tab-handshake.js'
+import type { HotReloadSettings } from '../host/types.js'
 import {
   SESSION_HOT_RELOAD_KEY_PREFIX,
   SESSION_RELOAD_REASON_KEY_PREFIX,
   SESSION_RESTORE_KEY_PREFIX,
   SESSION_TAB_KEY,
-} from '../protocol.js'
+} from '../protocol/index.js'
 import { broadcastTabChannel } from './tab-channel.js'
 
 /** What this tab remembers across its own reloads (sessionStorage: per tab, per origin). */

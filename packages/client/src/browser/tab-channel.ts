@@ -1,5 +1,5 @@
-import type { TabChannel } from '../core/tab-handshake.js'
-import { TAB_CHANNEL_NAME } from '../protocol.js'
+import type { TabChannel } from '../engine/state/tab-handshake.js'
+import { TAB_CHANNEL_NAME } from '../protocol/index.js'
 
 /**
  * The other tabs of this origin, over a `BroadcastChannel`. It is closed while the page is away

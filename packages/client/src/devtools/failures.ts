@@ -1,0 +1,88 @@
+import type { Emitter } from '../host/emitter.js'
+import { PluginError } from '../host/errors.js'
+import type { PluginHostEvents } from '../host/events.js'
+import { plainText } from './history.js'
+
+/** How a plugin's last new version failed: it was refused and the old one runs, it was rolled back, or nothing of it runs. */
+export type FailureOutcome = 'kept-old' | 'rolled-back' | 'failed'
+
+/** A plugin whose last save did not take: what the in-page notice shows until a good swap of it. */
+export interface PluginFailure {
+  id: string
+  file: string
+  outcome: FailureOutcome
+  /** What went wrong, without the plugin and file (`activate() threw: boom`), as plain text. */
+  reason: string
+  /** Increases with every failure: a notice dismissed before it shows again for a newer one. */
+  seq: number
+}
+
+export interface FailureTracker {
+  /** The plugins failing now, oldest failure first. */
+  list(): readonly PluginFailure[]
+  get(id: string): PluginFailure | undefined
+  /** Calls `listener` after every change; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void
+  dispose(): void
+}
+
+/**
+ * Follows a host's events to know which plugins are failing now: a new version refused or rolled
+ * back, a plugin that could not start, a plugin taken back because another of its batch failed.
+ * A plugin's failure ends with its next good swap (or activation), or when it is removed; a
+ * restart for a dependency (`via`) is not a good swap of its own: its failed save is still not in.
+ */
+export function trackFailures(events: Emitter<PluginHostEvents>): FailureTracker {
+  const failures = new Map<string, PluginFailure>()
+  const listeners = new Set<() => void>()
+  let seq = 0
+  const changed = () => listeners.forEach((listener) => listener())
+  const fail = (id: string, file: string, outcome: FailureOutcome, reason: string) => {
+    failures.delete(id)
+    failures.set(id, { id, file, outcome, reason, seq: ++seq })
+    changed()
+  }
+  const end = (id: string) => {
+    if (failures.delete(id)) changed()
+  }
+  const offs = [
+    events.on('reload-failed', (e) => fail(e.id, e.file, e.outcome, reasonOf(e.error))),
+    events.on('plugin-failed', (e) => fail(e.id, e.file, 'failed', reasonOf(e.error))),
+    events.on('rolled-back', (e) => {
+      if (e.because === e.id) return
+      fail(e.id, e.file, 'rolled-back', `its new version was taken back: it came in one batch with "${e.because}", which failed`)
+    }),
+    events.on('reload-completed', (e) => {
+      if (e.via === undefined) end(e.id)
+    }),
+    events.on('plugin-activated', (e) => end(e.id)),
+    events.on('plugin-removed', (e) => end(e.id)),
+  ]
+  return {
+    list: () => [...failures.values()],
+    get: (id) => failures.get(id),
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    dispose: () => offs.forEach((off) => off()),
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return plainText(error instanceof PluginError ? error.reason : error instanceof Error ? error.message : String(error))
+}
+
+/**
+ * The gist of a reason for a one-line notice: its first lines up to a code frame (which starts
+ * indented), at most two, joined: `… Transform failed with 1 error: [PARSE_ERROR] Expected …`.
+ */
+export function gistOf(reason: string): string {
+  const lines: string[] = []
+  for (const line of reason.split('\n')) {
+    if (line.trim() === '') continue
+    if (/^\s/.test(line) || lines.length === 2) break
+    lines.push(line.trim())
+  }
+  return lines.join(' ') || reason.trim()
+}

@@ -1,0 +1,86 @@
+import { PluginError } from '../../host/errors.js'
+import type { HostInternals, PluginRecord } from '../../host/internals.js'
+import { adaptState } from './state.js'
+import type { PluginModule, ReloadInfo } from '../../host/types.js'
+
+/** State taken from a plugin instance, on its way to the next one. */
+export interface TakenState {
+  has: boolean
+  value: unknown
+  /** `meta.stateVersion` and `meta.version` of the code the state came from. */
+  stateVersion: number | undefined
+  pluginVersion: string | undefined
+}
+
+export const NO_STATE: TakenState = { has: false, value: undefined, stateVersion: undefined, pluginVersion: undefined }
+
+/** The old instance's state; if its getReloadState throws, the last state saved for it. */
+export async function takeState(internals: HostInternals, record: PluginRecord, module: PluginModule): Promise<TakenState> {
+  if (typeof module.getReloadState !== 'function') return NO_STATE
+  try {
+    return {
+      has: true,
+      value: module.getReloadState(),
+      stateVersion: module.meta?.stateVersion,
+      pluginVersion: module.meta?.version,
+    }
+  } catch (error) {
+    const reason = new PluginError(record.id, record.file, 'get-state', error).reason
+    const saved = await internals.stateHooks?.lastKnown(record)
+    if (!saved) {
+      internals.warn(record, `${reason}; the new version starts without state`, error)
+      return NO_STATE
+    }
+    internals.warn(record, `${reason}; the new version gets the last saved state (from ${new Date(saved.savedAt).toISOString()})`, error)
+    return { has: true, value: saved.state, stateVersion: saved.stateVersion, pluginVersion: saved.pluginVersion }
+  }
+}
+
+/** What the next version of a plugin gets: the state it owes (see `PluginRecord.owed`), else its own. */
+export function stateForNext(record: PluginRecord, own: TakenState): TakenState {
+  return record.owed ?? own
+}
+
+/**
+ * Giving `state` to the plugin failed: it runs (or will run) without it. Kept as owed, so that the
+ * next version gets it and nothing empty is persisted over it; an earlier owed state is kept.
+ */
+export function owe(record: PluginRecord, state: TakenState): void {
+  if (state.has) record.owed ??= state
+}
+
+/** The state as the new version expects it (migrated across a stateVersion change), or none. */
+export function fitState(internals: HostInternals, record: PluginRecord, state: TakenState, next: PluginModule): TakenState {
+  if (!state.has) return state
+  const adapted = adaptState(state.value, state.stateVersion, next)
+  if (adapted.ok) return { ...state, value: adapted.state }
+  internals.warn(record, adapted.reason, adapted.error)
+  internals.stateHooks?.setAside(record, {
+    format: 1,
+    state: state.value,
+    stateVersion: state.stateVersion,
+    pluginVersion: state.pluginVersion,
+    savedAt: Date.now(),
+  })
+  return NO_STATE
+}
+
+export async function giveState(
+  internals: HostInternals,
+  record: PluginRecord,
+  module: PluginModule,
+  state: TakenState,
+  info: ReloadInfo,
+): Promise<void> {
+  if (!state.has) return
+  if (typeof module.setReloadState !== 'function') {
+    internals.warn(record, 'the old version returned state from getReloadState() but the new version has no setReloadState(); its state was dropped')
+    return
+  }
+  try {
+    await module.setReloadState(state.value, info)
+  } catch (error) {
+    throw new PluginError(record.id, record.file, 'set-state', error)
+  }
+}
+

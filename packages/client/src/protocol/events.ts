@@ -1,0 +1,90 @@
+/** The custom HMR events between the dev server and the page, and their payloads. */
+/** Custom HMR events. */
+export const HotEvents = {
+  /** server → browser: a batch of files changed that belong to these plugins; new modules follow. */
+  update: 'hot-plugins:update',
+  /** browser → server: the outcome of a batch, for the terminal log. */
+  result: 'hot-plugins:result',
+  /** server → browser: a changed plugin file does not compile; nothing else is sent. */
+  error: 'hot-plugins:error',
+  /** browser → server: the status of this tab's plugins ({@link TabStatusReport}), for the control API. */
+  status: 'hot-plugins:status',
+  /** server → browser: a command of the control API ({@link ControlCommand}), sent to one tab. */
+  command: 'hot-plugins:command',
+  /**
+   * browser → server: this tab has applied a new set of plugin entries (removed plugins torn down,
+   * added ones started); the dev server then prunes what only removed plugins imported (their styles).
+   */
+  entriesApplied: 'hot-plugins:entries-applied',
+} as const
+
+/** What the dev server appends to a plugin entry (`export const __hotPlugin = …`). */
+export interface InjectedPluginMeta {
+  /** The plugin id the registry knows the entry by. */
+  id: string
+  /** The entry file, relative to the Vite root. */
+  file: string
+  /** The entry's export names, as the server read them. */
+  exports: string[]
+}
+
+/** Payload of {@link HotEvents.update}: a batch of changed files and the plugins that own them. */
+export interface UpdateAnnouncement {
+  /** The changed files, relative to the Vite root. */
+  files: string[]
+  /** Ids of the plugins whose entry is, or imports, one of those files. */
+  plugins: string[]
+  /** Vite's timestamp of the (first) change. */
+  timestamp: number
+  /**
+   * The dev server's number for this batch: the page applies the new versions of all its plugins
+   * at once, all or nothing, once every one has arrived.
+   */
+  batch?: number
+  /** The change came in a storm of saves: no update follows now; the final content comes when it ends. */
+  storm?: boolean
+}
+
+/** Payload of {@link HotEvents.error}: a changed file failed to transform on the dev server. */
+export interface CompileErrorAnnouncement {
+  /** The changed file, relative to the Vite root. */
+  file: string
+  /** Ids of the plugins that keep running their previous version. */
+  plugins: string[]
+  /** The error message, with the location when known (`file:line:column: message`). */
+  message: string
+  /** The code frame around the error, when the transform gave one. */
+  frame?: string
+}
+
+/** Outcome of one plugin's hot reload. */
+export type ReloadOutcome = 'swapped' | 'kept-old' | 'rolled-back'
+
+/** Payload of {@link HotEvents.result}: what a batch did in the page (reported by one tab). */
+export interface BatchResult {
+  batch?: number
+  plugins: ReloadResult[]
+  /** From the change's arrival in the page until the whole batch ran. */
+  durationMs: number
+}
+
+export interface ReloadResult {
+  id: string
+  file: string
+  outcome: ReloadOutcome
+  durationMs: number
+  stateKept: boolean
+  /** Set for a plugin restarted because `via`, a plugin it depends on, was swapped. */
+  via?: string
+  error?: string
+}
+
+/**
+ * - `starting`: being imported and activated
+ * - `idle`: running, nothing pending
+ * - `reloading`: a new version is being swapped in
+ * - `failed`: not running (its activation failed); the next good save activates it
+ * - `rolled-back`: the last new version failed; the previous version runs
+ * - `disabled`: hot reload is off for it: it keeps running its current code
+ */
+export type PluginStatus = 'starting' | 'idle' | 'reloading' | 'failed' | 'rolled-back' | 'disabled'

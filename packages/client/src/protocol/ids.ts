@@ -1,0 +1,52 @@
+/** Names shared by the Vite plugin (server) and the browser runtime: ids, keys, tags, shortcuts. */
+
+/** Prefix of every log line, in the terminal and in the browser console. */
+export const LOG_PREFIX = '[hot-plugins]'
+
+/** Base name of the Vite plugins that `hotPlugins()` returns. */
+export const PLUGIN_NAME = 'hot-plugins'
+
+/** The module the host app imports to get every discovered plugin entry. */
+export const VIRTUAL_REGISTRY_ID = 'virtual:hot-plugins'
+
+/** Rollup convention: a leading NUL marks a virtual module no other plugin should touch. */
+export const RESOLVED_VIRTUAL_REGISTRY_ID = `\0${VIRTUAL_REGISTRY_ID}`
+
+/** The client package, imported by the generated registry module in dev. */
+export const CLIENT_PACKAGE = '@hot-plugins/client'
+
+/** The dev-only entry of the client package: the hot-swap engine. Never part of a build. */
+export const CLIENT_HOT_ENTRY = `${CLIENT_PACKAGE}/hot`
+
+/** Where the registry keeps itself in `import.meta.hot.data`, for the next version of its module. */
+export const REGISTRY_HOT_DATA_KEY = 'hot-plugins:registry'
+
+/** The export the dev server appends to every plugin entry. */
+export const INJECTED_META_EXPORT = '__hotPlugin'
+
+/** Key (for `Symbol.for`) under which a registry entry carries its hot-update source in dev. */
+export const HOT_SOURCE_SYMBOL_KEY = 'hot-plugins.hot-source'
+
+/** IndexedDB database and object store that hold persisted plugin state. */
+export const STATE_DB_NAME = 'hot-plugins'
+export const STATE_STORE_NAME = 'plugin-state'
+
+/** sessionStorage keys: this tab's id, and "restore state after this reload" per project. */
+export const SESSION_TAB_KEY = 'hot-plugins:tab'
+export const SESSION_RESTORE_KEY_PREFIX = 'hot-plugins:restore:'
+/** BroadcastChannel over which a tab tells a duplicate of itself that it holds the tab id. */
+export const TAB_CHANNEL_NAME = 'hot-plugins:tabs'
+/** sessionStorage key: why this product reloaded the page, per project. */
+export const SESSION_RELOAD_REASON_KEY_PREFIX = 'hot-plugins:reload-reason:'
+/** sessionStorage key: which plugins hot reload is turned off for, per project. */
+export const SESSION_HOT_RELOAD_KEY_PREFIX = 'hot-plugins:hot-reload:'
+
+/** The element that offers a page reload after repeated failures (`fallback: 'hot-only'`). */
+export const RELOAD_BANNER_TAG = 'hot-plugins-reload-banner'
+
+/** The devtools panel (dev only): a custom element with an open shadow root. */
+export const DEVTOOLS_PANEL_TAG = 'hot-plugins-devtools'
+/** sessionStorage key of the reload history, per project: it survives the reloads we make. */
+export const SESSION_HISTORY_KEY_PREFIX = 'hot-plugins:history:'
+/** The keyboard shortcut that toggles the devtools panel (matched on `KeyboardEvent.code`). */
+export const DEVTOOLS_SHORTCUT = { altKey: true, shiftKey: true, code: 'KeyH', label: 'Alt+Shift+H' } as const
