@@ -8,11 +8,11 @@ const scopes = {
     '!packages/client/src/host/define-plugin.ts',
   ],
   server: [
-    'packages/vite-plugin-hot-plugins/src/batcher.ts',
-    'packages/vite-plugin-hot-plugins/src/ownership.ts',
-    'packages/vite-plugin-hot-plugins/src/validation.ts',
-    'packages/vite-plugin-hot-plugins/src/settle.ts',
-    'packages/vite-plugin-hot-plugins/src/plugin-set.ts',
+    'packages/vite-plugin-hot-plugins/src/hmr/batcher.ts',
+    'packages/vite-plugin-hot-plugins/src/hmr/owners.ts',
+    'packages/vite-plugin-hot-plugins/src/hmr/compile-check.ts',
+    'packages/vite-plugin-hot-plugins/src/hmr/final-content.ts',
+    'packages/vite-plugin-hot-plugins/src/discovery/entry-set.ts',
   ],
 }
 const scope = process.env.MUTATE ?? 'all'

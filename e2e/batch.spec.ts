@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { STORM_WINDOW_MS } from '../packages/vite-plugin-hot-plugins/src/settle'
+import { STORM_WINDOW_MS } from '../packages/vite-plugin-hot-plugins/src/hmr/final-content'
 import { expect, test } from './fixtures'
 
 test('files of several plugins changed at once are one batch: each plugin reloads once, dependents included', async ({ app }) => {

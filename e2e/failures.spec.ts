@@ -1,4 +1,4 @@
-import { STORM_WINDOW_MS } from '../packages/vite-plugin-hot-plugins/src/settle'
+import { STORM_WINDOW_MS } from '../packages/vite-plugin-hot-plugins/src/hmr/final-content'
 import { breakCounterUntilFallbackReload, expect, test } from './fixtures'
 
 const COUNTER = 'src/plugins/counter/index.ts'

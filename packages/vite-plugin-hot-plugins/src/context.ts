@@ -1,7 +1,7 @@
 import { LOG_PREFIX } from '@hot-plugins/client/protocol'
 import type { Logger } from 'vite'
-import { createEntryMatcher, createReloadFilter, discoverPlugins, type DiscoveredPlugin } from './discovery.js'
-import { createLookalikeFinder } from './entry-lookalikes.js'
+import { createEntryMatcher, createReloadFilter, discoverPlugins, type DiscoveredPlugin } from './discovery/discover-plugins.js'
+import { createLookalikeFinder } from './discovery/entry-lookalikes.js'
 import type { ResolvedHotPluginsOptions } from './options.js'
 
 /** What the small plugins of `hotPlugins()` share. */

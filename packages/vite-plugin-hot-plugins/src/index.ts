@@ -7,7 +7,7 @@ import { devServerPlugin } from './plugins/dev-server-plugin.js'
 
 export type { HotPluginsOptions, ResolvedHotPluginsOptions } from './options.js'
 export { DEFAULT_EXCLUDE, resolveOptions } from './options.js'
-export { DuplicatePluginIdError } from './discovery.js'
+export { DuplicatePluginIdError } from './discovery/discover-plugins.js'
 
 /**
  * Hot-reloads the app's UI plugins: a changed plugin is swapped for its new code without a page

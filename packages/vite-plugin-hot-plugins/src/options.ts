@@ -1,4 +1,4 @@
-import type { BatchWindow } from './batcher.js'
+import type { BatchWindow } from './hmr/batcher.js'
 import {
   DEFAULT_OVERLAY,
   DEFAULT_RETRY,

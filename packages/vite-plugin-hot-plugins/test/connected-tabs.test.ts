@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { trackConnectedTabs } from '../src/connected-tabs.js'
+import { trackConnectedTabs } from '../src/control/connected-tabs.js'
 import { fakeChannel, pluginStatus } from './control-fixtures.js'
 
 describe('trackConnectedTabs', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { trackConnectedTabs } from '../src/connected-tabs.js'
-import { createControlApi } from '../src/control-api.js'
+import { trackConnectedTabs } from '../src/control/connected-tabs.js'
+import { createControlApi } from '../src/control/control-api.js'
 import { fakeChannel, listen, pluginStatus } from './control-fixtures.js'
 
 const discovered = [

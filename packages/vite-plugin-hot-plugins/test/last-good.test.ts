@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { BatchResult, LastGoodManifest, TabStatusReport } from '@hot-plugins/client/protocol'
 import { describe, expect, it } from 'vitest'
-import { createLastGoodVersions } from '../src/last-good.js'
-import { collectSnapshot, graphUrl, rewriteSnapshotModule, type SnapshotModules, type SnapshotNode } from '../src/last-good-snapshot.js'
+import { createLastGoodVersions } from '../src/hmr/last-good.js'
+import { collectSnapshot, graphUrl, rewriteSnapshotModule, type SnapshotModules, type SnapshotNode } from '../src/hmr/last-good-snapshot.js'
 
 function node(url: string, code: string | null, imports: SnapshotNode[] = [], extra: Partial<SnapshotNode> = {}): SnapshotNode {
   return { url, id: `/root${url}`, file: `/root${url}`, type: 'js', transformResult: code === null ? null : { code }, importedModules: new Set(imports), ...extra }

@@ -3,7 +3,7 @@ import { init } from 'es-module-lexer'
 import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
-import { injectPluginMeta } from '../transform.js'
+import { injectPluginMeta } from '../codegen/inject-meta.js'
 
 /** Appends the runtime's metadata to every plugin entry and checks what the entry exports (dev only). */
 export function injectPlugin(context: HotPluginsContext): Plugin {

@@ -2,7 +2,7 @@ import { PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, VIRTUAL_REGISTRY_ID } from '
 import { createHash } from 'node:crypto'
 import type { Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
-import { generateBuildRegistry, generateDevRegistry } from '../registry.js'
+import { generateBuildRegistry, generateDevRegistry } from '../codegen/registry-module.js'
 
 /** Serves `virtual:hot-plugins`, in dev and in builds. */
 export function registryPlugin(context: HotPluginsContext): Plugin {

@@ -9,7 +9,7 @@ import {
 } from '@hot-plugins/client/protocol'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ViteDevServer } from 'vite'
-import type { HotPluginsContext } from './context.js'
+import type { HotPluginsContext } from '../context.js'
 import { collectSnapshot, graphUrl, rewriteSnapshotModule, type SnapshotModules } from './last-good-snapshot.js'
 
 /** One version of a plugin that a tab ran well. */

@@ -1,5 +1,5 @@
 import { CLIENT_HOT_ENTRY, type RegistryConfig } from '@hot-plugins/client/protocol'
-import type { DiscoveredPlugin } from './discovery.js'
+import type { DiscoveredPlugin } from '../discovery/discover-plugins.js'
 
 const json = JSON.stringify
 

@@ -11,7 +11,7 @@ import {
 } from '@hot-plugins/client/protocol'
 import type { Connect, Logger } from 'vite'
 import type { ConnectedTabs } from './connected-tabs.js'
-import { buildStatus, knownIds } from './control-status.js'
+import { buildStatus, knownIds } from './status.js'
 
 export interface ControlApiOptions {
   /** Vite's `base` (`/`, `/app/`…): the endpoints live under `${base}__hot-plugins/`. */

@@ -2,7 +2,7 @@ import path from 'node:path'
 import picomatch from 'picomatch'
 import { escapePath } from 'tinyglobby'
 import { normalizePath, type ResolvedConfig } from 'vite'
-import type { DiscoveredPlugin } from './discovery.js'
+import type { DiscoveredPlugin } from './discover-plugins.js'
 import { inNodeModules } from './path-globs.js'
 
 /** What tells whether a save of a file can reach the page as a hot update. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { findOwners, type ModuleNodeLike } from './ownership.js'
+import { findOwners, type ModuleNodeLike } from './owners.js'
 
 /** A module node with the modules it imports (Vite's module graph keeps them for a deleted module too). */
 export interface GraphNodeLike extends ModuleNodeLike {

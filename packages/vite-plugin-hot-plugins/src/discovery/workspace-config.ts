@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { escapePath } from 'tinyglobby'
 import { normalizePath, searchForWorkspaceRoot, type UserConfig } from 'vite'
-import type { ResolvedHotPluginsOptions } from './options.js'
+import type { ResolvedHotPluginsOptions } from '../options.js'
 import { globBase, isOutsideRoot, rootRelative } from './path-globs.js'
 import { findPluginPackages } from './plugin-packages.js'
 

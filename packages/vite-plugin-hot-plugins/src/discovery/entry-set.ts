@@ -1,4 +1,4 @@
-import type { DiscoveredPlugin } from './discovery.js'
+import type { DiscoveredPlugin } from './discover-plugins.js'
 
 /** How the set of plugin entries changed between two discoveries. */
 export interface PluginSetChange {

@@ -1,6 +1,6 @@
 import { LOG_PREFIX } from '@hot-plugins/client/protocol'
-import type { HotPluginsContext } from './context.js'
-import type { DiscoveredPlugin } from './discovery.js'
+import type { HotPluginsContext } from '../context.js'
+import type { DiscoveredPlugin } from './discover-plugins.js'
 import { createLookalikeFinder, describeLookalike } from './entry-lookalikes.js'
 import { describeNotHotReloadable, whyNotHotReloadable, type HotReachChecks } from './hot-reach.js'
 
