@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { afterEach } from 'vitest'
 import { createServer, type InlineConfig, type Plugin } from 'vite'
 import hotPlugins from '../src/index.js'
 
@@ -37,4 +38,36 @@ export async function listeningServer(root: string, plugins: Plugin[] = [], conf
   })
   await server.listen()
   return { server, base: server.resolvedUrls!.local[0]!.replace(/\/$/, '') }
+}
+
+/** What a test made that must go when it ends: a dev server, an HTTP server. */
+interface Closable {
+  close(): Promise<void>
+}
+
+/**
+ * After each test of the file that calls it: closes the servers the test started, then removes the
+ * temp trees it made (a server may still read its tree while it closes). Every test of a file
+ * that starts servers on temp trees needs this; each file wrote it out again.
+ */
+export function cleanupAfterEach() {
+  const servers: Closable[] = []
+  const cleanups: (() => Promise<void>)[] = []
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close()
+    for (const cleanup of cleanups.splice(0)) await cleanup()
+  })
+  return {
+    /** `makeTree`, removed after the test. */
+    async tree(files: Record<string, string>, links: Record<string, string> = {}) {
+      const made = await makeTree(files, links)
+      cleanups.push(made.cleanup)
+      return made
+    },
+    /** `server`, closed after the test. */
+    server<S extends Closable>(server: S): S {
+      servers.push(server)
+      return server
+    },
+  }
 }

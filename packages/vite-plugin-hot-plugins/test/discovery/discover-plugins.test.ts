@@ -1,20 +1,19 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { init } from 'es-module-lexer'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { normalizePath } from 'vite'
-import { createEntryMatcher, createReloadFilter, discoverPlugins, DuplicatePluginIdError, toServedUrl } from '../src/discovery/discover-plugins.js'
-import { createLookalikeFinder } from '../src/discovery/entry-lookalikes.js'
-import { DEFAULT_EXCLUDE } from '../src/options.js'
-import { makeTree } from './fixtures.js'
+import { createEntryMatcher, createReloadFilter, discoverPlugins, DuplicatePluginIdError, toServedUrl } from '../../src/discovery/discover-plugins.js'
+import { createLookalikeFinder } from '../../src/discovery/entry-lookalikes.js'
+import { DEFAULT_EXCLUDE } from '../../src/options.js'
+import { cleanupAfterEach } from '../fixtures.js'
 
 const plugin = `export function activate() {}`
-let cleanup: (() => Promise<void>) | undefined
-afterEach(() => cleanup?.())
+const teardown = cleanupAfterEach()
 
 describe('discoverPlugins', () => {
   it('maps every matching entry to an id, ignoring other files and node_modules', async () => {
-    const tree = await makeTree({
+    const tree = await teardown.tree({
       'src/plugins/counter/index.ts': plugin,
       'src/plugins/counter/format.ts': 'export const f = 1',
       'src/plugins/clock/index.ts': plugin,
@@ -22,7 +21,6 @@ describe('discoverPlugins', () => {
       'src/plugins/node_modules/dep/index.ts': plugin,
       'src/other/index.ts': plugin,
     })
-    cleanup = tree.cleanup
     const found = await discoverPlugins(tree.root, ['src/plugins/**/index.ts'])
     const root = normalizePath(tree.root)
     expect(found).toEqual([
@@ -37,7 +35,7 @@ describe('discoverPlugins', () => {
   })
 
   it('finds the files named like entries that no glob matches in the same crawl, and keeps them out of the plugins', async () => {
-    const tree = await makeTree({
+    const tree = await teardown.tree({
       'src/plugins/counter/index.ts': plugin,
       'src/plugins/chart/index.tsx': plugin,
       'src/plugins/legacy/index.js': plugin,
@@ -45,7 +43,6 @@ describe('discoverPlugins', () => {
       'src/plugins/counter/helper.js': 'export const f = 1',
       'src/plugins/node_modules/dep/index.js': plugin,
     })
-    cleanup = tree.cleanup
     const globs = ['src/plugins/*/index.{ts,tsx}']
     const found: string[][] = []
     const plugins = await discoverPlugins(tree.root, globs, [], undefined, { patterns: createLookalikeFinder(globs).patterns, found: (files) => found.push(files) })
@@ -56,11 +53,10 @@ describe('discoverPlugins', () => {
   })
 
   it('names plugins after files when the glob matches files, and after nested folders', async () => {
-    const tree = await makeTree({
+    const tree = await teardown.tree({
       'src/plugins/theme.ts': plugin,
       'src/plugins/charts/line/index.ts': plugin,
     })
-    cleanup = tree.cleanup
     const found = await discoverPlugins(tree.root, ['src/plugins/*.ts', 'src/plugins/**/index.ts'])
     expect(found.map((p) => [p.id, p.file])).toEqual([
       ['line', 'src/plugins/charts/line/index.ts'],
@@ -69,18 +65,16 @@ describe('discoverPlugins', () => {
   })
 
   it('takes the id from a literal meta.id', async () => {
-    const tree = await makeTree({ 'src/plugins/counter/index.ts': `export const meta = { id: 'tally' }\n${plugin}` })
-    cleanup = tree.cleanup
+    const tree = await teardown.tree({ 'src/plugins/counter/index.ts': `export const meta = { id: 'tally' }\n${plugin}` })
     const [found] = await discoverPlugins(tree.root, ['src/plugins/*/index.ts'])
     expect(found?.id).toBe('tally')
   })
 
   it('refuses two entries with the same id, naming both files', async () => {
-    const tree = await makeTree({
+    const tree = await teardown.tree({
       'src/a/chart/index.ts': plugin,
       'src/b/chart/index.ts': plugin,
     })
-    cleanup = tree.cleanup
     const discovery = discoverPlugins(tree.root, ['src/*/chart/index.ts'])
     await expect(discovery).rejects.toBeInstanceOf(DuplicatePluginIdError)
     await expect(discovery).rejects.toThrow(
@@ -89,19 +83,17 @@ describe('discoverPlugins', () => {
   })
 
   it('lets meta.id resolve a clash of folder names', async () => {
-    const tree = await makeTree({
+    const tree = await teardown.tree({
       'src/a/chart/index.ts': `export const meta = { id: 'chart-a' }\n${plugin}`,
       'src/b/chart/index.ts': plugin,
     })
-    cleanup = tree.cleanup
     const found = await discoverPlugins(tree.root, ['src/*/chart/index.ts'])
     expect(found.map((p) => p.id)).toEqual(['chart-a', 'chart'])
   })
 
   it('does not wait in line behind a busy thread pool, as the file watcher keeps it while the server starts', async () => {
     const entries = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`src/plugins/p${i}/index.ts`, plugin]))
-    const tree = await makeTree(entries)
-    cleanup = tree.cleanup
+    const tree = await teardown.tree(entries)
     await init
     // The watcher's first crawl queues a stat call per file and folder of the project.
     let done = 0
@@ -113,8 +105,7 @@ describe('discoverPlugins', () => {
   })
 
   it('finds nothing, without failing, when no file matches', async () => {
-    const tree = await makeTree({ 'src/main.ts': '' })
-    cleanup = tree.cleanup
+    const tree = await teardown.tree({ 'src/main.ts': '' })
     expect(await discoverPlugins(tree.root, ['src/plugins/*/index.ts'])).toEqual([])
   })
 })
@@ -166,5 +157,34 @@ describe('toServedUrl', () => {
     const root = path.resolve('/work/app')
     expect(toServedUrl(root, normalizePath(path.join(root, 'src/plugins/a/index.ts')))).toBe('/src/plugins/a/index.ts')
     expect(toServedUrl(root, '/work/shared/plugins/b/index.ts')).toBe('/@fs/work/shared/plugins/b/index.ts')
+  })
+})
+
+describe('paths outside the Vite root', () => {
+  it('match entry globs that start with ../', () => {
+    const isEntry = createEntryMatcher(['src/plugins/*/index.ts', '../shared-plugins/*/index.ts'])
+    expect(isEntry('../shared-plugins/notes/index.ts')).toBe(true)
+    expect(isEntry('../shared-plugins/notes/format.ts')).toBe(false)
+    expect(isEntry('../other/notes/index.ts')).toBe(false)
+    expect(isEntry('../shared-plugins/node_modules/index.ts')).toBe(false)
+    expect(createEntryMatcher(['**/index.ts'])('../../x/index.ts')).toBe(true)
+  })
+
+  it('may reload by default, and the default exclude list applies to them as inside the root', () => {
+    const mayReload = createReloadFilter(['**'], [...DEFAULT_EXCLUDE])
+    for (const file of ['../shared-plugins/notes/index.ts', '../../packages/plugin-a/src/index.ts', '../shared-lib/.hidden/x.ts']) {
+      expect(mayReload(file), file).toBe(true)
+    }
+    for (const file of ['../shared-lib/format.test.ts', '../shared-lib/__tests__/a.ts', '../node_modules/dep/index.js', '../../x/types.d.ts', '../shared-lib/.#format.ts']) {
+      expect(mayReload(file), file).toBe(false)
+    }
+  })
+
+  it('are filtered by globs that name them, and not by globs anchored in the root', () => {
+    const mayReload = createReloadFilter(['src/**', '../shared-lib/**'], ['../shared-lib/generated/**'])
+    expect(mayReload('../shared-lib/format.ts')).toBe(true)
+    expect(mayReload('../shared-lib/generated/x.ts')).toBe(false)
+    expect(mayReload('../shared-plugins/notes/index.ts')).toBe(false)
+    expect(mayReload('src/plugins/a/index.ts')).toBe(true)
   })
 })

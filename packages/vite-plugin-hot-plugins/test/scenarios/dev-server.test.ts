@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import { SourceMap } from 'node:module'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createServer, normalizePath, type Plugin, type ViteDevServer } from 'vite'
 import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
-import hotPlugins from '../src/index.js'
-import { listeningServer, makeTree } from './fixtures.js'
+import hotPlugins from '../../src/index.js'
+import { cleanupAfterEach, listeningServer } from '../fixtures.js'
 
 const counter = [
   "import { formatCount } from './format'",
@@ -29,25 +29,18 @@ const files = {
   'src/main.ts': "import plugins from 'virtual:hot-plugins'\nconsole.log(plugins)",
 }
 
-let server: ViteDevServer | undefined
-let cleanup: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-  await cleanup?.()
-})
+const teardown = cleanupAfterEach()
 
 async function serve(tree: Record<string, string>, options?: Parameters<typeof hotPlugins>[0]) {
-  const made = await makeTree(tree)
-  cleanup = made.cleanup
-  server = await createServer({
+  const made = await teardown.tree(tree)
+  const server = teardown.server(await createServer({
     root: made.root,
     configFile: false,
     logLevel: 'silent',
     plugins: [hotPlugins(options ?? { plugins: 'src/plugins/*/index.ts' })],
     server: { middlewareMode: true, ws: false, watch: null },
     optimizeDeps: { noDiscovery: true },
-  })
+  }))
   return { root: normalizePath(made.root), server }
 }
 
@@ -124,8 +117,7 @@ describe('hotPlugins() in a dev server', () => {
   })
 
   it('fails at start with both files named when two entries share an id', async () => {
-    const made = await makeTree({ 'src/a/p/index.ts': 'export function activate() {}', 'src/b/p/index.ts': 'export function activate() {}' })
-    cleanup = made.cleanup
+    const made = await teardown.tree({ 'src/a/p/index.ts': 'export function activate() {}', 'src/b/p/index.ts': 'export function activate() {}' })
     const starting = createServer({
       root: made.root,
       configFile: false,
@@ -133,7 +125,7 @@ describe('hotPlugins() in a dev server', () => {
       plugins: [hotPlugins({ plugins: 'src/*/p/index.ts' })],
       server: { middlewareMode: true, ws: false, watch: null },
     }).then(async (s) => {
-      server = s
+      teardown.server(s)
       await s.environments.client.pluginContainer.buildStart()
     })
     await expect(starting).rejects.toThrow('two plugin entries have the id "p": src/a/p/index.ts and src/b/p/index.ts')
@@ -194,8 +186,7 @@ describe("the browser's request for a changed plugin module", () => {
 
   /** A listening dev server whose watcher we drive, counting the transforms of the entry. */
   async function listen(tree: Record<string, string>) {
-    const made = await makeTree(tree)
-    cleanup = made.cleanup
+    const made = await teardown.tree(tree)
     const transformed: string[] = []
     const counting: Plugin = {
       name: 'count-transforms',
@@ -204,7 +195,7 @@ describe("the browser's request for a changed plugin module", () => {
       },
     }
     const { server: running, base } = await listeningServer(made.root, [counting])
-    server = running
+    teardown.server(running)
     const get = async (url: string) => (await fetch(base + url)).text()
     // What accepts the entry's updates, as the registry does in an app.
     await get('/src/main.ts')

@@ -1,10 +1,10 @@
 import { rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createServer, type Logger, type ViteDevServer } from 'vite'
+import { describe, expect, it, vi } from 'vitest'
+import { createServer, type Logger } from 'vite'
 import { HotEvents, PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
-import hotPlugins from '../src/index.js'
-import { makeTree } from './fixtures.js'
+import hotPlugins from '../../src/index.js'
+import { cleanupAfterEach } from '../fixtures.js'
 
 const REGISTRY_URL = '/@id/__x00__virtual:hot-plugins'
 
@@ -14,13 +14,7 @@ const twoFilePlugin = (folder: string, word = 'clicked') => ({
   [`src/plugins/${folder}/helper.ts`]: `export const describe = (n: number) => \`${word} \${n}\`\n`,
 })
 
-let server: ViteDevServer | undefined
-let cleanup: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-  await cleanup?.()
-})
+const teardown = cleanupAfterEach()
 
 interface Sent {
   type?: string
@@ -36,12 +30,11 @@ interface Sent {
  * far has gone through our hook in both environments.
  */
 async function listen(tree: Record<string, string>) {
-  const made = await makeTree({ ...tree, 'stub/hot.ts': 'export function createHotRegistry(entries: unknown) { return { entries } }\n' })
-  cleanup = made.cleanup
+  const made = await teardown.tree({ ...tree, 'stub/hot.ts': 'export function createHotRegistry(entries: unknown) { return { entries } }\n' })
   const logs: string[] = []
   const log = (message: string) => void logs.push(message)
   const logger: Logger = { info: log, warn: log, warnOnce: log, error: log, clearScreen: () => {}, hasErrorLogged: () => false, hasWarned: false }
-  server = await createServer({
+  const server = teardown.server(await createServer({
     root: made.root,
     configFile: false,
     customLogger: logger,
@@ -50,7 +43,7 @@ async function listen(tree: Record<string, string>) {
     resolve: { alias: { '@hot-plugins/client/hot': path.join(made.root, 'stub/hot.ts') } },
     server: { port: 0, watch: null },
     optimizeDeps: { noDiscovery: true },
-  })
+  }))
   await server.listen()
   const running = server
   const base = running.resolvedUrls!.local[0]!.replace(/\/$/, '')
@@ -88,6 +81,7 @@ async function listen(tree: Record<string, string>) {
   const abs = (file: string) => path.join(made.root, file)
   return {
     root: made.root,
+    server: running,
     get,
     sent,
     logs,
@@ -181,10 +175,10 @@ describe('a plugin folder of two files deleted', () => {
     }
     await vi.waitFor(() => expect(app.updates()).toHaveLength(2))
     await app.settled()
-    const entry = server!.environments.client.moduleGraph.getModuleById(path.join(app.root, 'src/plugins/hh0/index.ts'))!
+    const entry = app.server.environments.client.moduleGraph.getModuleById(path.join(app.root, 'src/plugins/hh0/index.ts'))!
     const helper = [...entry.importedModules][0]!
     expect(helper.lastHMRTimestamp).toBeGreaterThan(0)
-    const response = await fetch(`${server!.resolvedUrls!.local[0]}src/plugins/hh0/index.ts?t=${Date.now()}`)
+    const response = await fetch(`${app.server.resolvedUrls!.local[0]}src/plugins/hh0/index.ts?t=${Date.now()}`)
     expect(await response.text()).toContain(`/src/plugins/hh0/helper.ts?t=${helper.lastHMRTimestamp}`)
     expect(app.errors()).toEqual([])
   })
@@ -192,7 +186,7 @@ describe('a plugin folder of two files deleted', () => {
 
 describe('a plugin folder of two files renamed', () => {
   const helperOf = (app: Awaited<ReturnType<typeof listen>>, folder: string) => {
-    const entry = server!.environments.client.moduleGraph.getModuleById(path.join(app.root, `src/plugins/${folder}/index.ts`))!
+    const entry = app.server.environments.client.moduleGraph.getModuleById(path.join(app.root, `src/plugins/${folder}/index.ts`))!
     return [...entry.importedModules][0]!
   }
 

@@ -2,7 +2,7 @@ import { request as httpRequest, type RequestListener, createServer } from 'node
 import type { AddressInfo } from 'node:net'
 import { HotEvents, type ControlCommand, type TabPluginStatus, type TabStatusReport } from '@hot-plugins/client/protocol'
 import type { NormalizedHotChannelClient } from 'vite'
-import type { TabChannel } from '../src/control/connected-tabs.js'
+import type { TabChannel } from '../../src/control/connected-tabs.js'
 
 /** Stands in for the client environment's hot channel: tabs connect, report and go away. */
 export function fakeChannel() {

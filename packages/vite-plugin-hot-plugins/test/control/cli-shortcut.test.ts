@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BindCLIShortcutsOptions, CLIShortcut, ViteDevServer } from 'vite'
-import { addListShortcut, type ShortcutServer } from '../src/control/cli-shortcut.js'
+import { addListShortcut, type ShortcutServer } from '../../src/control/cli-shortcut.js'
 
 /** A dev server as far as the shortcut sees it: what Vite's bindCLIShortcuts was given, what was logged. */
 function fakeServer() {

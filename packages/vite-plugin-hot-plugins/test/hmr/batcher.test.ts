@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createBatcher, type BatchClock, type ClosedBatch } from '../src/hmr/batcher.js'
+import { createBatcher, type BatchClock, type ClosedBatch } from '../../src/hmr/batcher.js'
 
 /** A clock moved by hand, with timers. */
 function manualClock() {

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { trackConnectedTabs } from '../src/control/connected-tabs.js'
-import { createControlApi } from '../src/control/control-api.js'
-import { fakeChannel, listen, pluginStatus } from './control-fixtures.js'
+import { describe, expect, it } from 'vitest'
+import { trackConnectedTabs } from '../../src/control/connected-tabs.js'
+import { createControlApi } from '../../src/control/control-api.js'
+import { cleanupAfterEach } from '../fixtures.js'
+import { fakeChannel, listen, pluginStatus } from './fixtures.js'
 
 const discovered = [
   { id: 'counter', file: 'src/plugins/counter/index.ts' },
@@ -9,11 +10,7 @@ const discovered = [
 ]
 const JSON_TYPE = 'application/json; charset=utf-8'
 
-let close: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await close?.()
-  close = undefined
-})
+const teardown = cleanupAfterEach()
 
 /** The control API over a fake hot channel, served on a free port; every other request gets 418. */
 async function serve(base = '/') {
@@ -31,7 +28,7 @@ async function serve(base = '/') {
       res.end('next')
     }),
   )
-  close = http.close
+  teardown.server(http)
   return { ...http, connect, warnings }
 }
 

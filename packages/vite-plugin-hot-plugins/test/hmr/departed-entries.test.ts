@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createDepartures, onlyImportedBy, type GraphNode } from '../src/hmr/departed-entries.js'
+import { createDepartures, onlyImportedBy, type GraphNode } from '../../src/hmr/departed-entries.js'
 
 interface Node extends GraphNode<Node> {
   file: string

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { describeBatch, nameRegistryUpdates } from '../src/hmr/update-log.js'
+import { describeBatch, nameRegistryUpdates } from '../../src/hmr/update-log.js'
 
 const REGISTRY = '\0virtual:hot-plugins'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { trackConnectedTabs } from '../src/control/connected-tabs.js'
-import { fakeChannel, pluginStatus } from './control-fixtures.js'
+import { trackConnectedTabs } from '../../src/control/connected-tabs.js'
+import { fakeChannel, pluginStatus } from './fixtures.js'
 
 describe('trackConnectedTabs', () => {
   it("keeps each connection's plugins: a full report replaces them, a partial one updates those it names", () => {

@@ -1,7 +1,7 @@
 import { SourceMap } from 'node:module'
 import { init } from 'es-module-lexer'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { injectPluginMeta } from '../src/codegen/inject-meta.js'
+import { injectPluginMeta } from '../../src/codegen/inject-meta.js'
 
 const source = [
   "import { formatCount } from './format'",

@@ -1,27 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createServer, type BindCLIShortcutsOptions, type Logger, type Plugin, type ViteDevServer } from 'vite'
-import hotPlugins from '../src/index.js'
-import { listen } from './control-fixtures.js'
-import { makeTree } from './fixtures.js'
+import hotPlugins from '../../src/index.js'
+import { listen } from '../control/fixtures.js'
+import { cleanupAfterEach } from '../fixtures.js'
 
 const files = {
   'src/plugins/counter/index.ts': 'export function activate() {}',
   'src/plugins/notes/index.ts': 'export function activate() {}',
 }
 
-let server: ViteDevServer | undefined
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-  for (const cleanup of cleanups.splice(0)) await cleanup()
-})
+const teardown = cleanupAfterEach()
 
 /** A dev server in middleware mode (no WebSocket: no tab ever connects), served on a free port. */
 async function serve(config: { base?: string; plugins?: Plugin[]; logger?: Logger } = {}) {
-  const made = await makeTree(files)
-  cleanups.push(made.cleanup)
-  server = await createServer({
+  const made = await teardown.tree(files)
+  const server = teardown.server(await createServer({
     root: made.root,
     base: config.base,
     configFile: false,
@@ -30,10 +23,10 @@ async function serve(config: { base?: string; plugins?: Plugin[]; logger?: Logge
     plugins: [...(config.plugins ?? []), hotPlugins({ plugins: 'src/plugins/*/index.ts' })],
     server: { middlewareMode: true, ws: false, watch: null },
     optimizeDeps: { noDiscovery: true },
-  })
+  }))
   const http = await listen(server.middlewares)
-  cleanups.push(http.close)
-  return http
+  teardown.server(http)
+  return { ...http, server }
 }
 
 describe('the control API in a dev server', () => {
@@ -73,15 +66,15 @@ describe('the control API in a dev server', () => {
     }
     const info: string[] = []
     const logger = { info: (m: string) => info.push(m), warn() {}, warnOnce() {}, error() {}, clearScreen() {}, hasErrorLogged: () => false, hasWarned: false } as Logger
-    await serve({ plugins: [recordShortcuts], logger })
-    server!.bindCLIShortcuts({ print: true })
+    const { server } = await serve({ plugins: [recordShortcuts], logger })
+    server.bindCLIShortcuts({ print: true })
     const shortcut = bound[0]?.customShortcuts?.find((s) => s.key === 'l')
     expect(shortcut?.description).toBe('list hot plugins')
 
-    await server!.restart()
+    await server.restart()
     // The restarted server is the same object, with the new environment the new plugin instance saw.
-    expect(server!.environments.client).toBe(seen[1])
-    await shortcut!.action!(server!)
+    expect(server.environments.client).toBe(seen[1])
+    await shortcut!.action!(server)
     expect(info.at(-1)).toBe('[hot-plugins] no browser tab is connected; open the app to see its plugins run (2 plugins: counter, notes)')
   })
 })

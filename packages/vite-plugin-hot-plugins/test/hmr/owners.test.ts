@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findOwners, type ModuleNodeLike } from '../src/hmr/owners.js'
+import { findOwners, type ModuleNodeLike } from '../../src/hmr/owners.js'
 
 /**
  * A module graph from import edges. `selfAccepting` lists modules that accept their own updates;

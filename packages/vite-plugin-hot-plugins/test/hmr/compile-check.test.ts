@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { DevEnvironment, EnvironmentModuleNode, TransformResult } from 'vite'
-import { findCompileFailure, withoutTerminalColours } from '../src/hmr/compile-check.js'
+import { findCompileFailure, withoutTerminalColours } from '../../src/hmr/compile-check.js'
 
 const mod = (url: string, type: 'js' | 'css' = 'js') => ({ url, type }) as EnvironmentModuleNode
 

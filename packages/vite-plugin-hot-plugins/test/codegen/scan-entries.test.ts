@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { optimizeDepsEntries } from '../src/codegen/scan-entries.js'
+import { optimizeDepsEntries } from '../../src/codegen/scan-entries.js'
 
 const globs = ['src/plugins/*/index.ts']
 

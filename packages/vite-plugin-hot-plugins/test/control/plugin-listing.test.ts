@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ControlStatus } from '@hot-plugins/client/protocol'
-import { describeReload, formatAgo, formatPluginListing } from '../src/control/plugin-listing.js'
+import { describeReload, formatAgo, formatPluginListing } from '../../src/control/plugin-listing.js'
 
 const NOW = 1_700_000_000_000
 

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { createLogger, type Logger, type Plugin, type ViteDevServer } from 'vite'
+import { describe, expect, it } from 'vitest'
+import { createLogger, type Logger, type Plugin } from 'vite'
 import { HotEvents, type CompileErrorAnnouncement } from '@hot-plugins/client/protocol'
-import { listeningServer, makeTree } from './fixtures.js'
+import { cleanupAfterEach, listeningServer } from '../fixtures.js'
 
 // A change that does not compile never reaches the page: the dev server transforms it first and
 // sends only the error (Vite's overlay, our runtime's event, the terminal), while the old plugin
@@ -24,13 +24,7 @@ const failingTransform: Plugin = {
   },
 }
 
-let server: ViteDevServer | undefined
-let cleanup: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-  await cleanup?.()
-})
+const teardown = cleanupAfterEach()
 
 interface Sent {
   type: string
@@ -40,12 +34,11 @@ interface Sent {
 }
 
 async function listen() {
-  const made = await makeTree(tree)
-  cleanup = made.cleanup
+  const made = await teardown.tree(tree)
   const errors: string[] = []
   const logger: Logger = { ...createLogger('silent'), error: (message) => void errors.push(message) }
   const { server: running, base } = await listeningServer(made.root, [failingTransform], { customLogger: logger })
-  server = running
+  teardown.server(running)
   await fetch(`${base}/src/main.ts`)
   await fetch(`${base}/src/plugins/counter/index.ts`)
   await fetch(`${base}/src/plugins/counter/format.ts`)

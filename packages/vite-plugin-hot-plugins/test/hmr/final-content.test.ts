@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createSettleCheck } from '../src/hmr/final-content.js'
+import { createSettleCheck } from '../../src/hmr/final-content.js'
 
 // The files on disk, as the settle check reads them (no real I/O, so the fake clock decides).
 const disk = vi.hoisted(() => new Map<string, string>())

@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createServer, type Logger, type Plugin, type ViteDevServer } from 'vite'
-import hotPlugins from '../src/index.js'
-import { makeTree } from './fixtures.js'
+import { describe, expect, it } from 'vitest'
+import { createServer, type Logger, type Plugin } from 'vite'
+import hotPlugins from '../../src/index.js'
+import { cleanupAfterEach } from '../fixtures.js'
 
-let server: ViteDevServer | undefined
-let cleanup: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-  await cleanup?.()
-})
+const teardown = cleanupAfterEach()
 
 /** A stand-in for a framework's HMR transform: makes every module it sees accept its own updates. */
 const frameworkSelfAccept: Plugin = {
@@ -18,18 +12,17 @@ const frameworkSelfAccept: Plugin = {
 }
 
 async function warningsFor(entry: string, plugins: Plugin[] = []): Promise<string[]> {
-  const made = await makeTree({ 'src/plugins/p/index.ts': entry })
-  cleanup = made.cleanup
+  const made = await teardown.tree({ 'src/plugins/p/index.ts': entry })
   const warnings: string[] = []
   const logger = { info() {}, warn: (m: string) => warnings.push(m), warnOnce() {}, error() {}, clearScreen() {}, hasErrorLogged: () => false, hasWarned: false } as Logger
-  server = await createServer({
+  const server = teardown.server(await createServer({
     root: made.root,
     configFile: false,
     customLogger: logger,
     plugins: [...plugins, hotPlugins({ plugins: 'src/plugins/*/index.ts' })],
     server: { middlewareMode: true, ws: false, watch: null },
     optimizeDeps: { noDiscovery: true },
-  })
+  }))
   await server.transformRequest('/src/plugins/p/index.ts')
   // Only the self-accept warnings: with `watch: null` the dev server also (rightly) warns that the
   // entry cannot hot-reload, which is not what these tests are about.

@@ -1,6 +1,6 @@
 import { init } from 'es-module-lexer'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { defaultPluginId, readStaticMetaId } from '../src/discovery/plugin-ids.js'
+import { defaultPluginId, readStaticMetaId } from '../../src/discovery/plugin-ids.js'
 
 describe('defaultPluginId', () => {
   it.each([

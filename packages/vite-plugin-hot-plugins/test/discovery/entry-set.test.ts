@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { DiscoveredPlugin } from '../src/discovery/discover-plugins.js'
-import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../src/discovery/entry-set.js'
+import type { DiscoveredPlugin } from '../../src/discovery/discover-plugins.js'
+import { createPluginSetUpdater, describePluginSetChange, diffPluginSets } from '../../src/discovery/entry-set.js'
 
 const plugin = (id: string, folder = id): DiscoveredPlugin => ({
   id,
