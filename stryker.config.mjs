@@ -13,6 +13,7 @@ const scopes = {
     'packages/vite-plugin-hot-plugins/src/hmr/compile-check.ts',
     'packages/vite-plugin-hot-plugins/src/hmr/final-content.ts',
     'packages/vite-plugin-hot-plugins/src/discovery/entry-set.ts',
+    'packages/vite-plugin-hot-plugins/src/hmr/coalesced-runner.ts',
   ],
 }
 const scope = process.env.MUTATE ?? 'all'

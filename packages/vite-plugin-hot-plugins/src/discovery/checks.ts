@@ -37,3 +37,5 @@ export function createDiscoveryChecks(context: HotPluginsContext, reach: Pick<Ho
     },
   }
 }
+
+export type DiscoveryChecks = ReturnType<typeof createDiscoveryChecks>

@@ -1,7 +1,7 @@
 import type { DiscoveredPlugin } from './discover-plugins.js'
 
-/** How the set of plugin entries changed between two discoveries. */
-export interface PluginSetChange {
+/** How the set of plugin entries (the entry set) changed between two discoveries. */
+export interface EntrySetChange {
   added: DiscoveredPlugin[]
   removed: DiscoveredPlugin[]
   /** Same id, another entry file (a folder renamed, with its `meta.id` kept). */
@@ -10,7 +10,7 @@ export interface PluginSetChange {
   changed: boolean
 }
 
-export function diffPluginSets(before: readonly DiscoveredPlugin[], after: readonly DiscoveredPlugin[]): PluginSetChange {
+export function diffEntrySets(before: readonly DiscoveredPlugin[], after: readonly DiscoveredPlugin[]): EntrySetChange {
   const old = new Map(before.map((p) => [p.id, p]))
   const now = new Map(after.map((p) => [p.id, p]))
   const added = after.filter((p) => !old.has(p.id))
@@ -29,7 +29,7 @@ const NAMED_CHANGES = 5
  * The terminal's one line for a new set of plugins (it replaces Vite's `hmr update
  * virtual:hot-plugins`, which names no file): which entries were added, removed or moved.
  */
-export function describePluginSetChange(change: PluginSetChange): string {
+export function describeEntrySetChange(change: EntrySetChange): string {
   const items = [
     ...change.added.map((p) => `plugin added: ${p.id} (${p.file})`),
     ...change.removed.map((p) => `plugin removed: ${p.id} (${p.file}), its state kept in case it comes back`),
@@ -37,25 +37,4 @@ export function describePluginSetChange(change: PluginSetChange): string {
   ]
   const more = items.length - NAMED_CHANGES
   return more > 0 ? `${items.slice(0, NAMED_CHANGES).join('; ')}; and ${more} more` : items.join('; ')
-}
-
-/** Quiet time after the last entry created or deleted before the browser gets the new set (a folder rename is a delete and a create). */
-export const PLUGIN_SET_SETTLE_MS = 50
-
-/** Runs `apply` once the entry set has been quiet for a moment; never two at once (`apply` reports its own errors). */
-export function createPluginSetUpdater(apply: () => Promise<void>, quietMs = PLUGIN_SET_SETTLE_MS) {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let running: Promise<void> = Promise.resolve()
-  return {
-    changed(): void {
-      clearTimeout(timer)
-      timer = setTimeout(() => {
-        timer = undefined
-        running = running.then(() => apply().catch(() => undefined))
-      }, quietMs)
-    },
-    dispose(): void {
-      clearTimeout(timer)
-    },
-  }
 }

@@ -127,14 +127,14 @@ export function createBatcher<M = unknown>(batchWindow: BatchWindow, announce: (
       const member: Member<M> = { file, plugins: [], modules: [], timestamp, state: 'checking', release }
       current.members.push(member)
       schedule(current)
-      const settle = (state: 'in' | 'out', plugins: readonly string[] = [], modules: readonly M[] = []) => {
+      const decide = (state: 'in' | 'out', plugins: readonly string[] = [], modules: readonly M[] = []) => {
         if (member.state !== 'checking') return
         member.state = state
         member.plugins = plugins
         member.modules = modules
         closeIfReady(current)
       }
-      return { ready, validated: (plugins, modules) => settle('in', plugins, modules), withdraw: () => settle('out') }
+      return { ready, validated: (plugins, modules) => decide('in', plugins, modules), withdraw: () => decide('out') }
     },
     dispose(): void {
       if (open) clock.clearTimeout(open.timer)

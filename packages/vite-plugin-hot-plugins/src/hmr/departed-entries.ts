@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import type { EnvironmentModuleNode } from 'vite'
 
-/** The part of a Vite module node the departures need. */
+/** The part of a Vite module node the departed entries need. */
 export interface GraphNode<Node> {
   url: string
   importers: Set<Node>
@@ -9,15 +9,29 @@ export interface GraphNode<Node> {
   lastHMRTimestamp: number
 }
 
+/** An entry of a discovery, as the departed entries record it. */
+export interface EntryRecord {
+  id: string
+  absFile: string
+}
+
 /**
- * Plugin entries that left (deleted, or moved away), and what only they imported. Vite prunes a
- * module when its importer stops importing it, one level deep: when the registry drops an entry,
- * nothing the entry imported is pruned, so a removed plugin's stylesheets would stay in the page.
- * The page says when it has applied the new set of plugins; then the modules only departed entries
- * imported are pruned (Vite's client removes their styles and runs their prune handlers).
+ * The one record of plugin entries that left (deleted, or moved away): which plugin each entry
+ * file was, and what only departed entries imported.
+ *
+ * Which plugin: Vite unlinks a deleted entry from its helpers, and the registry's new set no longer
+ * names it, yet its helpers' delete events may come after that; they are still that plugin's files
+ * (see `findFormerOwners`), so the file keeps its id here for the life of the server.
+ *
+ * What only they imported: Vite prunes a module when its importer stops importing it, one level
+ * deep: when the registry drops an entry, nothing the entry imported is pruned, so a removed
+ * plugin's stylesheets would stay in the page. The page says when it has applied the new set of
+ * plugins; then the modules only departed entries imported are pruned (Vite's client removes their
+ * styles and runs their prune handlers).
  */
-export function createDepartures<Node extends GraphNode<Node>>(modulesOf: (file: string) => Iterable<Node> | undefined) {
+export function createDepartedEntries<Node extends GraphNode<Node>>(modulesOf: (file: string) => Iterable<Node> | undefined) {
   const departed = new Map<string, Set<Node>>()
+  const formerIds = new Map<string, string>()
   const depart = (file: string): void => {
     const nodes = new Set(modulesOf(file) ?? [])
     if (nodes.size > 0) departed.set(file, nodes)
@@ -35,10 +49,18 @@ export function createDepartures<Node extends GraphNode<Node>>(modulesOf: (file:
     transformed(file: string): void {
       departed.delete(file)
     },
-    /** The set of entries changed: those no longer in it departed. */
-    sync(before: readonly { absFile: string }[], after: readonly { absFile: string }[]): void {
+    /** The set of entries changed: those no longer in it departed, and their files keep their plugin's id. */
+    sync(before: readonly EntryRecord[], after: readonly EntryRecord[]): void {
       const now = new Set(after.map((p) => p.absFile))
-      for (const { absFile } of before) if (!now.has(absFile)) depart(absFile)
+      for (const { id, absFile } of before) {
+        if (now.has(absFile)) continue
+        formerIds.set(absFile, id)
+        depart(absFile)
+      }
+    },
+    /** Every entry file that was a plugin's, departed ones included, to its plugin id (`current` wins). */
+    idByEntryFile(current: readonly EntryRecord[]): Map<string, string> {
+      return new Map([...formerIds, ...current.map((p) => [p.absFile, p.id] as const)])
     },
     /**
      * A file was deleted: the entries above it whose file is gone from disk departed too (a folder
@@ -75,7 +97,7 @@ export function createDepartures<Node extends GraphNode<Node>>(modulesOf: (file:
   }
 }
 
-export type Departures = ReturnType<typeof createDepartures<EnvironmentModuleNode>>
+export type DepartedEntries = ReturnType<typeof createDepartedEntries<EnvironmentModuleNode>>
 
 /** The modules that import these, directly or through others, and these. */
 function above<Node extends GraphNode<Node>>(modules: readonly Node[]): Set<Node> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 
 /** Quiet time after the last event of a file before its content on disk is checked. */
-export const SETTLE_AFTER_MS = 150
+export const FINAL_CONTENT_QUIET_MS = 150
 
 /** Events of one file closer together than this are a storm: updates wait for it to end. */
 export const STORM_WINDOW_MS = 100
@@ -14,7 +14,7 @@ export const STORM_WINDOW_MS = 100
  * file has been quiet for a moment, its content on disk is compared, and if it differs the change is
  * replayed through the normal update path.
  */
-export function createSettleCheck(replay: (file: string) => void, quietMs = SETTLE_AFTER_MS, stormMs = STORM_WINDOW_MS) {
+export function createFinalContentCheck(replay: (file: string) => void, quietMs = FINAL_CONTENT_QUIET_MS, stormMs = STORM_WINDOW_MS) {
   const sent = new Map<string, string>()
   const timers = new Map<string, ReturnType<typeof setTimeout>>()
   const lastEventAt = new Map<string, number>()
@@ -63,3 +63,5 @@ export function createSettleCheck(replay: (file: string) => void, quietMs = SETT
     },
   }
 }
+
+export type FinalContentCheck = ReturnType<typeof createFinalContentCheck>

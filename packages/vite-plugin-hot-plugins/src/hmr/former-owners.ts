@@ -15,7 +15,7 @@ export interface FormerOwners {
 }
 
 /** Quiet time before a plugin file's deletion is taken as one its entry survives (`rm -rf` removes a folder's files one by one). */
-export const REMOVAL_SETTLE_MS = 50
+export const REMOVAL_QUIET_MS = 50
 
 /**
  * Which plugins a deleted file belonged to. A deleted file cannot be read or compiled any more: when

@@ -1,4 +1,5 @@
-import type { LogOptions } from 'vite'
+import { LOG_PREFIX, type BatchResult } from '@hot-plugins/client/protocol'
+import type { Logger, LogOptions } from 'vite'
 import type { ClosedBatch } from './batcher.js'
 
 /** How many files the terminal line names; a checkout says how many more. */
@@ -36,4 +37,21 @@ export function describeBatch({ files, plugins }: Pick<ClosedBatch, 'files' | 'p
   const more = files.length - NAMED_FILES
   const named = more > 0 ? `${files.slice(0, NAMED_FILES).join(', ')} and ${more} more` : files.join(', ')
   return `${named} → ${plugins.join(', ')}`
+}
+
+/**
+ * The terminal's lines for what a tab reported of a batch: one `reloaded …` line for the plugins
+ * swapped (with how many kept their state), one warning per plugin that failed.
+ */
+export function logBatchResult(logger: Pick<Logger, 'info' | 'warn'>, result: BatchResult): void {
+  const swapped = result.plugins.filter((p) => p.outcome === 'swapped')
+  if (swapped.length > 0) {
+    const kept = swapped.filter((p) => p.stateKept).length
+    const state = kept === 0 ? '' : kept === swapped.length ? ', state kept' : `, state kept for ${kept} of ${swapped.length}`
+    const ids = swapped.map((p) => (p.via === undefined ? p.id : `${p.id} (for ${p.via})`)).join(', ')
+    logger.info(`${LOG_PREFIX} reloaded ${ids} in ${Math.round(result.durationMs)} ms${state}`, { timestamp: true })
+  }
+  for (const failed of result.plugins.filter((p) => p.outcome !== 'swapped')) {
+    logger.warn(`${LOG_PREFIX} ${failed.error ?? `plugin "${failed.id}" failed to reload`} (${failed.outcome})`, { timestamp: true })
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createDepartures, onlyImportedBy, type GraphNode } from '../../src/hmr/departed-entries.js'
+import { createDepartedEntries, onlyImportedBy, type GraphNode } from '../../src/hmr/departed-entries.js'
 
 interface Node extends GraphNode<Node> {
   file: string
@@ -55,13 +55,13 @@ describe('onlyImportedBy', () => {
   })
 })
 
-describe('createDepartures', () => {
-  const painted = { absFile: '/p/painted/index.ts' }
-  const framed = { absFile: '/p/framed/index.ts' }
+describe('createDepartedEntries', () => {
+  const painted = { id: 'painted', absFile: '/p/painted/index.ts' }
+  const framed = { id: 'framed', absFile: '/p/framed/index.ts' }
 
   it('prunes what only a plugin that left the set imported, marking it updated so a later import is fresh', () => {
     const g = graph(edges)
-    const departures = createDepartures(g.modulesOf)
+    const departures = createDepartedEntries(g.modulesOf)
     expect(departures.prune(5)).toEqual([])
     departures.sync([painted, framed], [framed])
     expect(urls(departures.prune(7))).toEqual(['/p/painted/look.module.css', '/p/painted/look.ts', '/p/painted/painted.css'])
@@ -72,7 +72,7 @@ describe('createDepartures', () => {
 
   it('forgets a plugin that came back once its entry is transformed again, not before', async () => {
     const g = graph(edges)
-    const departures = createDepartures(g.modulesOf)
+    const departures = createDepartedEntries(g.modulesOf)
     departures.sync([painted, framed], [framed])
     const css = [g.node('/p/painted/painted.css')]
     departures.sync([framed], [painted, framed]) // back in the set: its modules have no importer until it is transformed
@@ -84,7 +84,7 @@ describe('createDepartures', () => {
 
   it('tells a file used only by departed plugins, also before the set changed, when its entry is gone from disk', () => {
     const g = graph(edges)
-    const departures = createDepartures(g.modulesOf)
+    const departures = createDepartedEntries(g.modulesOf)
     const entries = new Set([painted.absFile, framed.absFile])
     const isEntry = (node: Node) => (entries.has(node.file) ? node.file : undefined)
     const css = [g.node('/p/painted/painted.css')]
@@ -98,5 +98,25 @@ describe('createDepartures', () => {
     expect(departures.usedOnlyByDeparted([])).toBe(false)
     // The shared stylesheet is another running plugin's too.
     expect(departures.usedOnlyByDeparted([g.node('/shared/outline.css')])).toBe(false)
+  })
+  it('names the plugin of every entry file that left, for the life of the server; the current set wins', () => {
+    const g = graph(edges)
+    const departed = createDepartedEntries(g.modulesOf)
+    expect([...departed.idByEntryFile([painted, framed])]).toEqual([
+      [painted.absFile, 'painted'],
+      [framed.absFile, 'framed'],
+    ])
+    departed.sync([painted, framed], [framed])
+    expect(departed.idByEntryFile([framed]).get(painted.absFile)).toBe('painted')
+    // Moved (same id, another file): the old file is still the plugin's.
+    const moved = { id: 'framed', absFile: '/p/frame/index.ts' }
+    departed.sync([framed], [moved])
+    expect(departed.idByEntryFile([moved])).toEqual(new Map([[painted.absFile, 'painted'], [framed.absFile, 'framed'], [moved.absFile, 'framed']]))
+    // Back, with another id: the current set names it.
+    departed.transformed(painted.absFile)
+    expect(departed.idByEntryFile([{ id: 'paint', absFile: painted.absFile }]).get(painted.absFile)).toBe('paint')
+    // An entry still in the set is no former one.
+    departed.sync([moved], [moved])
+    expect(departed.idByEntryFile([]).has(moved.absFile)).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createSettleCheck } from '../../src/hmr/final-content.js'
+import { createFinalContentCheck } from '../../src/hmr/final-content.js'
 
-// The files on disk, as the settle check reads them (no real I/O, so the fake clock decides).
+// The files on disk, as the final-content check reads them (no real I/O, so the fake clock decides).
 const disk = vi.hoisted(() => new Map<string, string>())
 vi.mock('node:fs/promises', () => ({
   readFile: async (file: string) => {
@@ -22,24 +22,24 @@ afterEach(() => void vi.useRealTimers())
 
 function setup() {
   const replayed: string[] = []
-  const settle = createSettleCheck((file) => replayed.push(file), 150, 100)
-  return { settle, replayed }
+  const check = createFinalContentCheck((file) => replayed.push(file), 150, 100)
+  return { check, replayed }
 }
 
-describe('the settle check', () => {
+describe('the final-content check', () => {
   it('sees a storm only in events of one file closer together than the storm window', () => {
-    const { settle } = setup()
-    expect(settle.inStorm(FILE, 1000)).toBe(false)
-    expect(settle.inStorm(FILE, 1099)).toBe(true)
-    expect(settle.inStorm(FILE, 1150)).toBe(true)
-    expect(settle.inStorm(FILE, 1250)).toBe(false) // the window apart: a new save, not a storm
-    expect(settle.inStorm('/app/other.ts', 1251)).toBe(false)
-    settle.dispose()
+    const { check } = setup()
+    expect(check.inStorm(FILE, 1000)).toBe(false)
+    expect(check.inStorm(FILE, 1099)).toBe(true)
+    expect(check.inStorm(FILE, 1150)).toBe(true)
+    expect(check.inStorm(FILE, 1250)).toBe(false) // the window apart: a new save, not a storm
+    expect(check.inStorm('/app/other.ts', 1251)).toBe(false)
+    check.dispose()
   })
 
   it('replays a file whose content on disk differs, once quiet, from what was last sent', async () => {
-    const { settle, replayed } = setup()
-    settle.sent(FILE, 'v1')
+    const { check, replayed } = setup()
+    check.sent(FILE, 'v1')
     disk.set(FILE, 'v2')
     await vi.advanceTimersByTimeAsync(149)
     expect(replayed).toEqual([])
@@ -48,19 +48,19 @@ describe('the settle check', () => {
   })
 
   it('does not replay when the final content was sent', async () => {
-    const { settle, replayed } = setup()
-    settle.sent(FILE, 'v1')
+    const { check, replayed } = setup()
+    check.sent(FILE, 'v1')
     await vi.advanceTimersByTimeAsync(1000)
     expect(replayed).toEqual([])
   })
 
   it('waits for the end of a storm: each event in it starts the quiet time again', async () => {
-    const { settle, replayed } = setup()
-    expect(settle.inStorm(FILE, 0)).toBe(false)
-    settle.sent(FILE, 'v1')
+    const { check, replayed } = setup()
+    expect(check.inStorm(FILE, 0)).toBe(false)
+    check.sent(FILE, 'v1')
     disk.set(FILE, 'v2')
     await vi.advanceTimersByTimeAsync(100)
-    expect(settle.inStorm(FILE, 50)).toBe(true)
+    expect(check.inStorm(FILE, 50)).toBe(true)
     await vi.advanceTimersByTimeAsync(100)
     expect(replayed).toEqual([])
     await vi.advanceTimersByTimeAsync(50)
@@ -68,41 +68,41 @@ describe('the settle check', () => {
   })
 
   it('an event of a storm alone schedules the check (no update was sent for it)', async () => {
-    const { settle, replayed } = setup()
-    settle.sent(FILE, 'v1')
+    const { check, replayed } = setup()
+    check.sent(FILE, 'v1')
     await vi.advanceTimersByTimeAsync(150)
-    settle.inStorm(FILE, 0)
+    check.inStorm(FILE, 0)
     disk.set(FILE, 'v2')
-    expect(settle.inStorm(FILE, 10)).toBe(true)
+    expect(check.inStorm(FILE, 10)).toBe(true)
     await vi.advanceTimersByTimeAsync(150)
     expect(replayed).toEqual([FILE])
   })
 
   it('checks a file again once quiet when asked to (it changed while being handled)', async () => {
-    const { settle, replayed } = setup()
-    settle.sent(FILE, 'v1')
+    const { check, replayed } = setup()
+    check.sent(FILE, 'v1')
     await vi.advanceTimersByTimeAsync(150)
     disk.set(FILE, 'v2')
-    settle.later(FILE)
+    check.later(FILE)
     await vi.advanceTimersByTimeAsync(150)
     expect(replayed).toEqual([FILE])
   })
 
   it('replays nothing for a file never sent or deleted meanwhile', async () => {
-    const { settle, replayed } = setup()
-    settle.later(FILE)
+    const { check, replayed } = setup()
+    check.later(FILE)
     await vi.advanceTimersByTimeAsync(150)
-    settle.sent(FILE, 'v0')
+    check.sent(FILE, 'v0')
     disk.delete(FILE)
     await vi.advanceTimersByTimeAsync(150)
     expect(replayed).toEqual([])
   })
 
   it('dispose stops every pending check', async () => {
-    const { settle, replayed } = setup()
-    settle.sent(FILE, 'v0')
-    settle.sent('/app/b.ts', 'v0')
-    settle.dispose()
+    const { check, replayed } = setup()
+    check.sent(FILE, 'v0')
+    check.sent('/app/b.ts', 'v0')
+    check.dispose()
     expect(vi.getTimerCount()).toBe(0)
     await vi.advanceTimersByTimeAsync(1000)
     expect(replayed).toEqual([])

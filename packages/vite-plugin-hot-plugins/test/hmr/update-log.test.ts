@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { describeBatch, nameRegistryUpdates } from '../../src/hmr/update-log.js'
+import type { BatchResult, ReloadResult } from '@hot-plugins/client/protocol'
+import { describeBatch, logBatchResult, nameRegistryUpdates } from '../../src/hmr/update-log.js'
 
 const REGISTRY = '\0virtual:hot-plugins'
 
@@ -41,5 +42,34 @@ describe('describeBatch', () => {
     expect(describeBatch({ files, plugins: ['a', 'b', 'c', 'd', 'e'] })).toBe(
       'src/plugins/a/index.ts, src/plugins/b/index.ts, src/plugins/c/index.ts and 2 more → a, b, c, d, e',
     )
+  })
+})
+
+describe('logBatchResult', () => {
+  const reload = (id: string, extra: Partial<ReloadResult> = {}): ReloadResult => ({ id, file: `src/plugins/${id}/index.ts`, outcome: 'swapped', durationMs: 3, stateKept: true, ...extra })
+  const log = (plugins: ReloadResult[]) => {
+    const lines: { level: string; message: string; timestamp?: boolean }[] = []
+    const logger = {
+      info: (message: string, options?: { timestamp?: boolean }) => void lines.push({ level: 'info', message, timestamp: options?.timestamp }),
+      warn: (message: string, options?: { timestamp?: boolean }) => void lines.push({ level: 'warn', message, timestamp: options?.timestamp }),
+    }
+    logBatchResult(logger, { batch: 1, durationMs: 12.4, plugins } satisfies BatchResult)
+    return lines
+  }
+
+  it('names the plugins swapped, those restarted for another, and how many kept their state', () => {
+    expect(log([reload('counter'), reload('notes', { via: 'theme', stateKept: false }), reload('theme')])).toEqual([
+      { level: 'info', message: '[hot-plugins] reloaded counter, notes (for theme), theme in 12 ms, state kept for 2 of 3', timestamp: true },
+    ])
+    expect(log([reload('counter')])[0]?.message).toBe('[hot-plugins] reloaded counter in 12 ms, state kept')
+    expect(log([reload('counter', { stateKept: false })])[0]?.message).toBe('[hot-plugins] reloaded counter in 12 ms')
+  })
+
+  it('warns once per plugin that failed, with its error or, without one, its id, and the outcome', () => {
+    expect(log([reload('a', { outcome: 'rolled-back', error: 'plugin "a" (src/plugins/a/index.ts): activate() threw: boom' }), reload('b', { outcome: 'kept-old' })])).toEqual([
+      { level: 'warn', message: '[hot-plugins] plugin "a" (src/plugins/a/index.ts): activate() threw: boom (rolled-back)', timestamp: true },
+      { level: 'warn', message: '[hot-plugins] plugin "b" failed to reload (kept-old)', timestamp: true },
+    ])
+    expect(log([])).toEqual([])
   })
 })

@@ -26,7 +26,7 @@ interface Sent {
 /**
  * A listening dev server whose file watcher the test drives, as chokidar would: every file event
  * goes through Vite's whole pipeline (its module graph, every hotUpdate hook, its update). Records
- * what is sent to the browser and what is logged; `settled()` resolves once every event emitted so
+ * what is sent to the browser and what is logged; `drained()` resolves once every event emitted so
  * far has gone through our hook in both environments.
  */
 async function listen(tree: Record<string, string>) {
@@ -93,7 +93,7 @@ async function listen(tree: Record<string, string>) {
       running.watcher.emit(event, abs(file))
     },
     /** Every emitted event went through the hook (client and SSR), and what followed it in the same turn ran. */
-    async settled() {
+    async drained() {
       await vi.waitFor(() => expect(handled).toBe(emitted * 2), { timeout: 5_000 })
       await new Promise((resolve) => setImmediate(resolve))
     },
@@ -110,7 +110,7 @@ describe('two files of one plugin saved together', () => {
     app.emit('change', 'src/plugins/counter/index.ts')
     app.emit('change', 'src/plugins/counter/helper.ts')
     await vi.waitFor(() => expect(app.updates()).toHaveLength(1))
-    await app.settled()
+    await app.drained()
     expect(app.updates()).toEqual([['/src/plugins/counter/index.ts']])
     const announcements = app.sent.filter((s) => s.event === HotEvents.update).map((s) => s.data)
     expect(announcements).toEqual([
@@ -135,7 +135,7 @@ describe('two files of one plugin saved together', () => {
     app.emit('change', 'src/plugins/a/helper.ts')
     app.emit('change', 'src/plugins/b/index.ts')
     await vi.waitFor(() => expect(app.updates()).toHaveLength(1))
-    await app.settled()
+    await app.drained()
     expect(app.updates().map((u) => [...u].sort())).toEqual([['/src/plugins/a/index.ts', '/src/plugins/b/index.ts']])
   })
 })
@@ -154,7 +154,7 @@ describe('a plugin folder of two files deleted', () => {
     if (order === 'entry first') app.emit('unlink', 'src/plugins/hh0/helper.ts')
     await vi.waitFor(() => expect(app.updates()).toHaveLength(1))
     if (order === 'helper late') app.emit('unlink', 'src/plugins/hh0/helper.ts')
-    await app.settled()
+    await app.drained()
     return app
   }
 
@@ -174,7 +174,7 @@ describe('a plugin folder of two files deleted', () => {
       app.emit('add', file)
     }
     await vi.waitFor(() => expect(app.updates()).toHaveLength(2))
-    await app.settled()
+    await app.drained()
     const entry = app.server.environments.client.moduleGraph.getModuleById(path.join(app.root, 'src/plugins/hh0/index.ts'))!
     const helper = [...entry.importedModules][0]!
     expect(helper.lastHMRTimestamp).toBeGreaterThan(0)
@@ -204,7 +204,7 @@ describe('a plugin folder of two files renamed', () => {
     // The page imports the moved entry, as the new registry tells it to.
     await app.get('/src/plugins/b/index.ts')
     app.emit('unlink', 'src/plugins/a/helper.ts')
-    await app.settled()
+    await app.drained()
     expect(app.updates()).toEqual([[RESOLVED_VIRTUAL_REGISTRY_ID]])
     expect(app.errors()).toEqual([])
   })
@@ -220,7 +220,7 @@ describe('a plugin folder of two files renamed', () => {
     app.emit('add', 'src/plugins/hh0/index.ts')
     app.emit('change', 'src/plugins/hh0/helper.ts')
     await vi.waitFor(() => expect(app.updates()).toHaveLength(2))
-    await app.settled()
+    await app.drained()
     expect(app.errors()).toEqual([])
     expect(helperOf(app, 'hh0').lastHMRTimestamp).toBeGreaterThan(before)
   })
@@ -237,7 +237,7 @@ describe('a plugin folder of two files deleted and written back at once (a check
     app.emit('add', 'src/plugins/hh0/index.ts')
     app.emit('add', 'src/plugins/hh0/helper.ts')
     await vi.waitFor(() => expect(app.updates()).toEqual([['/src/plugins/hh0/index.ts']]))
-    await app.settled()
+    await app.drained()
     expect(app.errors()).toEqual([])
     const entry = await app.get(`/src/plugins/hh0/index.ts?t=${Date.now()}`)
     const helperUrl = /"(\/src\/plugins\/hh0\/helper\.ts\?t=\d+)"/.exec(entry)?.[1]
@@ -255,7 +255,7 @@ describe('a helper saved as its folder is deleted', () => {
     await app.remove('src/plugins/hh0/index.ts')
     app.emit('unlink', 'src/plugins/hh0/index.ts')
     await vi.waitFor(() => expect(app.updates().flat()).toContain(RESOLVED_VIRTUAL_REGISTRY_ID))
-    await app.settled()
+    await app.drained()
     expect(app.errors()).toEqual([])
   })
 })
@@ -276,7 +276,7 @@ describe("a deleted plugin's helper created again", () => {
     await app.write('src/plugins/hh0/helper.ts', twoFilePlugin('hh0')['src/plugins/hh0/helper.ts']!)
     app.emit('add', 'src/plugins/hh0/helper.ts')
     await vi.waitFor(() => expect(app.updates()).toHaveLength(2))
-    await app.settled()
+    await app.drained()
     expect(app.updates()[1]).toEqual(['/src/plugins/q/index.ts'])
     expect(app.errors()).toHaveLength(refused)
   })
@@ -287,7 +287,7 @@ describe('a helper deleted from under a plugin that stays', () => {
     const app = await listen(twoFilePlugin('hh0'))
     await app.remove('src/plugins/hh0/helper.ts')
     app.emit('unlink', 'src/plugins/hh0/helper.ts')
-    await app.settled()
+    await app.drained()
     expect(app.updates()).toEqual([])
     const refused = app.sent.find((s) => s.event === HotEvents.error)?.data
     expect(refused).toMatchObject({ file: 'src/plugins/hh0/helper.ts', plugins: ['hh0'] })

@@ -1,0 +1,15 @@
+import type { ViteDevServer } from 'vite'
+import type { HotPluginsContext } from '../context.js'
+import { addListShortcut } from './cli-shortcut.js'
+import { trackConnectedTabs } from './connected-tabs.js'
+import { createControlApi } from './control-api.js'
+import { formatPluginListing } from './plugin-listing.js'
+import { buildStatus } from './status.js'
+
+/** The control API and the terminal shortcut on this dev server, fed by what the connected tabs report. */
+export function attachControl(server: ViteDevServer, context: HotPluginsContext): void {
+  const tabs = trackConnectedTabs(server.environments.client.hot)
+  const { base, logger } = server.config
+  server.middlewares.use(createControlApi({ base, tabs, discovered: () => context.plugins(), logger }))
+  addListShortcut(server, async () => formatPluginListing(buildStatus(await context.plugins(), tabs.list()), Date.now()))
+}

@@ -1,0 +1,89 @@
+import { HotEvents, type UpdateAnnouncement } from '@hot-plugins/client/protocol'
+import { normalizePath, type EnvironmentModuleNode } from 'vite'
+import type { DiscoveredPlugin } from '../discovery/discover-plugins.js'
+import type { Change, PipelineParts, Verdict } from './change.js'
+import { findCompileFailure, refuseChange } from './compile-check.js'
+import { handleDeletedFile, isFileOfDeletedPlugin, isLeftOfDeparted } from './deleted-file.js'
+import { changesEntrySet } from './entry-set-update.js'
+import { changedSince, readIfPresent } from './file-content.js'
+import { joinBatch } from './join-batch.js'
+import { findOwners } from './owners.js'
+
+/**
+ * What hotUpdate does with a change of the client environment, step by step: a change of the
+ * entry set, a deleted file, a file no plugin owns, or a save of a plugin's file. `undefined`
+ * leaves the change to Vite: files that belong to no plugin behave exactly as without this plugin.
+ */
+export async function handleChange(parts: PipelineParts, change: Change): Promise<Verdict> {
+  const { context } = parts
+  if (change.type !== 'delete') parts.checks.changed(change.relative)
+  if (await changesEntrySet(context, change)) return entrySetChanged(parts, change)
+  if (change.modules.length === 0) return undefined
+  const plugins = await context.plugins()
+  if (change.type === 'delete') {
+    // The entries above it that are gone from disk departed: their stylesheets leave the page.
+    parts.departed.noteDeleted(change.modules, entryFileOf(plugins))
+    if (isLeftOfDeparted(parts, change)) return []
+    return handleDeletedFile(parts, change, plugins)
+  }
+  const owners = findOwners(change.modules, new Map(plugins.map((p) => [p.absFile, p.id])))
+  if (owners.length === 0) return unowned(parts, change, plugins)
+  return pluginFileSaved(parts, change, owners)
+}
+
+/** An entry created, deleted or renamed (or its `meta.id` changed): the registry gets the new set. */
+function entrySetChanged({ departed, entrySet }: PipelineParts, { environment, type, file, modules }: Change): Verdict {
+  if (type === 'delete') departed.depart(normalizePath(file))
+  // Its next import must read the file again (Vite keeps a deleted module's last transform).
+  for (const module of modules) environment.moduleGraph.invalidateModule(module)
+  entrySet.changed(file, type)
+  return []
+}
+
+/** A file no running plugin owns: left to Vite, unless only departed or deleted plugins had it. */
+function unowned(parts: PipelineParts, change: Change, plugins: readonly DiscoveredPlugin[]): Verdict {
+  if (isLeftOfDeparted(parts, change)) return []
+  return isFileOfDeletedPlugin(parts, change, plugins) ? [] : undefined
+}
+
+/**
+ * A plugin's file created or saved: unless filtered out, or in a storm of saves, its final content
+ * is compiled while the old plugin runs, refused if it fails, and otherwise joins the batch.
+ */
+async function pluginFileSaved(parts: PipelineParts, change: Change, owners: string[]): Promise<Verdict> {
+  const { context, checks, finalContent, validated } = parts
+  const { environment, file, relative, modules, timestamp } = change
+  // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
+  if (!context.mayReload(relative)) {
+    checks.filteredOut(relative, owners)
+    return []
+  }
+  // In a storm of saves the page gets the first version now and the final one when it ends; it
+  // still hears of each change, so a version overtaken by a newer save is not reported as failed.
+  if (finalContent.inStorm(file)) {
+    const storm: UpdateAnnouncement = { files: [relative], plugins: owners, timestamp, storm: true }
+    environment.hot.send(HotEvents.update, storm)
+    return []
+  }
+  const content = await readIfPresent(change.read)
+  // Deleted right after this event: its delete event follows, and is a removal, not an error.
+  if (content === undefined) return []
+  finalContent.sent(file, content)
+  const failure = await findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
+  if (await changedSince(file, content)) {
+    // Saved again while being transformed (maybe read half-written): wait for the final content.
+    finalContent.later(file)
+    return []
+  }
+  if (failure) {
+    refuseChange(environment, context, { file: relative, plugins: owners }, failure)
+    return []
+  }
+  return joinBatch(parts, change, owners, modules)
+}
+
+/** The entry file a module is, if it is one of these plugins' entries. */
+function entryFileOf(plugins: readonly DiscoveredPlugin[]): (module: EnvironmentModuleNode) => string | undefined {
+  const entries = new Set(plugins.map((p) => p.absFile))
+  return (module) => (module.file !== null && entries.has(module.file) ? module.file : undefined)
+}
