@@ -1,5 +1,5 @@
 import { LOG_PREFIX } from '@hot-plugins/client/protocol'
-import type { Logger } from 'vite'
+import type { Logger, ResolvedConfig } from 'vite'
 import { createEntryMatcher, createReloadFilter, discoverPlugins, type DiscoveredPlugin } from './discovery/discover-plugins.js'
 import { createLookalikeFinder } from './discovery/entry-lookalikes.js'
 import type { ResolvedHotPluginsOptions } from './options.js'
@@ -7,8 +7,15 @@ import type { ResolvedHotPluginsOptions } from './options.js'
 /** What the small plugins of `hotPlugins()` share. */
 export interface HotPluginsContext {
   options: ResolvedHotPluginsOptions
+  /** Vite's root (the working directory until `configure`). */
   root: string
+  /** Vite's `base` (`/` until `configure`). */
+  base: string
+  /** Whether this is Vite's dev server (`vite`, `vite dev`), not a build or a preview. */
+  isDevServer: boolean
   logger: Logger | undefined
+  /** Fills in what comes from Vite's resolved config; called once, in `configResolved`. */
+  configure(config: Pick<ResolvedConfig, 'root' | 'base' | 'command' | 'logger'>): void
   /** Discovered once per server or build; `rediscover()` drops the cache. */
   plugins(): Promise<DiscoveredPlugin[]>
   rediscover(): void
@@ -42,7 +49,15 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
   const context: HotPluginsContext = {
     options,
     root: process.cwd(),
+    base: '/',
+    isDevServer: false,
     logger: undefined,
+    configure(config) {
+      context.root = config.root
+      context.base = config.base
+      context.isDevServer = config.command === 'serve'
+      context.logger = config.logger
+    },
     onDiscovered: undefined,
     plugins() {
       const report = (problem: string) => context.warnOnce(problem, `${LOG_PREFIX} ${problem}; it is not loaded.`)

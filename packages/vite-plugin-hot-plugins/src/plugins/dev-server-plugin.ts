@@ -16,6 +16,7 @@ import { attachLastGood } from '../hmr/last-good.js'
 import { handleChange } from '../hmr/pipeline.js'
 import { logBatchResult, nameRegistryUpdates } from '../hmr/update-log.js'
 import { createValidatedTransforms } from '../hmr/validated-transforms.js'
+import { withoutQuery } from './filters.js'
 
 /** What the dev server plugin runs on, made once the server is configured. */
 interface DevServerParts extends PipelineParts {
@@ -25,13 +26,15 @@ interface DevServerParts extends PipelineParts {
 /**
  * Dev server wiring: tells the browser which plugins a change belongs to before Vite sends the new
  * modules, and logs the outcome each tab reports. It never changes Vite's own update: files that
- * belong to no plugin behave exactly as without this plugin.
+ * belong to no plugin behave exactly as without this plugin. Its per-environment hooks run for the
+ * browser's environment only (`applyToEnvironment`): SSR and other environments update as Vite does.
  */
 export function devServerPlugin(context: HotPluginsContext): Plugin {
   let parts: DevServerParts | undefined
   return {
     name: `${PLUGIN_NAME}:serve`,
     apply: 'serve',
+    applyToEnvironment: (environment) => environment.config.consumer === 'client',
     config(config) {
       const workspace = workspaceServeConfig(config, context.options)
       return {
@@ -49,12 +52,16 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     configureServer(server) {
       parts = attachDevServer(server, context)
     },
-    transform(_code, id) {
-      // A departed entry that is transformed again (it came back) is in use again.
-      if (this.environment.config.consumer === 'client') parts?.departed.transformed(id.split('?', 1)[0] as string)
+    transform: {
+      // Only real files can be entries: virtual modules never are.
+      filter: { id: { exclude: /^\0/ } },
+      handler(_code, id) {
+        // A departed entry that is transformed again (it came back) is in use again.
+        parts?.departed.transformed(withoutQuery(id))
+      },
     },
     async hotUpdate(update) {
-      if (!parts || this.environment.config.consumer !== 'client') return undefined
+      if (!parts) return undefined
       // Joins the open batch before anything is awaited, so that changes arriving together are one
       // batch however long the checks take; a change that is not a plugin's leaves it.
       const relative = rootRelative(context.root, update.file)

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { injectPluginMeta } from '../codegen/inject-meta.js'
+import { withoutQuery } from './filters.js'
 
 /** Appends the runtime's metadata to every plugin entry and checks what the entry exports (dev only). */
 export function injectPlugin(context: HotPluginsContext): Plugin {
@@ -11,24 +12,29 @@ export function injectPlugin(context: HotPluginsContext): Plugin {
     name: `${PLUGIN_NAME}:inject`,
     apply: 'serve',
     enforce: 'post',
-    async transform(code, id) {
-      if (this.environment.config.consumer !== 'client') return undefined
-      await context.plugins()
-      const plugin = context.entryByFile(id.split('?', 1)[0] as string)
-      if (!plugin) return undefined
-      await init
-      const result = injectPluginMeta(code, id, plugin)
-      if (!result.exports.includes('activate')) {
-        context.warnOnce(
-          `${plugin.file}:activate`,
-          `${LOG_PREFIX} plugin "${plugin.id}" (${plugin.file}) has no \`activate\` export; the host cannot start it. Export \`function activate(ctx) { … }\`.`,
-        )
-      }
-      if (result.selfAccepts) {
-        const cause = (await writtenInFile(id)) ? selfAcceptWritten : selfAcceptAdded
-        context.warnOnce(`${plugin.file}:self-accept`, `${LOG_PREFIX} plugin "${plugin.id}" (${plugin.file}) ${cause}`)
-      }
-      return { code: result.code, map: result.map }
+    // The page's plugins only: SSR and other environments run entries as they are.
+    applyToEnvironment: (environment) => environment.config.consumer === 'client',
+    transform: {
+      // Only real files can be entries: virtual modules never are.
+      filter: { id: { exclude: /^\0/ } },
+      async handler(code, id) {
+        await context.plugins()
+        const plugin = context.entryByFile(withoutQuery(id))
+        if (!plugin) return undefined
+        await init
+        const result = injectPluginMeta(code, id, plugin)
+        if (!result.exports.includes('activate')) {
+          context.warnOnce(
+            `${plugin.file}:activate`,
+            `${LOG_PREFIX} plugin "${plugin.id}" (${plugin.file}) has no \`activate\` export; the host cannot start it. Export \`function activate(ctx) { … }\`.`,
+          )
+        }
+        if (result.selfAccepts) {
+          const cause = (await writtenInFile(id)) ? selfAcceptWritten : selfAcceptAdded
+          context.warnOnce(`${plugin.file}:self-accept`, `${LOG_PREFIX} plugin "${plugin.id}" (${plugin.file}) ${cause}`)
+        }
+        return { code: result.code, map: result.map }
+      },
     },
   }
 }
@@ -43,7 +49,7 @@ const selfAcceptAdded =
 /** Whether the entry's source, as written, calls `import.meta.hot.accept` (else a transform added it). */
 async function writtenInFile(id: string): Promise<boolean> {
   try {
-    return /import\.meta\.hot\??\.accept\s*\(/.test(await readFile(id.split('?', 1)[0] as string, 'utf8'))
+    return /import\.meta\.hot\??\.accept\s*\(/.test(await readFile(withoutQuery(id), 'utf8'))
   } catch {
     return true
   }

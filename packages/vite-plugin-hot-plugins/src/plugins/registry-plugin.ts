@@ -1,45 +1,45 @@
 import { PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import { createHash } from 'node:crypto'
 import type { Plugin } from 'vite'
-import type { HotPluginsContext } from '../context.js'
 import { generateBuildRegistry, generateDevRegistry } from '../codegen/registry-module.js'
+import type { HotPluginsContext } from '../context.js'
+import { exactRegex } from './filters.js'
 
-/** Serves `virtual:hot-plugins`, in dev and in builds. */
+/** Serves `virtual:hot-plugins`, in dev and in builds; fills in the shared context once Vite's config is resolved. */
 export function registryPlugin(context: HotPluginsContext): Plugin {
-  let isDevServer = false
-  let base = '/'
   return {
     name: PLUGIN_NAME,
     configResolved(config) {
-      context.root = config.root
-      context.logger = config.logger
-      isDevServer = config.command === 'serve'
-      base = config.base
+      context.configure(config)
     },
     async buildStart() {
       // Fails the server start or the build at once on a configuration error (duplicate ids).
       await context.plugins()
     },
-    resolveId(id) {
-      return id === VIRTUAL_REGISTRY_ID ? RESOLVED_VIRTUAL_REGISTRY_ID : undefined
+    resolveId: {
+      filter: { id: exactRegex(VIRTUAL_REGISTRY_ID) },
+      handler: () => RESOLVED_VIRTUAL_REGISTRY_ID,
     },
-    async load(id) {
-      if (id !== RESOLVED_VIRTUAL_REGISTRY_ID) return undefined
-      const plugins = await context.plugins()
-      const hot = isDevServer && this.environment.config.consumer === 'client'
-      if (!hot) return generateBuildRegistry(plugins)
-      const { state, retry, fallback, failuresBeforeFallback, enabled, overlay, reloadDependents } = context.options
-      return generateDevRegistry(plugins, {
-        project: projectKey(context.root),
-        base,
-        retry,
-        fallback,
-        failuresBeforeFallback,
-        enabled,
-        state,
-        overlay,
-        reloadDependents,
-      })
+    load: {
+      filter: { id: exactRegex(RESOLVED_VIRTUAL_REGISTRY_ID) },
+      async handler() {
+        const plugins = await context.plugins()
+        // The hot registry is the browser's in the dev server; SSR and builds get the plain list.
+        const hot = context.isDevServer && this.environment.config.consumer === 'client'
+        if (!hot) return generateBuildRegistry(plugins)
+        const { state, retry, fallback, failuresBeforeFallback, enabled, overlay, reloadDependents } = context.options
+        return generateDevRegistry(plugins, {
+          project: projectKey(context.root),
+          base: context.base,
+          retry,
+          fallback,
+          failuresBeforeFallback,
+          enabled,
+          state,
+          overlay,
+          reloadDependents,
+        })
+      },
     },
   }
 }

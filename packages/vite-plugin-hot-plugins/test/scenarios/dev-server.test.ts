@@ -95,6 +95,23 @@ describe('hotPlugins() in a dev server', () => {
     )
   })
 
+  it('leaves SSR as Vite has it: a plain list of entries, nothing injected, its updates untouched', async () => {
+    const { server } = await serve(files)
+    const ssr = server.environments.ssr
+    const result = await ssr.pluginContainer.load(RESOLVED_VIRTUAL_REGISTRY_ID)
+    const code = typeof result === 'string' ? result : result?.code
+    expect(code).toContain('Object.freeze({ id: "counter", file: "src/plugins/counter/index.ts"')
+    expect(code).not.toContain('createHotRegistry')
+    expect(code).not.toContain('import.meta.hot')
+    const entry = await ssr.transformRequest('/src/plugins/counter/index.ts')
+    expect(entry?.code).not.toContain('__hotPlugin')
+    // The browser's environment, on the same server, gets both.
+    expect((await server.transformRequest('/src/plugins/counter/index.ts'))?.code).toContain('__hotPlugin')
+    const ours = ['hot-plugins:serve', 'hot-plugins:inject']
+    expect(ssr.plugins.filter((p) => ours.includes(p.name))).toEqual([])
+    expect(server.environments.client.plugins.filter((p) => ours.includes(p.name)).map((p) => p.name).sort()).toEqual(ours.sort())
+  })
+
   it('injects the metadata into entries only, with a source map back to the TypeScript source', async () => {
     const { server } = await serve(files)
     const entry = await server.transformRequest('/src/plugins/counter/index.ts')

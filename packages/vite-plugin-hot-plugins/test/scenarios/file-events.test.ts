@@ -1,8 +1,8 @@
 import { rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { createServer, type Logger } from 'vite'
-import { HotEvents, PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
+import { createServer, type Logger, type Plugin } from 'vite'
+import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import hotPlugins from '../../src/index.js'
 import { cleanupAfterEach } from '../fixtures.js'
 
@@ -27,18 +27,26 @@ interface Sent {
  * A listening dev server whose file watcher the test drives, as chokidar would: every file event
  * goes through Vite's whole pipeline (its module graph, every hotUpdate hook, its update). Records
  * what is sent to the browser and what is logged; `drained()` resolves once every event emitted so
- * far has gone through our hook in both environments.
+ * far has gone through the hotUpdate hooks of both environments (ours runs in the client's only).
  */
 async function listen(tree: Record<string, string>) {
   const made = await teardown.tree({ ...tree, 'stub/hot.ts': 'export function createHotRegistry(entries: unknown) { return { entries } }\n' })
   const logs: string[] = []
   const log = (message: string) => void logs.push(message)
   const logger: Logger = { info: log, warn: log, warnOnce: log, error: log, clearScreen: () => {}, hasErrorLogged: () => false, hasWarned: false }
+  // Runs after ours in each environment (Vite awaits the hooks one by one): counts the events handled.
+  let handled = 0
+  const afterOurs: Plugin = {
+    name: 'count-handled',
+    hotUpdate() {
+      handled++
+    },
+  }
   const server = teardown.server(await createServer({
     root: made.root,
     configFile: false,
     customLogger: logger,
-    plugins: [hotPlugins({ plugins: 'src/plugins/*/index.ts' })],
+    plugins: [hotPlugins({ plugins: 'src/plugins/*/index.ts' }), afterOurs],
     // The registry's runtime import, without installing the client into the temp folder.
     resolve: { alias: { '@hot-plugins/client/hot': path.join(made.root, 'stub/hot.ts') } },
     server: { port: 0, watch: null },
@@ -68,16 +76,6 @@ async function listen(tree: Record<string, string>) {
   // Every file event, the ones the dev server replays itself included.
   let emitted = 0
   for (const event of ['change', 'add', 'unlink']) running.watcher.on(event, () => emitted++)
-  let handled = 0
-  const ours = running.config.plugins.find((p) => p.name === `${PLUGIN_NAME}:serve`) as unknown as { hotUpdate: (this: unknown, ...a: unknown[]) => Promise<unknown> }
-  const hook = ours.hotUpdate
-  ours.hotUpdate = async function (this: unknown, ...args: unknown[]) {
-    try {
-      return await hook.apply(this, args)
-    } finally {
-      handled++
-    }
-  }
   const abs = (file: string) => path.join(made.root, file)
   return {
     root: made.root,
@@ -92,7 +90,7 @@ async function listen(tree: Record<string, string>) {
     emit(event: 'change' | 'unlink' | 'add', file: string) {
       running.watcher.emit(event, abs(file))
     },
-    /** Every emitted event went through the hook (client and SSR), and what followed it in the same turn ran. */
+    /** Every emitted event went through the hooks (client and SSR), and what followed it in the same turn ran. */
     async drained() {
       await vi.waitFor(() => expect(handled).toBe(emitted * 2), { timeout: 5_000 })
       await new Promise((resolve) => setImmediate(resolve))
