@@ -1,6 +1,7 @@
 import type { Plugin } from 'vite'
 import { createContext } from './context.js'
-import { resolveOptions, type HotPluginsOptions } from './options.js'
+import type { HotPluginsOptions } from './options.js'
+import { resolveOptions } from './resolve-options.js'
 import { registryPlugin } from './plugins/registry-plugin.js'
 import { injectPlugin } from './plugins/inject-plugin.js'
 import { devServerPlugin } from './plugins/dev-server-plugin.js'

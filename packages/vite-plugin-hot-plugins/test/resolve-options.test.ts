@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_EXCLUDE, DEFAULT_PLUGIN_GLOB, resolveOptions } from '../src/options.js'
+import { DEFAULTS, DEFAULT_EXCLUDE as PROTOCOL_DEFAULT_EXCLUDE } from '@hot-plugins/client/protocol'
+import { DEFAULT_EXCLUDE, DEFAULT_PLUGIN_GLOB } from '../src/options.js'
+import { resolveOptions } from '../src/resolve-options.js'
 
 describe('resolveOptions', () => {
   it('defaults to index files in src/plugins/*', () => {
@@ -113,5 +115,29 @@ describe('resolveOptions', () => {
 
   it('rejects options that are not an object', () => {
     expect(() => resolveOptions('src/*.ts' as never)).toThrow('hotPlugins(options): options must be an object, got "src/*.ts"')
+  })
+
+  it('takes every default from the protocol, the one place both packages read, and hands out copies of it', () => {
+    expect(DEFAULT_EXCLUDE).toBe(PROTOCOL_DEFAULT_EXCLUDE)
+    expect(DEFAULT_PLUGIN_GLOB).toBe(DEFAULTS.plugins)
+    const resolved = resolveOptions()
+    expect(resolved).toMatchObject({
+      retry: DEFAULTS.retry,
+      fallback: DEFAULTS.fallback,
+      failuresBeforeFallback: DEFAULTS.failuresBeforeFallback,
+      enabled: DEFAULTS.enabled,
+      include: [...DEFAULTS.include],
+      exclude: [...DEFAULTS.exclude],
+      overlay: DEFAULTS.overlay,
+      debounce: DEFAULTS.debounce,
+      reloadDependents: DEFAULTS.reloadDependents,
+      state: DEFAULTS.state,
+    })
+    resolved.retry.attempts = 99
+    resolved.include.push('src/**')
+    resolved.debounce.max = 1
+    if (resolved.overlay) resolved.overlay.open = true
+    resolved.state.persist = false
+    expect(resolveOptions()).toMatchObject({ retry: { attempts: 3 }, include: ['**'], debounce: { max: 100 }, overlay: { open: false }, state: { persist: true } })
   })
 })
