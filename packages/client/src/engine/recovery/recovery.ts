@@ -29,6 +29,8 @@ export interface RecoveryOptions {
   offerReload?: (reason: FullReloadReason) => void
 }
 
+export type Recovery = ReturnType<typeof createRecovery>
+
 /**
  * What happens after a new version fails: import failures that may pass (a failed fetch) are
  * retried with backoff; code that throws is not. A plugin failing `failuresBeforeFallback` times in
