@@ -3,7 +3,7 @@
  * generates, never by a production build. It composes the DOM-free core with the browser: state in
  * IndexedDB, the tab's id in sessionStorage.
  */
-import { createHotRegistry as createCoreRegistry, type HotContextLike, type HotRegistry, type RegistryEntryInit } from './engine/engine.js'
+import { createHotRegistry as createCoreRegistry, type HotContextLike, type HotRegistry, type RegistryEntryInit } from './sources/vite-hmr.js'
 import { consoleLogger } from './host/logger.js'
 import { createPersistence } from './engine/state/persistence.js'
 import { createRemoteControl } from './sources/remote-control.js'
@@ -17,7 +17,7 @@ import { createTabSession } from './browser/session.js'
 import { DEFAULT_REGISTRY_CONFIG, DEFAULTS, REGISTRY_HOT_DATA_KEY, type RegistryConfig } from './protocol/index.js'
 import type { PluginModule } from './host/types.js'
 
-export type { HotContextLike, HotRegistry, RegistryEntryInit } from './engine/engine.js'
+export type { HotContextLike, HotRegistry, RegistryEntryInit } from './sources/vite-hmr.js'
 
 /** Records older than this, of other tabs and sessions, are pruned at start. */
 const PRUNE_AFTER_MS = 7 * 24 * 60 * 60 * 1000

@@ -1,4 +1,4 @@
-import { createHotRegistry, type HotContextLike, type RegistryEntryInit } from '../src/engine/engine.js'
+import { createHotRegistry, type HotContextLike, type RegistryEntryInit } from '../src/sources/vite-hmr.js'
 import { createPluginHost } from '../src/host/host.js'
 import { PLUGIN_HOST_EVENTS, type PluginHostEvents } from '../src/host/events.js'
 import type { Logger, PluginModule } from '../src/host/types.js'

@@ -2,7 +2,7 @@ import { trackFailures } from './failures.js'
 import { createReloadHistory, recordHostEvents } from './history.js'
 import { PLUGIN_HOST_EVENTS } from '../host/events.js'
 import type { HostInternals } from '../host/internals.js'
-import type { HotRegistry } from '../engine/engine.js'
+import type { Engine } from '../engine/engine.js'
 import { mountDevtoolsPanel } from './panel.js'
 import type { PanelActions } from './plugins-view.js'
 import { DEFAULT_OVERLAY, SESSION_HISTORY_KEY_PREFIX, type RegistryConfig } from '../protocol/index.js'
@@ -18,7 +18,7 @@ export interface Devtools {
  * panel, mounted when the first host attaches. Its switch is the host's own hot-reload setting, and
  * "reload now" goes through the registry, like a save.
  */
-export function createDevtools(config: RegistryConfig, registry: () => Pick<HotRegistry, 'reloadNow'>): Devtools | undefined {
+export function createDevtools(config: RegistryConfig, registry: () => Pick<Engine, 'reloadNow'>): Devtools | undefined {
   const overlay = config.overlay ?? DEFAULT_OVERLAY
   if (overlay === false) return undefined
   const history = createReloadHistory({ storage: sessionStorageOrMemory(), key: SESSION_HISTORY_KEY_PREFIX + config.project })

@@ -7,7 +7,7 @@ import {
 } from '../protocol/index.js'
 import { describe } from '../host/errors.js'
 import { PLUGIN_HOST_EVENTS } from '../host/events.js'
-import type { HotContextLike } from '../engine/engine.js'
+import type { HotContextLike } from './vite-hmr.js'
 import type { HostInternals, PluginRecord } from '../host/internals.js'
 import { consoleLogger } from '../host/logger.js'
 

@@ -132,7 +132,7 @@ describe('plugins added and removed while the app runs', () => {
     const log: string[] = []
     const hot = fakeHot()
     const imported: string[] = []
-    const { createHotRegistry } = await import('../../src/engine/engine.js')
+    const { createHotRegistry } = await import('../../src/sources/vite-hmr.js')
     const { createPluginHost } = await import('../../src/host/host.js')
     const registry = createHotRegistry([entry('a', loggingPlugin(log, 'v1'))], hot.hot, {
       recovery: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { HotEvents } from '../../src/protocol/index.js'
 import type { PluginModule } from '../../src/host/types.js'
-import { createHotRegistry } from '../../src/engine/engine.js'
+import { createHotRegistry } from '../../src/sources/vite-hmr.js'
 import { createPluginHost } from '../../src/host/host.js'
 import { entry, fakeHot, loggingPlugin, memoryLogger, startHotHost } from '../helpers.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createHotRegistry } from '../../src/engine/engine.js'
+import { createHotRegistry } from '../../src/sources/vite-hmr.js'
 import { createReloadHistory, recordHostEvents } from '../../src/devtools/history.js'
 import { createPluginHost } from '../../src/host/host.js'
 import type { LastGoodLoader } from '../../src/host/last-good.js'

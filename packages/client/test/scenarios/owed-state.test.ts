@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createHotRegistry } from '../../src/engine/engine.js'
+import { createHotRegistry } from '../../src/sources/vite-hmr.js'
 import { createPluginHost } from '../../src/host/host.js'
 import { createPersistence } from '../../src/engine/state/persistence.js'
 import { createMemoryStore } from '../../src/engine/state/stores.js'

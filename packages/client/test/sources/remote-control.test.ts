@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HotEvents, type ControlCommand, type TabStatusReport } from '../../src/protocol/index.js'
-import { createHotRegistry } from '../../src/engine/engine.js'
+import { createHotRegistry } from '../../src/sources/vite-hmr.js'
 import { createPluginHost } from '../../src/host/host.js'
 import type { HostInternals } from '../../src/host/internals.js'
 import { createRemoteControl } from '../../src/sources/remote-control.js'

@@ -29,6 +29,8 @@ export interface RecoveryOptions {
   offerReload?: (reason: FullReloadReason) => void
 }
 
+export type Recovery = ReturnType<typeof createRecovery>
+
 /**
  * What happens after a new version fails: import failures that may pass (a failed fetch) are
  * retried with backoff; code that throws is not. A plugin failing `failuresBeforeFallback` times in
@@ -82,7 +84,7 @@ export function createRecovery(hosts: ReadonlySet<HostInternals>, options: Recov
     },
 
     /**
-     * The import Vite made of `id`'s new version failed, or gave a module without `activate` (a
+     * The source's import of `id`'s new version failed, or gave a module without `activate` (a
      * file read while it was being written can be empty). Imports it again to learn why; retries
      * while the failure may pass. Resolves to the module, or to the error that stopped it.
      * `stillCurrent` says whether no newer update of the plugin arrived meanwhile.
@@ -97,29 +99,12 @@ export function createRecovery(hosts: ReadonlySet<HostInternals>, options: Recov
       if (!options.importModule || url === undefined || timestamp === undefined) {
         return incomplete ? { module: incomplete } : { error: undefined }
       }
-      for (let attempt = 0; ; attempt++) {
-        let reason: unknown
-        try {
-          // Only `t` varies: Vite strips it from module ids, so every retry stays the same module
-          // in its graph (any other query would add a module without importers, and the next
-          // change of the file would make Vite reload the page); a new `t` makes the browser fetch.
-          const t = attempt === 0 ? timestamp : Math.max(timestamp + attempt, (options.wallClock ?? Date.now)())
-          const query = `t=${t}`
-          const module = await options.importModule(url, query)
-          if (typeof module.activate === 'function' || attempt >= options.retry.attempts) return { module }
-          reason = new Error('the new version has no activate() export (yet: the file may have been read while being written)')
-        } catch (error) {
-          if (!isTransientImportError(error) || attempt >= options.retry.attempts) return { error }
-          reason = error
-        }
-        const delayMs = backoffDelay(attempt + 1, options.retry, options.random)
+      return importWithRetries(options.importModule, url, timestamp, stillCurrent, options, (attempt, delayMs, error) =>
         emitAll((host) => {
           const record = host.records.get(id)
-          if (record) host.events.emit('retrying', { id, file: record.file, attempt: attempt + 1, delayMs, error: reason })
-        })
-        await options.sleep(delayMs)
-        if (!stillCurrent()) return undefined
-      }
+          if (record) host.events.emit('retrying', { id, file: record.file, attempt, delayMs, error })
+        }),
+      )
     },
 
     /** After a reload this product made: say why, once, to each host that attaches. */
@@ -127,5 +112,38 @@ export function createRecovery(hosts: ReadonlySet<HostInternals>, options: Recov
       host.logger.warn(`the page was reloaded because ${reason.reason}; plugin state was restored`)
       host.events.emit('full-reload', { ...reason, phase: 'reloaded' })
     },
+  }
+}
+
+/**
+ * Imports a version again until it loads, its failure cannot pass, or the attempts are spent;
+ * undefined once a newer version came while it waited to retry.
+ */
+async function importWithRetries(
+  importModule: NonNullable<RecoveryOptions['importModule']>,
+  url: string,
+  timestamp: number,
+  stillCurrent: () => boolean,
+  options: Pick<RecoveryOptions, 'retry' | 'sleep' | 'random' | 'wallClock'>,
+  retrying: (attempt: number, delayMs: number, error: unknown) => void,
+): Promise<{ module: PluginModule } | { error: unknown } | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    let reason: unknown
+    try {
+      // Only `t` varies: Vite strips it from module ids, so every retry stays the same module
+      // in its graph (any other query would add a module without importers, and the next
+      // change of the file would make Vite reload the page); a new `t` makes the browser fetch.
+      const t = attempt === 0 ? timestamp : Math.max(timestamp + attempt, (options.wallClock ?? Date.now)())
+      const module = await importModule(url, `t=${t}`)
+      if (typeof module.activate === 'function' || attempt >= options.retry.attempts) return { module }
+      reason = new Error('the new version has no activate() export (yet: the file may have been read while being written)')
+    } catch (error) {
+      if (!isTransientImportError(error) || attempt >= options.retry.attempts) return { error }
+      reason = error
+    }
+    const delayMs = backoffDelay(attempt + 1, options.retry, options.random)
+    retrying(attempt + 1, delayMs, reason)
+    await options.sleep(delayMs)
+    if (!stillCurrent()) return undefined
   }
 }

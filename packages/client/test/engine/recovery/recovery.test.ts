@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createHotRegistry, type HotRegistryOptions } from '../../../src/engine/engine.js'
+import { createHotRegistry, type HotRegistryOptions } from '../../../src/sources/vite-hmr.js'
 import { createPluginHost } from '../../../src/host/host.js'
 import type { PluginHostEvents } from '../../../src/host/events.js'
 import type { PluginModule } from '../../../src/host/types.js'

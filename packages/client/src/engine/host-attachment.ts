@@ -1,0 +1,49 @@
+import type { PluginHost } from '../host/host.js'
+import type { HostInternals } from '../host/internals.js'
+import type { LastGoodLoader } from '../host/last-good.js'
+import type { HotReloadSettings } from '../host/types.js'
+import type { FullReloadReason, Recovery } from './recovery/recovery.js'
+import type { Persistence } from './state/persistence.js'
+import type { UpdateSource } from './update-source.js'
+
+/** Where the hot-reload on/off settings are kept across reloads, and their value at first. */
+export interface KeptHotReloadSettings {
+  load(): HotReloadSettings | undefined
+  save(settings: HotReloadSettings): void
+  initial: HotReloadSettings
+}
+
+/** What a host gets from the engine when it attaches. */
+export interface AttachmentOptions {
+  hosts: Set<HostInternals>
+  source: Pick<UpdateSource, 'hostAttached'>
+  recovery: Pick<Recovery, 'announceReloaded'>
+  /** Imports the plugin's current file and swaps it in (for saves skipped while hot reload was off). */
+  reloadNow(id: string): void
+  persistence?: Persistence | undefined
+  lastGood?: LastGoodLoader | undefined
+  reloadedBecause?: FullReloadReason | undefined
+  hotReloadSettings?: KeptHotReloadSettings | undefined
+  /** Called before anything is announced to the host (the devtools listen here). */
+  onAttach?: ((internals: HostInternals, host: PluginHost) => void) | undefined
+}
+
+/** Joins a host to the engine: its state hooks, last good versions, hot-reload settings; returns what detaches it. */
+export function attachHost(internals: HostInternals, host: PluginHost, options: AttachmentOptions): () => void {
+  options.hosts.add(internals)
+  options.onAttach?.(internals, host)
+  if (options.persistence) internals.stateHooks = options.persistence.hooksFor(internals)
+  if (options.lastGood) internals.lastGood = options.lastGood
+  const unwatch = options.source.hostAttached?.(host)
+  if (options.reloadedBecause) options.recovery.announceReloaded(internals, options.reloadedBecause)
+  internals.onHotReloadResumed = (ids) => ids.forEach(options.reloadNow)
+  const kept = options.hotReloadSettings
+  if (kept) {
+    internals.applyHotReloadSettings(kept.load() ?? kept.initial)
+    internals.onHotReloadSettingsChanged = kept.save
+  }
+  return () => {
+    unwatch?.()
+    options.hosts.delete(internals)
+  }
+}

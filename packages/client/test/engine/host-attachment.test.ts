@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { attachHost, type AttachmentOptions } from '../../src/engine/host-attachment.js'
+import type { Persistence } from '../../src/engine/state/persistence.js'
+import type { HostInternals, StateHooks } from '../../src/host/internals.js'
+import type { LastGoodLoader } from '../../src/host/last-good.js'
+import { loggingPlugin } from '../helpers.js'
+import { attachedHost } from './attached-host.js'
+
+async function setup(extra: Partial<AttachmentOptions> = {}) {
+  const app = await attachedHost({ a: loggingPlugin([], 'a') })
+  const calls: string[] = []
+  const options: AttachmentOptions = {
+    hosts: new Set<HostInternals>(),
+    source: {},
+    recovery: { announceReloaded: (_, reason) => void calls.push(`reloaded: ${reason.reason}`) },
+    reloadNow: (id) => void calls.push(`reload ${id}`),
+    ...extra,
+  }
+  return { ...app, options, calls }
+}
+
+describe('attachHost', () => {
+  it('adds the host to the engine, the devtools first, and detaching removes it (and stops the source watching)', async () => {
+    const order: string[] = []
+    const app = await setup({
+      onAttach: (internals, host) => void order.push(`attach ${internals === app.internals} ${host === app.host}`),
+      source: { hostAttached: () => (order.push('watch'), () => void order.push('unwatch')) },
+    })
+    const detach = attachHost(app.internals, app.host, app.options)
+    expect(app.options.hosts.has(app.internals)).toBe(true)
+    expect(order).toEqual(['attach true true', 'watch'])
+    detach()
+    expect(app.options.hosts.size).toBe(0)
+    expect(order).toEqual(['attach true true', 'watch', 'unwatch'])
+  })
+
+  it('gives the host the state hooks, the last good loader and the reason of the reload this product made', async () => {
+    const hooks = {} as StateHooks
+    const lastGood = (async () => undefined) as LastGoodLoader
+    const persistence = { hooksFor: (internals: HostInternals) => (internals === app.internals ? hooks : undefined) } as unknown as Persistence
+    const app = await setup({ lastGood, reloadedBecause: { id: 'a', file: 'f', failures: 3, reason: 'why' } })
+    attachHost(app.internals, app.host, { ...app.options, persistence })
+    expect(app.internals.stateHooks).toBe(hooks)
+    expect(app.internals.lastGood).toBe(lastGood)
+    expect(app.calls).toEqual(['reloaded: why'])
+  })
+
+  it('saves skipped while hot reload was off are reloaded once it is on again', async () => {
+    const app = await setup()
+    attachHost(app.internals, app.host, app.options)
+    app.internals.onHotReloadResumed?.(['a', 'b'])
+    expect(app.calls).toEqual(['reload a', 'reload b'])
+  })
+
+  it('restores the kept hot-reload settings (or the initial ones) and keeps every change', async () => {
+    const saved: unknown[] = []
+    const app = await setup({
+      hotReloadSettings: { load: () => undefined, save: (s) => void saved.push(s), initial: { enabled: true, disabled: ['a'] } },
+    })
+    attachHost(app.internals, app.host, app.options)
+    expect(app.host.isHotReloadEnabled('a')).toBe(false)
+    app.host.enable('a')
+    expect(saved).toEqual([{ enabled: true, disabled: [] }])
+  })
+})
