@@ -54,11 +54,11 @@ export function createHotRegistry(
   const persistence = createPersistence({ store, restore, prefetch: inits.map((init) => init.id) })
   const reloadedBecause = session.takeReloadReason()
   const devtools = createDevtools(config, () => registry)
-  const remote = hot && createRemoteControl({ hot, tab: session.tab.settled.then(({ id }) => id), reloadNow: (id) => registry.reloadNow(id) })
+  const remote = hot && createRemoteControl({ hot, tab: session.tab.settled.then(({ id }) => id), reloadNow: (id) => registry.reloadNow(id), elapsed: () => performance.now() })
   const registry = createCoreRegistry(inits, hot, {
-    onAttach(internals) {
+    onAttach(internals, host) {
       devtools?.onAttach(internals)
-      remote?.attach(internals)
+      remote?.attach(host, internals.logger)
     },
     // A new version of the registry module has its own hot context: commands come through it.
     onHotContext: (next) => remote?.connect(next),
