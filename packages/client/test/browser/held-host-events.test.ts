@@ -95,6 +95,40 @@ describe('holding a host’s events until the devtools are there', () => {
     expect(seen).toEqual([])
   })
 
+  it('stops live delivery to a handler unsubscribed after the release', () => {
+    const app = setup()
+    app.failed('one')
+    const seen: string[] = []
+    const off = app.held.host.on('plugin-failed', (e) => seen.push(e.error.reason))
+    app.held.release()
+    off()
+    app.failed('two')
+    expect(seen).toEqual(['activate() threw: one'])
+  })
+
+  it('leaves none of its own listeners on the host once released or dropped', () => {
+    for (const end of ['release', 'drop'] as const) {
+      const { logger } = memoryLogger()
+      const events = new Emitter<PluginHostEvents>(logger)
+      let listening = 0
+      const host: PluginHost = {
+        ...createPluginHost({ logger }),
+        on(type, handler) {
+          listening++
+          const off = events.on(type, handler)
+          return () => {
+            listening--
+            off()
+          }
+        },
+      }
+      const held = holdHostEvents(host, { elapsed: () => 0, wall: () => 0 }, logger)
+      expect(listening).toBeGreaterThan(0)
+      held[end]()
+      expect(listening, end).toBe(0)
+    }
+  })
+
   it('forgets what it held when dropped', () => {
     const app = setup()
     app.failed('one')
