@@ -4,6 +4,7 @@ const scopes = {
   client: [
     'packages/client/src/{host,graph,engine,sources}/**/*.ts',
     'packages/client/src/devtools/{history,failures}.ts',
+    'packages/client/src/browser/{held-host-events,devtools-loader}.ts',
     '!packages/client/src/host/types.ts',
     '!packages/client/src/host/define-plugin.ts',
   ],

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { expect, test } from '@playwright/test'
 import { buildAndPreview, copyPlayground } from './playground'
 
-// Strings that exist only in the dev-only hot-reload runtime or in what the dev server injects.
+// Strings that exist only in the dev-only hot-reload runtime, its devtools, or what the dev server injects.
 const DEV_ONLY = [
   'hot-plugins:update',
   'hot-plugins:result',
@@ -14,6 +14,11 @@ const DEV_ONLY = [
   'handling a hot update failed',
   'the new version has no activate() export',
   'its state was dropped',
+  // The devtools (@hot-plugins/client/devtools): panel, notice, history.
+  'hot-plugins-devtools',
+  'hot-plugins-history.json',
+  'kept its old version',
+  'the devtools panel could not be loaded',
 ]
 
 test('vite build ships the plugins and none of the hot-reload runtime or injected code', async ({ page }) => {

@@ -170,7 +170,7 @@ test.afterAll(async () => {
 })
 
 test('the packed tarballs ship what they must and nothing from tests or the build setup', async () => {
-  await expectTarball(tarballs.client, ['dist/index.js', 'dist/index.d.ts', 'dist/hot.js', 'dist/protocol/index.d.ts', 'virtual.d.ts', 'hmr-events.d.ts'])
+  await expectTarball(tarballs.client, ['dist/index.js', 'dist/index.d.ts', 'dist/hot.js', 'dist/devtools/index.js', 'dist/devtools/index.d.ts', 'dist/protocol/index.d.ts', 'virtual.d.ts', 'hmr-events.d.ts'])
   const pluginManifest = await expectTarball(tarballs.plugin, ['dist/index.js', 'dist/index.d.ts', 'dist/options.d.ts'])
   expect(pluginManifest.peerDependencies['@hot-plugins/client']).toMatch(/^\^\d/)
 })

@@ -160,6 +160,29 @@ test('a plugin that cannot start is named in the notice until a save starts it',
   await app.expectNoPageReload()
 })
 
+test('a plugin that fails while the page loads, before the devtools module arrives, is in the notice and the history', async ({ app }) => {
+  const { page } = app
+  const d = devtools(app)
+  const broken = 'src/plugins/broken/index.ts'
+  await app.write(broken, "export function activate() {\n  throw new Error('no start')\n}\n")
+  await expect(d.line('broken')).toHaveText('broken is not running: activate() threw: no start')
+  // On the next load, the devtools module is held back until the plugin has failed.
+  const failedAgain = page.waitForEvent('console', { predicate: (m) => m.text().includes('activate() threw: no start') })
+  let held = false
+  await page.route(/\/devtools\/index\.js(\?|$)/, async (route) => {
+    held = true
+    await failedAgain
+    await route.continue()
+  })
+  await app.open()
+  await expect.poll(() => held).toBe(true)
+  await expect(d.line('broken')).toHaveText('broken is not running: activate() threw: no start')
+  await expect(d.count).toHaveText('1 failed')
+  await d.badge.click()
+  // One entry from before the reload (the history survives it), one from this load.
+  await expect(page.locator('[data-testid="hp-history-entry"][data-plugin="broken"]')).toHaveCount(2)
+})
+
 test.describe('with overlay: false', () => {
   test.use({ hotPluginsOptions: 'overlay: false' })
 

@@ -14,6 +14,23 @@ function panel(app: App) {
   }
 }
 
+/** A module of the devtools entry (`@hot-plugins/client/devtools`, packages/client/dist/devtools/). */
+const DEVTOOLS_MODULE = /\/devtools\/[^/?]+\.js(\?|$)/
+
+/** Loads the page again and lists the devtools modules it requested, from the first byte on. */
+async function devtoolsRequestsOfALoad(app: App): Promise<string[]> {
+  const requested: string[] = []
+  app.page.on('request', (request) => void (DEVTOOLS_MODULE.test(request.url()) && requested.push(new URL(request.url()).pathname)))
+  await app.open()
+  return requested
+}
+
+test('the devtools are their own modules, loaded on demand', async ({ app }) => {
+  const requested = await devtoolsRequestsOfALoad(app)
+  expect(requested.some((url) => url.endsWith('/devtools/index.js'))).toBe(true)
+  await expect(panel(app).badge).toBeVisible()
+})
+
 test('the badge and Alt+Shift+H open the panel; a swap shows in the history with its outcome and duration', async ({ app }, testInfo) => {
   const { page } = app
   const p = panel(app)
@@ -130,6 +147,14 @@ test.describe('with overlay: false', () => {
   test.use({ hotPluginsOptions: 'overlay: false' })
 
   test('no panel is mounted', async ({ app }) => {
+    await app.edit(COUNTER, "const label = 'Count'", "const label = 'Quiet'")
+    await app.waitForReloads('counter', 1)
+    await expect(app.page.locator(PANEL_TAG)).toHaveCount(0)
+  })
+
+  test('none of the devtools code is fetched', async ({ app }) => {
+    expect(await devtoolsRequestsOfALoad(app)).toEqual([])
+    // The page runs its plugins all the same, and hot-swaps them.
     await app.edit(COUNTER, "const label = 'Count'", "const label = 'Quiet'")
     await app.waitForReloads('counter', 1)
     await expect(app.page.locator(PANEL_TAG)).toHaveCount(0)

@@ -9,9 +9,10 @@ import { createPersistence } from './engine/state/persistence.js'
 import { createRemoteControl } from './sources/remote-control.js'
 import { createMemoryStore, createResilientStore } from './engine/state/stores.js'
 import { storeOfSettledTab } from './engine/state/tab-handshake.js'
-import { createDevtools } from './devtools/index.js'
+import { loadDevtools } from './browser/devtools-loader.js'
 import { createIdbStore } from './browser/idb-store.js'
 import { lastGoodLoader } from './browser/last-good-loader.js'
+import { pageClock } from './browser/page-clock.js'
 import { offerReload } from './browser/reload-banner.js'
 import { createTabSession } from './browser/session.js'
 import { DEFAULT_REGISTRY_CONFIG, DEFAULTS, REGISTRY_HOT_DATA_KEY, type RegistryConfig } from './protocol/index.js'
@@ -53,12 +54,13 @@ export function createHotRegistry(
   }
   const persistence = createPersistence({ store, restore, prefetch: inits.map((init) => init.id) })
   const reloadedBecause = session.takeReloadReason()
-  const devtools = createDevtools(config, () => registry)
-  const remote = hot && createRemoteControl({ hot, tab: session.tab.settled.then(({ id }) => id), reloadNow: (id) => registry.reloadNow(id) })
+  // With `overlay: false` the devtools' code is never fetched.
+  const devtools = loadDevtools(config, (id) => registry.reloadNow(id))
+  const remote = hot && createRemoteControl({ hot, tab: session.tab.settled.then(({ id }) => id), reloadNow: (id) => registry.reloadNow(id), elapsed: pageClock.elapsed })
   const registry = createCoreRegistry(inits, hot, {
-    onAttach(internals) {
-      devtools?.onAttach(internals)
-      remote?.attach(internals)
+    onAttach(internals, host) {
+      devtools?.attach(host)
+      remote?.attach(host, internals.logger)
     },
     // A new version of the registry module has its own hot context: commands come through it.
     onHotContext: (next) => remote?.connect(next),

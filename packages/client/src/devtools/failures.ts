@@ -1,6 +1,5 @@
-import type { Emitter } from '../host/emitter.js'
+import type { PluginHost } from '../host/host.js'
 import { PluginError } from '../host/errors.js'
-import type { PluginHostEvents } from '../host/events.js'
 import { plainText } from './history.js'
 
 /** How a plugin's last new version failed: it was refused and the old one runs, it was rolled back, or nothing of it runs. */
@@ -32,7 +31,7 @@ export interface FailureTracker {
  * A plugin's failure ends with its next good swap (or activation), or when it is removed; a
  * restart for a dependency (`via`) is not a good swap of its own: its failed save is still not in.
  */
-export function trackFailures(events: Emitter<PluginHostEvents>): FailureTracker {
+export function trackFailures(events: Pick<PluginHost, 'on'>): FailureTracker {
   const failures = new Map<string, PluginFailure>()
   const listeners = new Set<() => void>()
   let seq = 0

@@ -1,7 +1,7 @@
-import type { Emitter } from '../host/emitter.js'
+import type { PluginHost } from '../host/host.js'
 import { describe, PluginError } from '../host/errors.js'
 import { describeLastGood } from '../protocol/index.js'
-import type { PluginHostEvents, ReloadPhases } from '../host/events.js'
+import type { ReloadPhases } from '../host/events.js'
 
 /** What one history entry says happened. */
 export type HistoryOutcome = 'swapped' | 'kept-old' | 'rolled-back' | 'retried' | 'failed' | 'full-reload' | 'last-good'
@@ -142,7 +142,7 @@ export function plainText(text: string): string {
  * Writes a host's events into the history: one entry per reload outcome, retry, start failure and
  * full reload. Returns the unsubscribe.
  */
-export function recordHostEvents(events: Emitter<PluginHostEvents>, history: ReloadHistory, now: () => number): () => void {
+export function recordHostEvents(events: Pick<PluginHost, 'on'>, history: ReloadHistory, now: () => number): () => void {
   const startedAt = new Map<string, number>()
   const takenBack = new Map<string, string>()
   const since = (id: string): number | undefined => {

@@ -1,68 +1,79 @@
+/**
+ * `@hot-plugins/client/devtools`: the in-page devtools panel, its failure notice and the reload
+ * history. Its own entry so that a page with `overlay: false` fetches none of it: the dev runtime
+ * imports it on demand (see browser/devtools-loader.ts). It sees a host only through the public
+ * `PluginHost`.
+ */
 import { trackFailures } from './failures.js'
 import { createReloadHistory, recordHostEvents } from './history.js'
 import { PLUGIN_HOST_EVENTS } from '../host/events.js'
-import type { HostInternals } from '../host/internals.js'
-import type { Engine } from '../engine/engine.js'
+import type { PluginHost } from '../host/host.js'
 import { mountDevtoolsPanel } from './panel.js'
 import type { PanelActions } from './plugins-view.js'
-import { DEFAULT_OVERLAY, SESSION_HISTORY_KEY_PREFIX, type RegistryConfig } from '../protocol/index.js'
+import { DEFAULT_OVERLAY, SESSION_HISTORY_KEY_PREFIX, type OverlayConfig } from '../protocol/index.js'
+import { pageClock, type EventClock } from '../browser/page-clock.js'
 import { sessionStorageOrMemory } from '../browser/session.js'
 
-export interface Devtools {
-  /** Hand to the core registry: the first host that attaches is shown in the panel. */
-  onAttach(internals: HostInternals): void
+/** What the devtools use of a host: its events, its plugins and their hot-reload switch. */
+export type DevtoolsHost = Pick<PluginHost, 'on' | 'plugins' | 'isHotReloadEnabled' | 'enable' | 'disable'>
+
+export interface DevtoolsOptions {
+  /** The project's id (a hash of the Vite root): the history is kept per project and tab. */
+  project: string
+  /**
+   * Where the panel sits and whether it starts open.
+   * @default { position: 'bottom-right', open: false }
+   */
+  overlay?: Exclude<OverlayConfig, false>
+  /** Imports a plugin's current entry again and swaps it in ("Reload now"). */
+  reloadNow(id: string): void
+  /** @default performance.now and Date.now */
+  clock?: EventClock
 }
 
 /**
- * The browser side of the devtools: the reload history (in sessionStorage, per project) and the
- * panel, mounted when the first host attaches. Its switch is the host's own hot-reload setting, and
- * "reload now" goes through the registry, like a save.
+ * Shows a host in the devtools: its events go into the reload history (in sessionStorage, per
+ * project) and the failure tracker at once — a plugin may fail while the page loads — and the
+ * panel mounts once the page's body is there. The panel's switch is the host's own hot-reload
+ * setting.
  */
-export function createDevtools(config: RegistryConfig, registry: () => Pick<Engine, 'reloadNow'>): Devtools | undefined {
-  const overlay = config.overlay ?? DEFAULT_OVERLAY
-  if (overlay === false) return undefined
-  const history = createReloadHistory({ storage: sessionStorageOrMemory(), key: SESSION_HISTORY_KEY_PREFIX + config.project })
-  let shown: HostInternals | undefined
+export function showDevtools(host: DevtoolsHost, options: DevtoolsOptions): void {
+  const overlay = options.overlay ?? DEFAULT_OVERLAY
+  const clock = options.clock ?? pageClock
+  const history = createReloadHistory({ storage: sessionStorageOrMemory(), key: SESSION_HISTORY_KEY_PREFIX + options.project, now: clock.wall })
+  recordHostEvents(host, history, clock.elapsed)
+  const failures = trackFailures(host)
 
+  const listeners = new Set<() => void>()
+  const notify = () => listeners.forEach((listener) => listener())
   const actions: PanelActions = {
-    reloadNow: (id) => registry().reloadNow(id),
-    isHotReloadOn: (id) => shown?.hotReloadEnabled(id) ?? true,
+    reloadNow: (id) => options.reloadNow(id),
+    isHotReloadOn: (id) => host.isHotReloadEnabled(id),
     setHotReload(id, on) {
-      // Saves made while it was off apply now (the host hands them back to the registry).
-      shown?.setHotReload(id, on)
+      // Saves made while it was off apply now (the host hands them back to the engine).
+      if (on) host.enable(id)
+      else host.disable(id)
       notify()
     },
   }
-  const listeners = new Set<() => void>()
-  const notify = () => listeners.forEach((listener) => listener())
-
-  return {
-    onAttach(internals) {
-      if (shown) return
-      shown = internals
-      recordHostEvents(internals.events, history, () => internals.now())
-      // From now, not from when the page's body is there: a plugin may fail while the page loads.
-      const failures = trackFailures(internals.events)
-      whenBodyReady(() =>
-        mountDevtoolsPanel({
-          position: overlay.position,
-          open: overlay.open,
-          history,
-          failures,
-          actions,
-          plugins: () => [...internals.records.values()],
-          onPluginsChange(listener) {
-            listeners.add(listener)
-            const offs = PLUGIN_HOST_EVENTS.map((type) => internals.events.on(type, listener))
-            return () => {
-              listeners.delete(listener)
-              offs.forEach((off) => off())
-            }
-          },
-        }),
-      )
-    },
-  }
+  whenBodyReady(() =>
+    mountDevtoolsPanel({
+      position: overlay.position,
+      open: overlay.open,
+      history,
+      failures,
+      actions,
+      plugins: () => host.plugins(),
+      onPluginsChange(listener) {
+        listeners.add(listener)
+        const offs = PLUGIN_HOST_EVENTS.map((type) => host.on(type, listener))
+        return () => {
+          listeners.delete(listener)
+          offs.forEach((off) => off())
+        }
+      },
+    }),
+  )
 }
 
 function whenBodyReady(run: () => void): void {

@@ -8,8 +8,9 @@ import {
 import { describe } from '../host/errors.js'
 import { PLUGIN_HOST_EVENTS } from '../host/events.js'
 import type { HotContextLike } from './vite-hmr.js'
-import type { HostInternals, PluginRecord } from '../host/internals.js'
+import type { PluginHost } from '../host/host.js'
 import { consoleLogger } from '../host/logger.js'
+import type { Logger, PluginInfo } from '../host/types.js'
 
 export interface RemoteControlOptions {
   /** The tab's channel to the dev server (Vite's `import.meta.hot`). */
@@ -26,11 +27,24 @@ export interface RemoteControlOptions {
    * @default Date.now
    */
   now?: () => number
+  /**
+   * A clock in ms, monotonic where there is one: how long a reload that failed took (a completed
+   * one says it itself).
+   * @default Date.now
+   */
+  elapsed?: () => number
 }
 
+/** What the remote control uses of a host: its events, its plugins and their hot-reload switch. */
+export type RemoteHost = Pick<PluginHost, 'on' | 'plugins' | 'get' | 'isHotReloadEnabled' | 'enable' | 'disable' | 'setHotReloadEnabled'>
+
 export interface RemoteControl {
-  /** Hand to the registry's `onAttach`: reports this host's plugins to the dev server and obeys its commands. */
-  attach(internals: HostInternals): void
+  /**
+   * Hand to the engine's `onAttach`: reports this host's plugins to the dev server and obeys its
+   * commands. `logger` is the host's (the one dev-only thing beyond the public host it takes): what
+   * it says about the dev server's commands goes where the host's own messages go.
+   */
+  attach(host: RemoteHost, logger?: Logger): void
   /**
    * Goes on over another hot context: the registry module's new one when it runs again (Vite drops
    * the listeners of a module's previous context).
@@ -51,10 +65,13 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
   let tab = typeof options.tab === 'string' ? options.tab : undefined
   let hot = options.hot
   const wallClock = options.now ?? Date.now
-  const hosts: HostInternals[] = []
+  const elapsed = options.elapsed ?? Date.now
+  const hosts: RemoteHost[] = []
+  let hostLogger: Logger | undefined
   const lastReloads = new Map<string, LastReload>()
   let dirty: Set<string> | 'all' | undefined
-  const logger = () => hosts[0]?.logger ?? consoleLogger
+  const logger = () => hostLogger ?? consoleLogger
+  const runs = (id: string) => hosts.some((host) => host.get(id) !== undefined)
 
   const flush = (): void => {
     // Reported in full once the tab's id is known.
@@ -63,14 +80,14 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
     dirty = undefined
     if (changed === undefined) return
     // A plugin that changed and is gone (its entry was deleted) is dropped by a full report.
-    const full = changed === 'all' || [...changed].some((id) => !hosts.some((host) => host.records.has(id)))
+    const full = changed === 'all' || [...changed].some((id) => !runs(id))
     const seen = new Set<string>()
     const plugins: TabPluginStatus[] = []
     for (const host of hosts) {
-      for (const record of host.records.values()) {
-        if (seen.has(record.id) || (!full && !changed.has(record.id))) continue
-        seen.add(record.id)
-        plugins.push(statusOf(host, record, lastReloads.get(record.id)))
+      for (const plugin of host.plugins()) {
+        if (seen.has(plugin.id) || (!full && !changed.has(plugin.id))) continue
+        seen.add(plugin.id)
+        plugins.push(statusOf(plugin, host.isHotReloadEnabled(plugin.id), lastReloads.get(plugin.id)))
       }
     }
     const report: TabStatusReport = { tab, full, sentAt: wallClock(), plugins }
@@ -108,41 +125,41 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
   listen()
   const obey = (command: ControlCommand): void => {
     if (command?.action === 'reload' && typeof command.id === 'string') {
-      if (!hosts.some((host) => host.records.has(command.id))) return
+      if (!runs(command.id)) return
       logger().info(`reloading plugin "${command.id}", as the dev server asked`)
       options.reloadNow(command.id)
     } else if (command?.action === 'set-hot-reload' && typeof command.enabled === 'boolean') {
       const which = command.id === undefined ? 'every plugin' : `plugin "${command.id}"`
       logger().info(`turning hot reload ${command.enabled ? 'on' : 'off'} for ${which}, as the dev server asked`)
-      for (const host of hosts) host.setHotReload(command.id, command.enabled)
+      for (const host of hosts) setHotReload(host, command.id, command.enabled)
     } else {
       logger().warn(`ignored an unknown command from the dev server: ${describe(command)}`)
     }
   }
 
   return {
-    attach(internals) {
-      hosts.push(internals)
+    attach(host, logger) {
+      hosts.push(host)
+      hostLogger ??= logger
       const startedAt = new Map<string, number>()
       const ended = (id: string, reload: Omit<LastReload, 'at'>) => {
         const start = startedAt.get(id)
         startedAt.delete(id)
-        const durationMs = reload.durationMs ?? (start === undefined ? undefined : Math.max(0, internals.now() - start))
+        const durationMs = reload.durationMs ?? (start === undefined ? undefined : Math.max(0, elapsed() - start))
         lastReloads.set(id, { ...reload, ...(durationMs === undefined ? {} : { durationMs }), at: wallClock() })
       }
-      const { events } = internals
-      events.on('reload-started', (e) => void startedAt.set(e.id, internals.now()))
-      events.on('reload-completed', (e) => ended(e.id, { outcome: 'swapped', durationMs: e.durationMs }))
-      events.on('reload-failed', (e) => ended(e.id, { outcome: e.outcome, error: e.error.message }))
+      host.on('reload-started', (e) => void startedAt.set(e.id, elapsed()))
+      host.on('reload-completed', (e) => ended(e.id, { outcome: 'swapped', durationMs: e.durationMs }))
+      host.on('reload-failed', (e) => ended(e.id, { outcome: e.outcome, error: e.error.message }))
       // A failed plugin activated by a save (not a start: no reload started for it).
-      events.on('plugin-activated', (e) => {
+      host.on('plugin-activated', (e) => {
         if (startedAt.has(e.id)) ended(e.id, { outcome: 'swapped', durationMs: e.durationMs })
       })
       for (const type of PLUGIN_HOST_EVENTS) {
         if (SILENT_EVENTS.has(type)) continue
         // Handlers run in subscription order: the ones above have recorded the reload by now.
         // `enabled-changed` without an id concerns every plugin.
-        events.on(type, (e) => changed(e.id))
+        host.on(type, (e) => changed(e.id))
       }
       changed(undefined)
     },
@@ -154,20 +171,25 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
   }
 }
 
-function statusOf(host: HostInternals, record: PluginRecord, lastReload: LastReload | undefined): TabPluginStatus {
-  const hotReload = host.hotReloadEnabled(record.id)
+function setHotReload(host: RemoteHost, id: string | undefined, enabled: boolean): void {
+  if (id === undefined) host.setHotReloadEnabled(enabled)
+  else if (enabled) host.enable(id)
+  else host.disable(id)
+}
+
+function statusOf(plugin: PluginInfo, hotReload: boolean, lastReload: LastReload | undefined): TabPluginStatus {
   const status: TabPluginStatus = {
-    id: record.id,
-    file: record.file,
-    // As `host.get(id).status` reads it.
-    status: record.status === 'idle' && !hotReload ? 'disabled' : record.status,
-    reloadCount: record.reloadCount,
+    id: plugin.id,
+    file: plugin.file,
+    // `host.plugins()` reads an idle plugin whose hot reload is off as `disabled`.
+    status: plugin.status,
+    reloadCount: plugin.reloadCount,
     hotReload,
   }
-  if (record.version !== undefined) status.version = record.version
-  if (record.lastReloadMs !== undefined) status.lastReloadMs = record.lastReloadMs
-  if (record.error !== undefined) status.error = record.error.message
+  if (plugin.version !== undefined) status.version = plugin.version
+  if (plugin.lastReloadMs !== undefined) status.lastReloadMs = plugin.lastReloadMs
+  if (plugin.error !== undefined) status.error = plugin.error.message
   if (lastReload !== undefined) status.lastReload = lastReload
-  if (record.lastGood !== undefined) status.lastGood = { ...record.lastGood }
+  if (plugin.lastGood !== undefined) status.lastGood = { ...plugin.lastGood }
   return status
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { HotEvents, type ControlCommand, type TabStatusReport } from '../../src/protocol/index.js'
 import { createHotRegistry } from '../../src/sources/vite-hmr.js'
 import { createPluginHost } from '../../src/host/host.js'
@@ -15,14 +15,15 @@ async function start(modules: Record<string, PluginModule>, tab: string | Promis
   const { logger, lines } = memoryLogger()
   const reloaded: string[] = []
   let internals: HostInternals | undefined
-  const remote = createRemoteControl({ hot: hot.hot, tab, reloadNow: (id) => reloaded.push(id), now: wall.now })
+  const remote = createRemoteControl({ hot: hot.hot, tab, reloadNow: (id) => reloaded.push(id), now: wall.now, elapsed: clock.now })
   const registry = createHotRegistry(
     Object.entries(modules).map(([id, module]) => entry(id, module)),
     hot.hot,
     {
-      onAttach(attached) {
+      // As in the browser: the public host, and the host's logger.
+      onAttach(attached, publicHost) {
         internals = attached
-        remote.attach(attached)
+        remote.attach(publicHost, attached.logger)
       },
     },
   )
@@ -89,6 +90,7 @@ describe('remote control (the tab side of the control API)', () => {
     const app = await start({ counter: loggingPlugin([], 'v1') })
     app.registry.accept('counter', {
       activate() {
+        app.clock.advance(7)
         throw new Error('boom')
       },
     })
@@ -96,7 +98,8 @@ describe('remote control (the tab side of the control API)', () => {
     expect(app.reports().at(-1)?.plugins[0]).toMatchObject({
       status: 'rolled-back',
       error: 'plugin "counter" (src/plugins/counter/index.ts): activate() threw: boom',
-      lastReload: { outcome: 'rolled-back', error: 'plugin "counter" (src/plugins/counter/index.ts): activate() threw: boom' },
+      // The failure says not how long it took: the remote control's own clock does.
+      lastReload: { outcome: 'rolled-back', durationMs: 7, error: 'plugin "counter" (src/plugins/counter/index.ts): activate() threw: boom' },
     })
   })
 
@@ -179,6 +182,24 @@ describe('remote control (the tab side of the control API)', () => {
     await app.settled()
     expect(app.host.get('counter')?.status).toBe('disabled')
     expect(app.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain('could not report the plugins to the dev server')
+  })
+
+  it('needs nothing but the public host: a host without the hot engine is reported too, its logger by default the console', async () => {
+    const hot = fakeHot()
+    const remote = createRemoteControl({ hot: hot.hot, tab: 'tab-1', reloadNow: () => {}, now: () => 5 })
+    const host = createPluginHost({ logger: memoryLogger().logger })
+    remote.attach(host)
+    await host.start([{ id: 'plain', file: 'src/plain.ts', load: async () => ({ activate() {} }) }])
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(hot.sent.at(-1)).toMatchObject({ event: HotEvents.status, data: { tab: 'tab-1', plugins: [{ id: 'plain', status: 'idle', hotReload: true }] } })
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {})
+    try {
+      hot.emit(HotEvents.command, { action: 'set-hot-reload', id: 'plain', enabled: false })
+      expect(info).toHaveBeenCalledWith('[hot-plugins] turning hot reload off for plugin "plain", as the dev server asked')
+    } finally {
+      info.mockRestore()
+    }
+    expect(host.get('plain')?.status).toBe('disabled')
   })
 
   it('while the tab id is not known (a duplicated tab asking), reports nothing; then everything, under it', async () => {
