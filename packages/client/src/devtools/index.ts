@@ -1,7 +1,7 @@
 import { trackFailures } from './failures.js'
 import { createReloadHistory, recordHostEvents } from './history.js'
 import { PLUGIN_HOST_EVENTS } from '../host/events.js'
-import type { HostInternals } from '../host/internals.js'
+import type { HostCore } from '../host/core.js'
 import type { HotRegistry } from '../engine/engine.js'
 import { mountDevtoolsPanel } from './panel.js'
 import type { PanelActions } from './plugins-view.js'
@@ -10,7 +10,7 @@ import { sessionStorageOrMemory } from '../browser/session.js'
 
 export interface Devtools {
   /** Hand to the core registry: the first host that attaches is shown in the panel. */
-  onAttach(internals: HostInternals): void
+  onAttach(internals: HostCore): void
 }
 
 /**
@@ -22,14 +22,14 @@ export function createDevtools(config: RegistryConfig, registry: () => Pick<HotR
   const overlay = config.overlay ?? DEFAULT_OVERLAY
   if (overlay === false) return undefined
   const history = createReloadHistory({ storage: sessionStorageOrMemory(), key: SESSION_HISTORY_KEY_PREFIX + config.project })
-  let shown: HostInternals | undefined
+  let shown: HostCore | undefined
 
   const actions: PanelActions = {
     reloadNow: (id) => registry().reloadNow(id),
-    isHotReloadOn: (id) => shown?.hotReloadEnabled(id) ?? true,
+    isHotReloadOn: (id) => shown?.hotReload.enabled(id) ?? true,
     setHotReload(id, on) {
       // Saves made while it was off apply now (the host hands them back to the registry).
-      shown?.setHotReload(id, on)
+      shown?.hotReload.set(id, on)
       notify()
     },
   }

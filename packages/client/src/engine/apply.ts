@@ -1,11 +1,13 @@
 import type { ReloadResult } from '../protocol/index.js'
 import { PluginError } from '../host/errors.js'
 import type { ReloadPhases } from '../host/events.js'
-import type { HostInternals, PluginRecord } from '../host/internals.js'
+import type { HostCore } from '../host/core.js'
+import type { PluginRecord } from '../host/records.js'
+import { parkedState, parkIfWaiting, unpark } from '../host/start-order.js'
 import { runningDependencyNodes } from '../graph/dependencies.js'
 import { dependentsOf, orderByDependencies } from '../graph/order.js'
-import { fitState, giveState, NO_STATE, owe, stateForNext, takeState, type TakenState } from './state/handoff.js'
-import { keptStateGiver, parkIfWaiting, startParked } from './runtime-entries.js'
+import { fitState, giveState, keptStateGiver, NO_STATE, owe, stateForNext, takeState, type TakenState } from './state/handoff.js'
+import { startWaiting } from './runtime-entries.js'
 import { estimateSize } from './state/size.js'
 import type { PluginModule, ReloadInfo, Teardown } from '../host/types.js'
 
@@ -50,32 +52,31 @@ export interface BatchOutcome {
  * any of them throws, what started is torn down and every plugin of the batch resumes its previous
  * version with the state it had. Resolves to what happened; never rejects.
  */
-export function hotSwapBatch(internals: HostInternals, members: readonly BatchMember[], trigger: SwapTrigger): Promise<BatchOutcome> {
-  return internals.enqueue(async () => {
+export function hotSwapBatch(core: HostCore, members: readonly BatchMember[], trigger: SwapTrigger): Promise<BatchOutcome> {
+  return core.enqueue(async () => {
     const results: ReloadResult[] = []
     const live: { record: PluginRecord; next: PluginModule }[] = []
     for (const member of members) {
-      const record = internals.records.get(member.id)
+      const record = core.records.get(member.id)
       if (!record || member.superseded?.() || live.some((l) => l.record === record)) continue
-      if (!internals.hotReloadEnabled(member.id)) {
-        internals.skippedWhileOff.add(member.id)
-        internals.logger.info(`hot reload is off for plugin "${member.id}": it keeps running its current code until hot reload is on again`)
+      if (!core.hotReload.enabled(member.id)) {
+        core.hotReload.skip(member.id)
         continue
       }
       if (typeof member.module.activate !== 'function') {
-        internals.events.emit('reload-started', { id: record.id, file: record.file, files: trigger.files })
+        core.events.emit('reload-started', { id: record.id, file: record.file, files: trigger.files })
         const error = new PluginError(record.id, record.file, 'import', undefined, 'the new version has no activate() export')
-        results.push(reportFailure(internals, record, error, 'kept-old', trigger))
+        results.push(reportFailure(core, record, error, 'kept-old', trigger))
         continue
       }
       if (!record.module) {
-        results.push(await activateAfterFailedStart(internals, record, member.module, trigger))
+        results.push(await startWithNewVersion(core, record, member.module, trigger))
         continue
       }
       live.push({ record, next: member.module })
     }
     if (live.length === 0) return { results, heldBack: [] }
-    return swapAll(internals, live, trigger, results)
+    return swapAll(core, live, trigger, results)
   })
 }
 
@@ -98,14 +99,14 @@ interface Slot {
 }
 
 async function swapAll(
-  internals: HostInternals,
+  core: HostCore,
   live: { record: PluginRecord; next: PluginModule }[],
   trigger: SwapTrigger,
   results: ReloadResult[],
 ): Promise<BatchOutcome> {
-  const { events, now } = internals
+  const { events, now } = core
   const appliedAt = now()
-  const slots = planBatch(internals, live, trigger.reloadDependents !== false)
+  const slots = planBatch(core, live, trigger.reloadDependents !== false)
   for (const slot of slots) {
     const { id, file } = slot.record
     events.emit('reload-started', { id, file, files: trigger.files, ...(slot.via === undefined ? {} : { via: slot.via }), ...batchOf(trigger) })
@@ -116,10 +117,10 @@ async function swapAll(
   let mark = now()
   for (const slot of [...slots].reverse()) {
     slot.record.status = 'reloading'
-    slot.own = await takeState(internals, slot.record, slot.previous)
+    slot.own = await takeState(core, slot.record, slot.previous)
     // A dependent starts again with the same code: what it owes waits for a new version of it.
     slot.state = slot.member ? stateForNext(slot.record, slot.own) : slot.own
-    await internals.deactivate(slot.record, slot.previous, slot.record.teardown)
+    await core.deactivate(slot.record, slot.previous, slot.record.teardown)
     slot.record.teardown = undefined
   }
   phases.teardownMs = now() - mark
@@ -127,10 +128,10 @@ async function swapAll(
   // Start, dependencies first.
   let failure: { slot: Slot; error: PluginError } | undefined
   for (const slot of slots) {
-    slot.handed = slot.member ? fitState(internals, slot.record, slot.state, slot.next) : slot.state
+    slot.handed = slot.member ? fitState(core, slot.record, slot.state, slot.next) : slot.state
     mark = now()
     try {
-      slot.teardown = await internals.activate(slot.record, slot.next)
+      slot.teardown = await core.activate(slot.record, slot.next)
     } catch (error) {
       failure = { slot, error: error as PluginError }
       break
@@ -140,7 +141,7 @@ async function swapAll(
     slot.started = true
     mark = now()
     try {
-      await giveState(internals, slot.record, slot.next, slot.handed, {
+      await giveState(core, slot.record, slot.next, slot.handed, {
         reason: 'hot-swap',
         fromVersion: slot.state.pluginVersion,
         fromStateVersion: slot.state.stateVersion,
@@ -152,7 +153,7 @@ async function swapAll(
       phases.stateMs += now() - mark
     }
   }
-  if (failure) return rollBackBatch(internals, slots, failure, trigger, results)
+  if (failure) return rollBackBatch(core, slots, failure, trigger, results)
 
   const durationMs = now() - trigger.startedAt
   for (const slot of slots) {
@@ -173,7 +174,7 @@ async function swapAll(
     }
     const stateBytes = handed.has ? estimateSize(handed.value) : undefined
     if (handed.has) {
-      internals.stateHooks?.handedOver(record, next, handed.value)
+      core.stateHooks?.handedOver(record, next, handed.value)
       events.emit('state-preserved', { ...ref, ...(stateBytes === undefined ? {} : { stateBytes }), ...batchOf(trigger) })
     }
     events.emit('reload-completed', {
@@ -194,9 +195,9 @@ async function swapAll(
 }
 
 /** The members and the running plugins that depend on them, dependencies first. */
-function planBatch(internals: HostInternals, live: { record: PluginRecord; next: PluginModule }[], withDependents: boolean): Slot[] {
+function planBatch(core: HostCore, live: { record: PluginRecord; next: PluginModule }[], withDependents: boolean): Slot[] {
   const nextById = new Map(live.map((l) => [l.record.id, l.next]))
-  const nodes = runningDependencyNodes(internals.records.values(), nextById)
+  const nodes = runningDependencyNodes(core.records.values(), nextById)
   const via = new Map<string, string>()
   for (const { record } of withDependents ? live : []) {
     for (const dependent of dependentsOf(record.id, nodes)) if (!nextById.has(dependent) && !via.has(dependent)) via.set(dependent, record.id)
@@ -207,7 +208,7 @@ function planBatch(internals: HostInternals, live: { record: PluginRecord; next:
   )
   // A new version that makes a cycle still gets its chance (and fails on its own): last.
   return [...order, ...blocked.keys()].map((id) => {
-    const record = internals.records.get(id)!
+    const record = core.records.get(id)!
     const previous = record.module!
     return {
       record,
@@ -230,26 +231,26 @@ function planBatch(internals: HostInternals, live: { record: PluginRecord; next:
  * versions are held back, to come with the next batch.
  */
 async function rollBackBatch(
-  internals: HostInternals,
+  core: HostCore,
   slots: Slot[],
   failure: { slot: Slot; error: PluginError },
   trigger: SwapTrigger,
   results: ReloadResult[],
 ): Promise<BatchOutcome> {
   for (const slot of [...slots].reverse()) {
-    if (slot.started) await internals.deactivate(slot.record, slot.next, slot.teardown)
+    if (slot.started) await core.deactivate(slot.record, slot.next, slot.teardown)
   }
   const culprit = failure.slot.record
   for (const slot of slots) {
-    await rollBack(internals, slot.record, slot.previous, slot.own)
+    await rollBack(core, slot.record, slot.previous, slot.own)
     if (slot.record.status === 'reloading') slot.record.status = 'idle'
-    internals.events.emit('rolled-back', { id: slot.record.id, file: slot.record.file, because: culprit.id, ...batchOf(trigger) })
+    core.events.emit('rolled-back', { id: slot.record.id, file: slot.record.file, because: culprit.id, ...batchOf(trigger) })
   }
-  results.push(reportFailure(internals, culprit, failure.error, 'rolled-back', trigger))
+  results.push(reportFailure(core, culprit, failure.error, 'rolled-back', trigger))
   const heldBack = slots.filter((slot) => slot.member && slot !== failure.slot).map((slot) => slot.record.id)
   for (const id of heldBack) {
-    const record = internals.records.get(id)!
-    internals.warn(record, `its new version waits: it came in one batch with "${culprit.id}", which failed; the previous version runs until the batch applies`)
+    const record = core.records.get(id)!
+    core.warn(record, `its new version waits: it came in one batch with "${culprit.id}", which failed; the previous version runs until the batch applies`)
   }
   return { results, heldBack }
 }
@@ -261,13 +262,13 @@ const batchOf = (trigger: SwapTrigger): { batch?: number } => (trigger.batch ===
  * throw while evaluating). The running instance is not touched.
  */
 export function reportImportFailure(
-  internals: HostInternals,
+  core: HostCore,
   id: string,
   trigger: SwapTrigger,
   cause?: unknown,
 ): Promise<ReloadResult | undefined> {
-  return internals.enqueue(async () => {
-    const record = internals.records.get(id)
+  return core.enqueue(async () => {
+    const record = core.records.get(id)
     // A version that failed but is already replaced by a newer one is no news.
     if (!record || trigger.superseded?.()) return undefined
     const detail =
@@ -275,55 +276,50 @@ export function reportImportFailure(
       "see Vite's error overlay and the console)" +
       (record.module ? '; the previous version keeps running' : '')
     const error = new PluginError(record.id, record.file, 'import', cause, detail)
-    return reportFailure(internals, record, error, 'kept-old', trigger)
+    return reportFailure(core, record, error, 'kept-old', trigger)
   })
 }
 
 /** Reports that the dev server refused a plugin's new code (it does not compile); nothing changes. */
 export function reportCompileError(
-  internals: HostInternals,
+  core: HostCore,
   id: string,
   trigger: SwapTrigger,
   cause: { message: string; frame?: string },
 ): Promise<ReloadResult | undefined> {
-  return internals.enqueue(async () => {
-    const record = internals.records.get(id)
+  return core.enqueue(async () => {
+    const record = core.records.get(id)
     if (!record) return undefined
     const error = new PluginError(record.id, record.file, 'compile', Object.assign(new Error(cause.message), { frame: cause.frame }))
-    internals.events.emit('reload-started', { id: record.id, file: record.file, files: trigger.files })
-    return reportFailure(internals, record, error, 'kept-old', trigger)
+    core.events.emit('reload-started', { id: record.id, file: record.file, files: trigger.files })
+    return reportFailure(core, record, error, 'kept-old', trigger)
   })
 }
 
-async function activateAfterFailedStart(
-  internals: HostInternals,
-  record: PluginRecord,
-  next: PluginModule,
-  trigger: SwapTrigger,
-): Promise<ReloadResult> {
+/**
+ * A plugin that does not run (its start failed, or it waits on a dependency) got a new version:
+ * it starts with it, through the host's activation path, with the state it kept, and the plugins
+ * waiting for it start after it.
+ */
+async function startWithNewVersion(core: HostCore, record: PluginRecord, next: PluginModule, trigger: SwapTrigger): Promise<ReloadResult> {
   const ref = { id: record.id, file: record.file }
-  internals.events.emit('reload-started', { ...ref, files: trigger.files })
-  const waiting = parkIfWaiting(internals, record, next, internals.parked.get(record.id)?.state ?? NO_STATE)
-  if (waiting) return reportFailure(internals, record, waiting, 'kept-old', trigger)
-  try {
-    record.teardown = await internals.activate(record, next)
-  } catch (error) {
-    return reportFailure(internals, record, error as PluginError, 'kept-old', trigger)
-  }
-  const parked = internals.parked.get(record.id)?.state
+  core.events.emit('reload-started', { ...ref, files: trigger.files })
+  const waiting = parkIfWaiting(core, record, next, parkedState(core, record.id) ?? NO_STATE)
+  if (waiting) return reportFailure(core, record, waiting, 'kept-old', trigger)
+  const parked = parkedState(core, record.id)
   const kept = parked?.has ? parked : record.owed
-  internals.parked.delete(record.id)
-  record.module = next
-  record.version = next.meta?.version
+  let failed: ReloadResult | undefined
   // Its first activation: it gets the state it had when it stopped, or the state saved for it, as at
   // start (e.g. after a fallback reload).
-  await (keptStateGiver(internals, kept ?? NO_STATE) ?? internals.stateHooks?.restore)?.(record, next)
-  record.status = 'idle'
-  record.error = undefined
-  const durationMs = internals.now() - trigger.startedAt
-  internals.events.emit('plugin-activated', { ...ref, version: record.version, durationMs })
-  // Plugins that were waiting for it start now.
-  await startParked(internals, trigger.startedAt)
+  const started = await core.start(record, next, {
+    startedAt: trigger.startedAt,
+    giveState: keptStateGiver(core, kept),
+    onFailure: (error) => void (failed = reportFailure(core, record, error, 'kept-old', trigger)),
+  })
+  if (!started) return failed!
+  unpark(core, record.id)
+  const durationMs = core.now() - trigger.startedAt
+  await startWaiting(core, trigger.startedAt)
   return { ...ref, outcome: 'swapped', durationMs, stateKept: kept?.has ?? false }
 }
 
@@ -333,7 +329,7 @@ async function activateAfterFailedStart(
  * version cannot even be activated, nothing of the plugin runs and its state is owed all the same.
  */
 async function rollBack(
-  internals: HostInternals,
+  core: HostCore,
   record: PluginRecord,
   previous: PluginModule,
   state: TakenState,
@@ -344,27 +340,27 @@ async function rollBack(
     fromStateVersion: previous.meta?.stateVersion,
   }
   try {
-    record.teardown = await internals.activate(record, previous)
+    record.teardown = await core.activate(record, previous)
   } catch (error) {
     // The old version worked before this swap; if it cannot come back, nothing of the plugin runs.
     record.module = undefined
     record.teardown = undefined
     record.status = 'failed'
     owe(record, state)
-    internals.logger.error(`plugin "${record.id}" (${record.file}): the previous version could not be restored; its state is kept for its next version`, error)
+    core.logger.error(`plugin "${record.id}" (${record.file}): the previous version could not be restored; its state is kept for its next version`, error)
     return
   }
   record.module = previous
   try {
-    await giveState(internals, record, previous, state, info)
+    await giveState(core, record, previous, state, info)
   } catch (error) {
     owe(record, state)
-    internals.warn(record, `${(error as PluginError).reason} on the rollback; the previous version runs without its state, which is kept for its next version`, error)
+    core.warn(record, `${(error as PluginError).reason} on the rollback; the previous version runs without its state, which is kept for its next version`, error)
   }
 }
 
 function reportFailure(
-  internals: HostInternals,
+  core: HostCore,
   record: PluginRecord,
   error: PluginError,
   outcome: 'kept-old' | 'rolled-back',
@@ -373,7 +369,7 @@ function reportFailure(
   record.error = error
   record.status = record.module ? 'rolled-back' : 'failed'
   const ref = { id: record.id, file: record.file }
-  internals.logger.error(error.message, error.cause)
-  internals.events.emit('reload-failed', { ...ref, files: trigger.files, error, outcome, ...batchOf(trigger) })
-  return { ...ref, outcome, durationMs: internals.now() - trigger.startedAt, stateKept: false, error: error.message }
+  core.logger.error(error.message, error.cause)
+  core.events.emit('reload-failed', { ...ref, files: trigger.files, error, outcome, ...batchOf(trigger) })
+  return { ...ref, outcome, durationMs: core.now() - trigger.startedAt, stateKept: false, error: error.message }
 }

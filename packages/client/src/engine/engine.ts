@@ -9,7 +9,7 @@ import {
 } from '../protocol/index.js'
 import type { PluginError } from '../host/errors.js'
 import type { PluginHost } from '../host/host.js'
-import type { HostInternals, HotSource } from '../host/internals.js'
+import type { HostCore, HotSource } from '../host/core.js'
 import { consoleLogger } from '../host/logger.js'
 import type { LastGoodLoader } from '../host/last-good.js'
 import type { Persistence } from './state/persistence.js'
@@ -49,7 +49,7 @@ export interface HotRegistryOptions {
     initial: HotReloadSettings
   }
   /** Called when a host attaches, before anything is announced to it (the devtools listen here). */
-  onAttach?: (internals: HostInternals, host: PluginHost) => void
+  onAttach?: (internals: HostCore, host: PluginHost) => void
   /**
    * Whether the plugins depending on a swapped plugin stop and start again against it.
    * @default true
@@ -96,7 +96,7 @@ const BATCH_WAIT_MS = 10_000
 
 interface PendingUpdate {
   files: Set<string>
-  startedAt: Map<HostInternals, number>
+  startedAt: Map<HostCore, number>
   /** Vite's timestamp of the update (from `vite:beforeUpdate`), to import the version again. */
   timestamp?: number
   /** The plugin's generation when the dev server announced this update. */
@@ -115,7 +115,7 @@ export function createHotRegistry(
   options: HotRegistryOptions = {},
 ): HotRegistry {
   const { persistence } = options
-  const hosts = new Set<HostInternals>()
+  const hosts = new Set<HostCore>()
   const pending = new Map<string, PendingUpdate>()
   // The registry's entries by id, and the id each entry URL belongs to (Vite names updates by URL).
   let byId = new Map(inits.map((init) => [init.id, init]))
@@ -163,11 +163,11 @@ export function createHotRegistry(
       internals.events.on('plugin-failed', loadFailed)
       internals.events.on('last-good-started', loadFailed)
       if (options.reloadedBecause) recovery.announceReloaded(internals, options.reloadedBecause)
-      internals.onHotReloadResumed = (ids) => ids.forEach(reloadNow)
+      internals.hotReload.onResumed = (ids) => ids.forEach(reloadNow)
       const kept = options.hotReloadSettings
       if (kept) {
-        internals.applyHotReloadSettings(kept.load() ?? kept.initial)
-        internals.onHotReloadSettingsChanged = kept.save
+        internals.hotReload.apply(kept.load() ?? kept.initial)
+        internals.hotReload.onChanged = kept.save
       }
       return () => hosts.delete(internals)
     },
@@ -309,7 +309,7 @@ export function createHotRegistry(
       files.push(...held.files.filter((file) => !files.includes(file)))
     }
     heldBack.clear()
-    const startedAt = (host: HostInternals) =>
+    const startedAt = (host: HostCore) =>
       Math.min(host.now(), ...arrivals.map((a) => a.update?.startedAt.get(host) ?? Number.POSITIVE_INFINITY))
     const holdBack = (ids: readonly string[]) => {
       for (const member of members) if (ids.includes(member.id)) heldBack.set(member.id, { module: member.module, generation: member.generation, files })
@@ -446,7 +446,7 @@ export function createHotRegistry(
   return { entries, accept, saveState: async () => persistence?.snapshot(hosts), reloadNow, replaceEntries }
 }
 
-function guard(hosts: Set<HostInternals>, run: () => void): void {
+function guard(hosts: Set<HostCore>, run: () => void): void {
   try {
     run()
   } catch (error) {

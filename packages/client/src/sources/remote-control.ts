@@ -8,7 +8,8 @@ import {
 import { describe } from '../host/errors.js'
 import { PLUGIN_HOST_EVENTS } from '../host/events.js'
 import type { HotContextLike } from '../engine/engine.js'
-import type { HostInternals, PluginRecord } from '../host/internals.js'
+import type { HostCore } from '../host/core.js'
+import type { PluginRecord } from '../host/records.js'
 import { consoleLogger } from '../host/logger.js'
 
 export interface RemoteControlOptions {
@@ -30,7 +31,7 @@ export interface RemoteControlOptions {
 
 export interface RemoteControl {
   /** Hand to the registry's `onAttach`: reports this host's plugins to the dev server and obeys its commands. */
-  attach(internals: HostInternals): void
+  attach(internals: HostCore): void
   /**
    * Goes on over another hot context: the registry module's new one when it runs again (Vite drops
    * the listeners of a module's previous context).
@@ -51,7 +52,7 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
   let tab = typeof options.tab === 'string' ? options.tab : undefined
   let hot = options.hot
   const wallClock = options.now ?? Date.now
-  const hosts: HostInternals[] = []
+  const hosts: HostCore[] = []
   const lastReloads = new Map<string, LastReload>()
   let dirty: Set<string> | 'all' | undefined
   const logger = () => hosts[0]?.logger ?? consoleLogger
@@ -114,7 +115,7 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
     } else if (command?.action === 'set-hot-reload' && typeof command.enabled === 'boolean') {
       const which = command.id === undefined ? 'every plugin' : `plugin "${command.id}"`
       logger().info(`turning hot reload ${command.enabled ? 'on' : 'off'} for ${which}, as the dev server asked`)
-      for (const host of hosts) host.setHotReload(command.id, command.enabled)
+      for (const host of hosts) host.hotReload.set(command.id, command.enabled)
     } else {
       logger().warn(`ignored an unknown command from the dev server: ${describe(command)}`)
     }
@@ -154,8 +155,8 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
   }
 }
 
-function statusOf(host: HostInternals, record: PluginRecord, lastReload: LastReload | undefined): TabPluginStatus {
-  const hotReload = host.hotReloadEnabled(record.id)
+function statusOf(host: HostCore, record: PluginRecord, lastReload: LastReload | undefined): TabPluginStatus {
+  const hotReload = host.hotReload.enabled(record.id)
   const status: TabPluginStatus = {
     id: record.id,
     file: record.file,

@@ -1,5 +1,6 @@
 import { describe } from '../../host/errors.js'
-import type { HostInternals, PluginRecord, StateHooks } from '../../host/internals.js'
+import type { HostCore, StateHooks } from '../../host/core.js'
+import type { PluginRecord } from '../../host/records.js'
 import { adaptState, findUncloneable, isPersistedState, type PersistedState, type StateStore } from './state.js'
 import { soon } from '../timers.js'
 import type { TakenState } from './handoff.js'
@@ -20,17 +21,22 @@ export interface PersistenceConfig {
 
 export interface Persistence {
   /** The hooks a host calls at start and during swaps. */
-  hooksFor(internals: HostInternals): StateHooks
+  hooksFor(core: HostCore): StateHooks
   /** Takes the state of every running plugin of these hosts and persists it; resolves once written. */
-  snapshot(hosts: Iterable<HostInternals>): Promise<void>
+  snapshot(hosts: Iterable<HostCore>): Promise<void>
   /** Resolves once every write scheduled so far is done. */
   flush(): Promise<void>
 }
 
 interface PendingWrite {
-  internals: HostInternals
+  core: HostCore
   record: PluginRecord
   saved: PersistedState
+}
+
+/** State as `module`'s instance gave it. */
+function stateOf(module: PluginModule, value: unknown): Omit<TakenState, 'has'> {
+  return { value, stateVersion: module.meta?.stateVersion, pluginVersion: module.meta?.version }
 }
 
 /**
@@ -38,11 +44,6 @@ interface PendingWrite {
  * it back at start. State that cannot be stored faithfully is still handed over in memory; it is
  * only not persisted, with one warning naming the plugin and the offending value.
  */
-/** State as `module`'s instance gave it. */
-function stateOf(module: PluginModule, value: unknown): Omit<TakenState, 'has'> {
-  return { value, stateVersion: module.meta?.stateVersion, pluginVersion: module.meta?.version }
-}
-
 export function createPersistence(config: PersistenceConfig): Persistence {
   const { store, restore } = config
   const wallClock = config.wallClock ?? Date.now
@@ -62,12 +63,12 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   if (restore) for (const id of config.prefetch ?? []) void load(id)
 
   /** Whether the state can be stored faithfully; warns once per plugin when it cannot. */
-  const storable = ({ internals, record, saved }: PendingWrite): boolean => {
+  const storable = ({ core, record, saved }: PendingWrite): boolean => {
     const problem = findUncloneable(saved.state)
     if (!problem) return true
     if (!refusedOnce.has(record.id)) {
       refusedOnce.add(record.id)
-      internals.warn(
+      core.warn(
         record,
         `its state is not persisted: ${problem} cannot be stored faithfully in IndexedDB. It is still handed over in memory on hot swaps, but will not survive a page reload.`,
       )
@@ -86,8 +87,8 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       batch.length === 0
         ? Promise.resolve()
         : store.saveMany(batch.map((p) => [p.record.id, p.saved] as const)).catch((error: unknown) => {
-            for (const { internals, record } of batch) {
-              internals.warn(record, `saving its state failed (${describe(error)}); the previous saved copy is kept`, error)
+            for (const { core, record } of batch) {
+              core.warn(record, `saving its state failed (${describe(error)}); the previous saved copy is kept`, error)
             }
           })
     inFlight = Promise.all([inFlight, written]).then(() => undefined)
@@ -95,7 +96,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   }
 
   /** Persists the plugin's state, or, while it owes one, the state it owes (never the empty one it runs with). */
-  const remember = (internals: HostInternals, record: PluginRecord, own: (() => Omit<TakenState, 'has'>) | undefined): void => {
+  const remember = (core: HostCore, record: PluginRecord, own: (() => Omit<TakenState, 'has'>) | undefined): void => {
     const kept = record.owed ?? own?.()
     if (!kept) return
     const saved: PersistedState = {
@@ -106,7 +107,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       savedAt: wallClock(),
     }
     lastKnown.set(record.id, saved)
-    pending.set(record.id, { internals, record, saved })
+    pending.set(record.id, { core, record, saved })
     if (scheduled) return
     scheduled = true
     schedule(() => {
@@ -115,24 +116,24 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     })
   }
 
-  const checked = (internals: HostInternals, record: PluginRecord, raw: unknown): PersistedState | undefined => {
+  const checked = (core: HostCore, record: PluginRecord, raw: unknown): PersistedState | undefined => {
     if (raw === undefined) return undefined
     if (isPersistedState(raw)) return raw
-    internals.warn(record, 'its saved state is corrupt or of an unknown shape; it was ignored and the plugin starts fresh')
+    core.warn(record, 'its saved state is corrupt or of an unknown shape; it was ignored and the plugin starts fresh')
     return undefined
   }
 
   return {
     flush,
-    hooksFor(internals) {
+    hooksFor(core) {
       return {
         async restore(record, module) {
           if (!restore) return undefined
-          const saved = checked(internals, record, await load(record.id))
+          const saved = checked(core, record, await load(record.id))
           if (!saved || typeof module.setReloadState !== 'function') return undefined
           const adapted = adaptState(saved.state, saved.stateVersion, module)
           if (!adapted.ok) {
-            internals.warn(record, adapted.reason, adapted.error)
+            core.warn(record, adapted.reason, adapted.error)
             void store.setAside(record.id, saved)
             return undefined
           }
@@ -145,7 +146,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
           } catch (error) {
             // Owed: its next version gets this state, and nothing it runs with now is saved over it.
             record.owed = { has: true, value: saved.state, stateVersion: saved.stateVersion, pluginVersion: saved.pluginVersion }
-            internals.warn(
+            core.warn(
               record,
               `setReloadState() threw while restoring its saved state (${describe(error)}); it runs without that state, and the saved copy is kept for its next version`,
               error,
@@ -154,7 +155,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
           }
           lastKnown.set(record.id, saved)
           record.owed = undefined
-          internals.events.emit('state-restored', {
+          core.events.emit('state-restored', {
             id: record.id,
             file: record.file,
             savedAt: saved.savedAt,
@@ -163,10 +164,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
           return undefined
         },
         handedOver(record, module, state) {
-          remember(internals, record, () => stateOf(module, state))
+          remember(core, record, () => stateOf(module, state))
         },
         async lastKnown(record) {
-          return lastKnown.get(record.id) ?? checked(internals, record, await store.load(record.id))
+          return lastKnown.get(record.id) ?? checked(core, record, await store.load(record.id))
         },
         setAside(record, saved) {
           void store.setAside(record.id, saved)
@@ -182,18 +183,18 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       }
     },
     async snapshot(hosts) {
-      for (const internals of hosts) {
-        for (const record of internals.records.values()) {
+      for (const core of hosts) {
+        for (const record of core.records.values()) {
           const module = record.module
           if (record.owed) {
-            remember(internals, record, undefined)
+            remember(core, record, undefined)
             continue
           }
           if (!module || typeof module.getReloadState !== 'function') continue
           try {
-            remember(internals, record, () => stateOf(module, module.getReloadState!()))
+            remember(core, record, () => stateOf(module, module.getReloadState!()))
           } catch (error) {
-            internals.warn(record, `getReloadState() threw; its last saved state is kept (${describe(error)})`, error)
+            core.warn(record, `getReloadState() threw; its last saved state is kept (${describe(error)})`, error)
           }
         }
       }
