@@ -1,29 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { createHostCore, type StateHooks } from '../../src/host/core.js'
+import type { StateHooks } from '../../src/host/core.js'
 import { PluginError } from '../../src/host/errors.js'
-import { PLUGIN_HOST_EVENTS, type PluginHostEvents } from '../../src/host/events.js'
 import { newRecord } from '../../src/host/records.js'
 import type { PluginModule } from '../../src/host/types.js'
-import { fakeClock, memoryLogger } from '../helpers.js'
+import { makeCore } from '../core-fixture.js'
 
-function makeCore() {
-  const clock = fakeClock()
-  const { logger, lines } = memoryLogger()
+function setUp() {
   const contexts: string[] = []
-  const core = createHostCore({
-    logger,
-    now: clock.now,
-    hotReload: true,
+  const fixture = makeCore({
     context: ({ id }) => {
       contexts.push(id)
       return { for: id }
     },
   })
-  const events: { type: keyof PluginHostEvents; payload: any }[] = []
-  for (const type of PLUGIN_HOST_EVENTS) core.events.on(type, (payload) => events.push({ type, payload }))
-  const record = newRecord({ id: 'a', file: 'src/plugins/a/index.ts' })
-  core.records.set('a', record)
-  return { core, clock, lines, contexts, events, record }
+  return { ...fixture, contexts, record: fixture.add('a') }
 }
 
 const restoring = (log: string[], refuse = false): StateHooks => ({
@@ -39,7 +29,7 @@ const restoring = (log: string[], refuse = false): StateHooks => ({
 
 describe('lifecycle: start', () => {
   it('activates, gives the state, marks the plugin running, then announces it with the time since the start began', async () => {
-    const { core, clock, events, record } = makeCore()
+    const { core, clock, events, record } = setUp()
     const log: string[] = []
     const module: PluginModule = { meta: { version: '1.0.0' }, activate: () => () => void log.push('teardown') }
     const startedAt = clock.now()
@@ -59,7 +49,7 @@ describe('lifecycle: start', () => {
   })
 
   it("without a state to give, gives the state saved for it (the host's restore)", async () => {
-    const { core, record } = makeCore()
+    const { core, record } = setUp()
     const log: string[] = []
     core.stateHooks = restoring(log)
     await core.start(record, { activate() {} }, { startedAt: 0 })
@@ -67,7 +57,7 @@ describe('lifecycle: start', () => {
   })
 
   it('reports a failed activation as plugin-failed, leaving no module; or as onFailure says', async () => {
-    const { core, events, record, lines } = makeCore()
+    const { core, events, record, lines } = setUp()
     const throwing: PluginModule = {
       activate() {
         throw new Error('no panel')
@@ -88,7 +78,7 @@ describe('lifecycle: start', () => {
   })
 
   it('runs another version instead when activation fails or the saved state is refused; announces nothing itself then', async () => {
-    const { core, events, record } = makeCore()
+    const { core, events, record } = setUp()
     const failures: PluginError[] = []
     const instead = async (failure: PluginError) => {
       failures.push(failure)
@@ -110,7 +100,7 @@ describe('lifecycle: start', () => {
   })
 
   it('without another version, a refused state still leaves the plugin running (it owes the state)', async () => {
-    const { core, events, record } = makeCore()
+    const { core, events, record } = setUp()
     core.stateHooks = restoring([], true)
     let asked = 0
     const instead = async () => {
@@ -127,7 +117,7 @@ describe('lifecycle: start', () => {
 
 describe('lifecycle: activate, deactivate, stop', () => {
   it('makes a plugin its context once and hands the same one to every version', async () => {
-    const { core, contexts, record } = makeCore()
+    const { core, contexts, record } = setUp()
     const seen: unknown[] = []
     const module: PluginModule = { activate: (ctx) => void seen.push(ctx) }
     await core.activate(record, module)
@@ -138,7 +128,7 @@ describe('lifecycle: activate, deactivate, stop', () => {
   })
 
   it('refuses a module without activate, leaving the record untouched', async () => {
-    const { core, record } = makeCore()
+    const { core, record } = setUp()
     const error = await core.activate(record, {} as PluginModule).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(PluginError)
     expect((error as PluginError).message).toBe('plugin "a" (src/plugins/a/index.ts): the module has no activate() export')
@@ -146,7 +136,7 @@ describe('lifecycle: activate, deactivate, stop', () => {
   })
 
   it('warns when activate returns something that is not a teardown, and keeps no teardown', async () => {
-    const { core, events, record } = makeCore()
+    const { core, events, record } = setUp()
     expect(await core.activate(record, { activate: () => 'done' as never })).toBeUndefined()
     expect(events).toEqual([
       {
@@ -157,7 +147,7 @@ describe('lifecycle: activate, deactivate, stop', () => {
   })
 
   it('runs the teardown, then deactivate(); a throwing step is a warning and the next still runs', async () => {
-    const { core, record, lines } = makeCore()
+    const { core, record, lines } = setUp()
     const log: string[] = []
     const module: PluginModule = {
       activate() {},
@@ -174,7 +164,7 @@ describe('lifecycle: activate, deactivate, stop', () => {
   })
 
   it('stop tears the running instance down and leaves the record without module or teardown', async () => {
-    const { core, record } = makeCore()
+    const { core, record } = setUp()
     const log: string[] = []
     await core.start(record, { activate: () => () => void log.push('teardown') }, { startedAt: 0 })
     await core.stop(record)

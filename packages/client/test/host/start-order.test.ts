@@ -1,33 +1,26 @@
 import { describe, expect, it } from 'vitest'
-import { createHostCore, type GiveState } from '../../src/host/core.js'
+import type { GiveState } from '../../src/host/core.js'
 import { PluginError } from '../../src/host/errors.js'
-import { newRecord, type PluginRecord } from '../../src/host/records.js'
+import { newRecord } from '../../src/host/records.js'
 import { park, parkedState, parkIfWaiting, startInOrder, startParked, unpark, type Loaded } from '../../src/host/start-order.js'
 import type { TakenState } from '../../src/engine/state/handoff.js'
 import type { PluginModule } from '../../src/host/types.js'
-import { memoryLogger } from '../helpers.js'
+import { makeCore } from '../core-fixture.js'
 
 const state = (value: unknown): TakenState => ({ has: true, value, stateVersion: undefined, pluginVersion: undefined })
 
-function makeCore() {
-  const core = createHostCore({ logger: memoryLogger().logger, now: () => 0, hotReload: true, context: () => ({}) })
+function setUp() {
+  const fixture = makeCore()
   const activated: string[] = []
-  const add = (id: string, ...dependsOn: string[]): { record: PluginRecord; module: PluginModule } => {
-    const record = newRecord({ id, file: `src/plugins/${id}/index.ts` })
-    core.records.set(id, record)
-    return { record, module: { meta: { dependsOn }, activate: () => void activated.push(id) } }
-  }
-  const run = async (id: string, ...dependsOn: string[]) => {
-    const { record, module } = add(id, ...dependsOn)
-    await core.start(record, module, { startedAt: 0 })
-    return record
-  }
-  return { core, activated, add, run }
+  const plugin = (id: string, dependsOn: string[]): PluginModule => ({ meta: { dependsOn }, activate: () => void activated.push(id) })
+  const add = (id: string, ...dependsOn: string[]) => ({ record: fixture.add(id), module: plugin(id, dependsOn) })
+  const run = (id: string, ...dependsOn: string[]) => fixture.run(id, plugin(id, dependsOn))
+  return { core: fixture.core, activated, add, run }
 }
 
 describe('start order at host.start', () => {
   it('starts a plugin as soon as what it needs runs, defers the rest, and parks those that cannot start', async () => {
-    const { core, activated, add } = makeCore()
+    const { core, activated, add } = setUp()
     const loads: Loaded[] = [add('chart', 'theme'), add('theme'), add('a', 'b'), add('b', 'a'), add('badge', 'broken')]
     const broken = newRecord({ id: 'broken', file: 'src/plugins/broken/index.ts' })
     core.records.set('broken', broken)
@@ -45,7 +38,7 @@ describe('start order at host.start', () => {
 
 describe('parking', () => {
   it('parks a plugin with its state and says why; unparks it', () => {
-    const { core, add } = makeCore()
+    const { core, add } = setUp()
     const { record, module } = add('a')
     const error = park(core, record, module, state(1), 'not activated: because')
     expect(error.message).toBe('plugin "a" (src/plugins/a/index.ts): not activated: because')
@@ -58,7 +51,7 @@ describe('parking', () => {
   })
 
   it('parks only a plugin whose dependency does not run, naming the missing plugin', async () => {
-    const { core, add, run } = makeCore()
+    const { core, add, run } = setUp()
     await run('theme')
     const ready = add('chart', 'theme')
     expect(parkIfWaiting(core, ready.record, ready.module, state(1))).toBeUndefined()
@@ -71,7 +64,7 @@ describe('parking', () => {
   })
 
   it('names a cycle among the waiting plugins', () => {
-    const { core, add } = makeCore()
+    const { core, add } = setUp()
     const a = add('a', 'b')
     const b = add('b', 'a')
     parkIfWaiting(core, a.record, a.module, state(1))
@@ -81,7 +74,7 @@ describe('parking', () => {
   })
 
   it('a plugin that is known but not running keeps its dependents waiting', async () => {
-    const { core, add } = makeCore()
+    const { core, add } = setUp()
     add('theme')
     const chart = add('chart', 'theme')
     expect(parkIfWaiting(core, chart.record, chart.module, state(1))?.reason).toBe(
@@ -92,7 +85,7 @@ describe('parking', () => {
 
 describe('startParked', () => {
   it('starts what can start now, a chain one link per round, each with the state it kept', async () => {
-    const { core, activated, add, run } = makeCore()
+    const { core, activated, add, run } = setUp()
     const given: string[] = []
     const giverFor = (kept: TakenState | undefined): GiveState => async (record) => void given.push(`${record.id}:${String(kept?.value)}`)
     const c = add('c', 'b')
@@ -111,7 +104,7 @@ describe('startParked', () => {
   })
 
   it('forgets nothing and starts nothing for a parked plugin whose record is gone', async () => {
-    const { core, activated, add } = makeCore()
+    const { core, activated, add } = setUp()
     const gone = add('gone')
     park(core, gone.record, gone.module, undefined, 'waits')
     core.records.delete('gone')
@@ -121,7 +114,7 @@ describe('startParked', () => {
   })
 
   it('stops when a round starts nothing (every ready plugin failed to activate)', async () => {
-    const { core, add } = makeCore()
+    const { core, add } = setUp()
     const { record } = add('a')
     const throwing: PluginModule = {
       activate() {
