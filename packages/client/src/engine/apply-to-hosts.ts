@@ -1,5 +1,5 @@
 import type { ReloadResult } from '../protocol/index.js'
-import type { HostInternals } from '../host/internals.js'
+import type { HostCore } from '../host/core.js'
 import { hotSwapBatch, reportImportFailure, type BatchMember, type BatchOutcome, type SwapTrigger } from './apply.js'
 import type { AssembledBatch, HeldVersion } from './batch-assembler.js'
 import type { UpdateTracker } from './update-tracker.js'
@@ -13,7 +13,7 @@ export interface AppliedBatch {
 }
 
 export interface ApplyContext {
-  hosts: Iterable<HostInternals>
+  hosts: Iterable<HostCore>
   tracker: Pick<UpdateTracker, 'nextGeneration' | 'superseded'>
   /** @default true */
   reloadDependents?: boolean
@@ -58,7 +58,7 @@ export function planBatch({ arrivals, held }: AssembledBatch, tracker: ApplyCont
 /** Applies a batch in every host, all or nothing; hands on the outcome once (from the first host). */
 export function applyToHosts(batch: AssembledBatch, context: ApplyContext): void {
   const plan = planBatch(batch, context.tracker)
-  const startedAt = (host: HostInternals) =>
+  const startedAt = (host: HostCore) =>
     Math.min(host.now(), ...batch.arrivals.map((a) => a.update?.startedAt.get(host) ?? Number.POSITIVE_INFINITY))
   let first = true
   for (const host of context.hosts) {
@@ -78,7 +78,7 @@ export function applyToHosts(batch: AssembledBatch, context: ApplyContext): void
   }
 }
 
-function applyInHost(host: HostInternals, { members, failed }: Plan, trigger: SwapTrigger): Promise<BatchOutcome> {
+function applyInHost(host: HostCore, { members, failed }: Plan, trigger: SwapTrigger): Promise<BatchOutcome> {
   if (failed.length === 0) return hotSwapBatch(host, members, trigger)
   // A plugin's new code did not load: the batch does not apply; the others' new versions wait.
   const reports = failed.map((f) => reportImportFailure(host, f.id, { ...trigger, superseded: f.superseded }, f.error))

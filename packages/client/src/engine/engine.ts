@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../protocol/index.js'
 import type { PluginHost } from '../host/host.js'
-import type { HostInternals, HotSource } from '../host/internals.js'
+import type { HostCore, HotSource } from '../host/core.js'
 import type { LastGoodLoader } from '../host/last-good.js'
 import type { PluginEntry } from '../host/types.js'
 import { reportCompileError } from './apply.js'
@@ -30,7 +30,7 @@ export interface EngineOptions {
   /** Where the hot-reload on/off settings are kept across reloads, and their value at first. */
   hotReloadSettings?: KeptHotReloadSettings
   /** Called when a host attaches, before anything is announced to it (the devtools listen here). */
-  onAttach?: (internals: HostInternals, host: PluginHost) => void
+  onAttach?: (internals: HostCore, host: PluginHost) => void
   /**
    * Whether the plugins depending on a swapped plugin stop and start again against it.
    * @default true
@@ -62,7 +62,7 @@ const BATCH_WAIT_MS = 10_000
  * Wiring only: update tracking, batch assembly, apply, entry changes and recovery are units of their own.
  */
 export function createEngine(inits: readonly EntryDeclaration[], source: UpdateSource, options: EngineOptions = {}): Engine {
-  const hosts = new Set<HostInternals>()
+  const hosts = new Set<HostCore>()
   const guard = createGuard(hosts)
   const tracker = createUpdateTracker(hosts)
   const saving = createStateSaving({ hosts, persistence: options.persistence, beforeToolingReload: options.beforeToolingReload, guard })

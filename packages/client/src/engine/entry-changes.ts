@@ -1,10 +1,10 @@
-import type { HostInternals } from '../host/internals.js'
+import type { HostCore } from '../host/core.js'
 import type { PluginEntry } from '../host/types.js'
 import { addPlugin, relocatePlugin, removePlugin } from './runtime-entries.js'
 import type { EntryDeclaration } from './update-source.js'
 
 export interface EntryChangeContext {
-  hosts: Iterable<HostInternals>
+  hosts: Iterable<HostCore>
   /** The entry a running host adds for `init`. */
   added(init: EntryDeclaration): PluginEntry
   /** Imports a plugin's current file and swaps it in. */
@@ -46,7 +46,7 @@ export function applyEntryChanges(
 }
 
 /** Resolves once `host` has swapped in a new version of `id` (never if that fails: the old one runs on). */
-export function swappedIn(host: HostInternals | undefined, id: string): Promise<void> {
+export function swappedIn(host: HostCore | undefined, id: string): Promise<void> {
   if (!host) return Promise.resolve()
   return new Promise((resolve) => {
     const off = host.events.on('reload-completed', (event) => {

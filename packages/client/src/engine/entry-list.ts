@@ -1,5 +1,5 @@
 import { HOT_SOURCE_SYMBOL_KEY } from '../protocol/index.js'
-import type { HotSource } from '../host/internals.js'
+import type { HotSource } from '../host/core.js'
 import type { PluginEntry, PluginModule } from '../host/types.js'
 import type { EntryDeclaration } from './update-source.js'
 

@@ -1,4 +1,4 @@
-import type { HostInternals } from '../host/internals.js'
+import type { HostCore } from '../host/core.js'
 import { consoleLogger } from '../host/logger.js'
 
 /** Runs `run`; what it throws is logged. */
@@ -8,7 +8,7 @@ export type Guard = (run: () => void) => void
  * A guard that logs through the first host (or the console, with none). The transports that call
  * the engine must never see a throw: in Vite's client, a listener that throws cancels the whole update.
  */
-export function createGuard(hosts: Iterable<HostInternals>): Guard {
+export function createGuard(hosts: Iterable<HostCore>): Guard {
   return (run) => {
     try {
       run()

@@ -1,5 +1,5 @@
 import type { PluginHost } from '../host/host.js'
-import type { HostInternals } from '../host/internals.js'
+import type { HostCore } from '../host/core.js'
 import type { LastGoodLoader } from '../host/last-good.js'
 import type { HotReloadSettings } from '../host/types.js'
 import type { FullReloadReason, Recovery } from './recovery/recovery.js'
@@ -15,7 +15,7 @@ export interface KeptHotReloadSettings {
 
 /** What a host gets from the engine when it attaches. */
 export interface AttachmentOptions {
-  hosts: Set<HostInternals>
+  hosts: Set<HostCore>
   source: Pick<UpdateSource, 'hostAttached'>
   recovery: Pick<Recovery, 'announceReloaded'>
   /** Imports the plugin's current file and swaps it in (for saves skipped while hot reload was off). */
@@ -25,22 +25,22 @@ export interface AttachmentOptions {
   reloadedBecause?: FullReloadReason | undefined
   hotReloadSettings?: KeptHotReloadSettings | undefined
   /** Called before anything is announced to the host (the devtools listen here). */
-  onAttach?: ((internals: HostInternals, host: PluginHost) => void) | undefined
+  onAttach?: ((internals: HostCore, host: PluginHost) => void) | undefined
 }
 
 /** Joins a host to the engine: its state hooks, last good versions, hot-reload settings; returns what detaches it. */
-export function attachHost(internals: HostInternals, host: PluginHost, options: AttachmentOptions): () => void {
+export function attachHost(internals: HostCore, host: PluginHost, options: AttachmentOptions): () => void {
   options.hosts.add(internals)
   options.onAttach?.(internals, host)
   if (options.persistence) internals.stateHooks = options.persistence.hooksFor(internals)
   if (options.lastGood) internals.lastGood = options.lastGood
   const unwatch = options.source.hostAttached?.(host)
   if (options.reloadedBecause) options.recovery.announceReloaded(internals, options.reloadedBecause)
-  internals.onHotReloadResumed = (ids) => ids.forEach(options.reloadNow)
+  internals.hotReload.onResumed = (ids) => ids.forEach(options.reloadNow)
   const kept = options.hotReloadSettings
   if (kept) {
-    internals.applyHotReloadSettings(kept.load() ?? kept.initial)
-    internals.onHotReloadSettingsChanged = kept.save
+    internals.hotReload.apply(kept.load() ?? kept.initial)
+    internals.hotReload.onChanged = kept.save
   }
   return () => {
     unwatch?.()

@@ -1,9 +1,9 @@
-import type { HostInternals } from '../host/internals.js'
+import type { HostCore } from '../host/core.js'
 import type { Guard } from './guard.js'
 import type { Persistence } from './state/persistence.js'
 
 export interface StateSavingOptions {
-  hosts: ReadonlySet<HostInternals>
+  hosts: ReadonlySet<HostCore>
   persistence: Persistence | undefined
   /** Called, before a reload made for the dev tools, once state is saved. */
   beforeToolingReload: (() => void) | undefined

@@ -1,4 +1,4 @@
-import type { PluginRecord } from '../host/internals.js'
+import { isRunning, type PluginRecord } from '../host/records.js'
 import type { DependencyNode } from './order.js'
 import type { PluginModule } from '../host/types.js'
 
@@ -17,6 +17,6 @@ export function runningDependencyNodes(
   next: ReadonlyMap<string, PluginModule> = new Map(),
 ): DependencyNode[] {
   return [...records]
-    .filter((record) => record.module && record.status !== 'failed')
+    .filter(isRunning)
     .map((record) => ({ id: record.id, dependsOn: dependsOnOf(next.get(record.id) ?? record.module) }))
 }

@@ -1,6 +1,7 @@
 import { describeLastGood } from '../protocol/index.js'
 import { describe, type PluginError } from './errors.js'
-import type { HostInternals, PluginRecord } from './internals.js'
+import type { HostCore } from './core.js'
+import type { PluginRecord } from './records.js'
 import type { PluginModule } from './types.js'
 
 /** A plugin's last good version, as the dev server kept it. */
@@ -20,33 +21,29 @@ export type LastGoodLoader = (id: string) => Promise<LastGoodVersion | undefined
  * swaps the real file in. A version of it that is running (without its state) is stopped first.
  * Resolves to false, touching nothing, when there is no last good version.
  */
-export async function startLastGood(internals: HostInternals, record: PluginRecord, failure: PluginError, startedAt: number): Promise<boolean> {
-  const version = await loadLastGood(internals, record)
+export async function startLastGood(core: HostCore, record: PluginRecord, failure: PluginError, startedAt: number): Promise<boolean> {
+  const version = await loadLastGood(core, record)
   if (!version) return false
-  if (record.module) {
-    await internals.deactivate(record, record.module, record.teardown)
-    record.module = undefined
-    record.teardown = undefined
-  }
+  await core.stop(record)
   record.lastGood = { since: version.at, error: failure.reason }
-  if (!(await internals.startPlugin(record, version.module, startedAt))) {
+  if (!(await core.start(record, version.module, { startedAt }))) {
     record.lastGood = undefined
-    internals.warn(record, `its last good version failed to start too; the file on disk fails: ${failure.reason}`, failure)
+    core.warn(record, `its last good version failed to start too; the file on disk fails: ${failure.reason}`, failure)
     return true
   }
   const info = { ...record.lastGood }
-  internals.logger.warn(`plugin "${record.id}" (${record.file}): ${describeLastGood(record.id, info)}. The next good save replaces it.`, failure)
-  internals.events.emit('last-good-started', { id: record.id, file: record.file, since: info.since, error: failure })
+  core.logger.warn(`plugin "${record.id}" (${record.file}): ${describeLastGood(record.id, info)}. The next good save replaces it.`, failure)
+  core.events.emit('last-good-started', { id: record.id, file: record.file, since: info.since, error: failure })
   return true
 }
 
-async function loadLastGood(internals: HostInternals, record: PluginRecord): Promise<LastGoodVersion | undefined> {
-  if (!internals.lastGood) return undefined
+async function loadLastGood(core: HostCore, record: PluginRecord): Promise<LastGoodVersion | undefined> {
+  if (!core.lastGood) return undefined
   try {
-    const version = await internals.lastGood(record.id)
+    const version = await core.lastGood(record.id)
     return version && typeof version.module.activate === 'function' ? version : undefined
   } catch (error) {
-    internals.warn(record, `its last good version could not be loaded (${describe(error)})`, error)
+    core.warn(record, `its last good version could not be loaded (${describe(error)})`, error)
     return undefined
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadDevtools, type DevtoolsModule } from '../../src/browser/devtools-loader.js'
 import type { DevtoolsOptions } from '../../src/devtools/index.js'
-import { createHotRegistry } from '../../src/engine/engine.js'
+import { createHotRegistry } from '../../src/sources/vite-hmr.js'
 import { PLUGIN_HOST_EVENTS } from '../../src/host/events.js'
 import { createPluginHost, type PluginHost } from '../../src/host/host.js'
 import { entry, fakeClock, fakeHot, memoryLogger } from '../helpers.js'

@@ -1,6 +1,6 @@
 import { HOT_SOURCE_SYMBOL_KEY } from '../../src/protocol/index.js'
 import { createPluginHost, type PluginHost } from '../../src/host/host.js'
-import type { HostInternals, HotSource } from '../../src/host/internals.js'
+import type { HostCore, HotSource } from '../../src/host/core.js'
 import type { PluginEntry, PluginModule } from '../../src/host/types.js'
 import { fakeClock, memoryLogger, recordEvents } from '../helpers.js'
 
@@ -11,7 +11,7 @@ import { fakeClock, memoryLogger, recordEvents } from '../helpers.js'
 export async function attachedHost(modules: Record<string, PluginModule>, context: unknown = {}) {
   const clock = fakeClock()
   const { logger, lines } = memoryLogger()
-  let internals: HostInternals | undefined
+  let internals: HostCore | undefined
   let publicHost: PluginHost | undefined
   const source: HotSource = {
     attach(attached, host) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { HOT_SOURCE_SYMBOL_KEY } from '../../src/protocol/index.js'
 import { createEntryList } from '../../src/engine/entry-list.js'
-import type { HotSource } from '../../src/host/internals.js'
+import type { HotSource } from '../../src/host/core.js'
 import { entry } from '../helpers.js'
 
 const source: HotSource = { attach: () => () => {} }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createGuard } from '../../src/engine/guard.js'
-import type { HostInternals } from '../../src/host/internals.js'
+import type { HostCore } from '../../src/host/core.js'
 import { memoryLogger } from '../helpers.js'
 
 afterEach(() => void vi.restoreAllMocks())
@@ -9,7 +9,7 @@ describe('guard', () => {
   it('runs the handler; a throw is logged through the first host, not passed on', () => {
     const first = memoryLogger()
     const second = memoryLogger()
-    const guard = createGuard([{ logger: first.logger } as HostInternals, { logger: second.logger } as HostInternals])
+    const guard = createGuard([{ logger: first.logger } as HostCore, { logger: second.logger } as HostCore])
     let ran = false
     guard(() => void (ran = true))
     expect(ran).toBe(true)

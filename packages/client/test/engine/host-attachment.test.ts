@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { attachHost, type AttachmentOptions } from '../../src/engine/host-attachment.js'
 import type { Persistence } from '../../src/engine/state/persistence.js'
-import type { HostInternals, StateHooks } from '../../src/host/internals.js'
+import type { HostCore, StateHooks } from '../../src/host/core.js'
 import type { LastGoodLoader } from '../../src/host/last-good.js'
 import { loggingPlugin } from '../helpers.js'
 import { attachedHost } from './attached-host.js'
@@ -10,7 +10,7 @@ async function setup(extra: Partial<AttachmentOptions> = {}) {
   const app = await attachedHost({ a: loggingPlugin([], 'a') })
   const calls: string[] = []
   const options: AttachmentOptions = {
-    hosts: new Set<HostInternals>(),
+    hosts: new Set<HostCore>(),
     source: {},
     recovery: { announceReloaded: (_, reason) => void calls.push(`reloaded: ${reason.reason}`) },
     reloadNow: (id) => void calls.push(`reload ${id}`),
@@ -37,7 +37,7 @@ describe('attachHost', () => {
   it('gives the host the state hooks, the last good loader and the reason of the reload this product made', async () => {
     const hooks = {} as StateHooks
     const lastGood = (async () => undefined) as LastGoodLoader
-    const persistence = { hooksFor: (internals: HostInternals) => (internals === app.internals ? hooks : undefined) } as unknown as Persistence
+    const persistence = { hooksFor: (internals: HostCore) => (internals === app.internals ? hooks : undefined) } as unknown as Persistence
     const app = await setup({ lastGood, reloadedBecause: { id: 'a', file: 'f', failures: 3, reason: 'why' } })
     attachHost(app.internals, app.host, { ...app.options, persistence })
     expect(app.internals.stateHooks).toBe(hooks)
@@ -48,7 +48,7 @@ describe('attachHost', () => {
   it('saves skipped while hot reload was off are reloaded once it is on again', async () => {
     const app = await setup()
     attachHost(app.internals, app.host, app.options)
-    app.internals.onHotReloadResumed?.(['a', 'b'])
+    app.internals.hotReload.onResumed?.(['a', 'b'])
     expect(app.calls).toEqual(['reload a', 'reload b'])
   })
 

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { createGuard } from '../../src/engine/guard.js'
 import { createStateSaving } from '../../src/engine/state-saving.js'
 import type { Persistence } from '../../src/engine/state/persistence.js'
-import type { HostInternals } from '../../src/host/internals.js'
+import type { HostCore } from '../../src/host/core.js'
 import { memoryLogger } from '../helpers.js'
 
 function setup(snapshot: () => Promise<void>) {
   const calls: string[] = []
   const { logger, lines } = memoryLogger()
-  const hosts = new Set([{ logger } as HostInternals])
+  const hosts = new Set([{ logger } as HostCore])
   const persistence = { snapshot: async (of: unknown) => (calls.push(of === hosts ? 'snapshot' : 'snapshot of what?'), snapshot()) } as unknown as Persistence
   const saving = createStateSaving({ hosts, persistence, beforeToolingReload: () => void calls.push('marked'), guard: createGuard(hosts) })
   return { saving, calls, lines }
@@ -35,7 +35,7 @@ describe('state saving', () => {
   })
 
   it('without persistence there is nothing to write', async () => {
-    const hosts = new Set<HostInternals>()
+    const hosts = new Set<HostCore>()
     const saving = createStateSaving({ hosts, persistence: undefined, beforeToolingReload: undefined, guard: createGuard(hosts) })
     await expect(saving.saveState()).resolves.toBeUndefined()
     await expect(saving.saveBeforeReload()).resolves.toBeUndefined()

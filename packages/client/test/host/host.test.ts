@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { createPluginHost } from '../../src/host/host.js'
 import { PluginError } from '../../src/host/errors.js'
 import type { PluginEntry, PluginModule } from '../../src/host/types.js'
+import type { HostCore, HotSource } from '../../src/host/core.js'
+import { HOT_SOURCE_SYMBOL_KEY } from '../../src/protocol/index.js'
 import { memoryLogger, recordEvents } from '../helpers.js'
 
 const plain = (id: string, module: PluginModule | Error): PluginEntry => ({
@@ -164,5 +166,52 @@ describe('createPluginHost', () => {
     const report = await host.start([plain('a', { activate() {} })])
     expect(report.active).toEqual(['a'])
     expect(lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'a listener of "plugin-activated" threw' }))
+  })
+
+  it('shows a plugin whose hot reload is off as disabled, and announces each change of the setting', async () => {
+    const host = createPluginHost({ logger: memoryLogger().logger, hotReload: false })
+    const events = recordEvents(host)
+    await host.start([plain('a', { activate() {} }), plain('b', { activate() {} })])
+    expect(host.isHotReloadEnabled()).toBe(false)
+    expect(host.get('a')?.status).toBe('disabled')
+    host.setHotReloadEnabled(true)
+    host.disable('b')
+    expect(host.plugins().map((p) => [p.id, p.status])).toEqual([
+      ['a', 'idle'],
+      ['b', 'disabled'],
+    ])
+    expect(host.isHotReloadEnabled('a')).toBe(true)
+    expect(host.isHotReloadEnabled('b')).toBe(false)
+    host.enable('b')
+    expect(host.get('b')?.status).toBe('idle')
+    expect(events.filter((e) => e.type === 'enabled-changed').map((e) => e.payload)).toEqual([
+      { id: undefined, enabled: true },
+      { id: 'b', enabled: false },
+      { id: 'b', enabled: true },
+    ])
+    await expect(host.clearState()).resolves.toBeUndefined()
+  })
+
+  it('hands a hot source linked to the plugin list its core and the public host once, and detaches it on stop', async () => {
+    const attached: [HostCore, unknown][] = []
+    let detached = 0
+    const source: HotSource = {
+      attach(core, host) {
+        attached.push([core, host])
+        return () => void detached++
+      },
+    }
+    const key = Symbol.for(HOT_SOURCE_SYMBOL_KEY)
+    const entries = [plain('a', { activate() {} })]
+    Object.defineProperty(entries, key, { value: source })
+    Object.defineProperty(entries[0], key, { value: source })
+    const host = createPluginHost({ logger: memoryLogger().logger })
+    await host.start(entries)
+    expect(attached).toHaveLength(1)
+    expect(attached[0]![1]).toBe(host)
+    expect([...attached[0]![0].records.keys()]).toEqual(['a'])
+    await host.stop()
+    expect(detached).toBe(1)
+    expect(host.plugins()).toEqual([])
   })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { HotEvents, type ControlCommand, type TabStatusReport } from '../../src/protocol/index.js'
 import { createHotRegistry } from '../../src/sources/vite-hmr.js'
 import { createPluginHost } from '../../src/host/host.js'
-import type { HostInternals } from '../../src/host/internals.js'
+import type { HostCore } from '../../src/host/core.js'
 import { createRemoteControl } from '../../src/sources/remote-control.js'
 import type { PluginModule } from '../../src/host/types.js'
 import { entry, fakeClock, fakeHot, loggingPlugin, memoryLogger } from '../helpers.js'
@@ -14,7 +14,7 @@ async function start(modules: Record<string, PluginModule>, tab: string | Promis
   const wall = fakeClock(1_700_000_000_000)
   const { logger, lines } = memoryLogger()
   const reloaded: string[] = []
-  let internals: HostInternals | undefined
+  let internals: HostCore | undefined
   const remote = createRemoteControl({ hot: hot.hot, tab, reloadNow: (id) => reloaded.push(id), now: wall.now, elapsed: clock.now })
   const registry = createHotRegistry(
     Object.entries(modules).map(([id, module]) => entry(id, module)),

@@ -1,5 +1,5 @@
 import type { FallbackMode, ReloadResult, RetryPolicy } from '../../protocol/index.js'
-import type { HostInternals } from '../../host/internals.js'
+import type { HostCore } from '../../host/core.js'
 import { backoffDelay, createFailureCounter, isTransientImportError } from './policy.js'
 import type { PluginModule } from '../../host/types.js'
 
@@ -36,11 +36,11 @@ export type Recovery = ReturnType<typeof createRecovery>
  * retried with backoff; code that throws is not. A plugin failing `failuresBeforeFallback` times in
  * a row gets the fallback: its state is saved and the page reloads once (or the reload is offered).
  */
-export function createRecovery(hosts: ReadonlySet<HostInternals>, options: RecoveryOptions) {
+export function createRecovery(hosts: ReadonlySet<HostCore>, options: RecoveryOptions) {
   const failures = createFailureCounter(options.failuresBeforeFallback)
   let reloading = false
 
-  const emitAll = (build: (host: HostInternals) => void) => {
+  const emitAll = (build: (host: HostCore) => void) => {
     for (const host of hosts) build(host)
   }
   const fileOf = (id: string): string => {
@@ -108,7 +108,7 @@ export function createRecovery(hosts: ReadonlySet<HostInternals>, options: Recov
     },
 
     /** After a reload this product made: say why, once, to each host that attaches. */
-    announceReloaded(host: HostInternals, reason: FullReloadReason): void {
+    announceReloaded(host: HostCore, reason: FullReloadReason): void {
       host.logger.warn(`the page was reloaded because ${reason.reason}; plugin state was restored`)
       host.events.emit('full-reload', { ...reason, phase: 'reloaded' })
     },

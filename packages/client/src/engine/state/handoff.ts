@@ -1,5 +1,6 @@
 import { PluginError } from '../../host/errors.js'
-import type { HostInternals, PluginRecord } from '../../host/internals.js'
+import type { GiveState, HostCore } from '../../host/core.js'
+import type { PluginRecord } from '../../host/records.js'
 import { adaptState } from './state.js'
 import type { PluginModule, ReloadInfo } from '../../host/types.js'
 
@@ -15,7 +16,7 @@ export interface TakenState {
 export const NO_STATE: TakenState = { has: false, value: undefined, stateVersion: undefined, pluginVersion: undefined }
 
 /** The old instance's state; if its getReloadState throws, the last state saved for it. */
-export async function takeState(internals: HostInternals, record: PluginRecord, module: PluginModule): Promise<TakenState> {
+export async function takeState(core: HostCore, record: PluginRecord, module: PluginModule): Promise<TakenState> {
   if (typeof module.getReloadState !== 'function') return NO_STATE
   try {
     return {
@@ -26,12 +27,12 @@ export async function takeState(internals: HostInternals, record: PluginRecord, 
     }
   } catch (error) {
     const reason = new PluginError(record.id, record.file, 'get-state', error).reason
-    const saved = await internals.stateHooks?.lastKnown(record)
+    const saved = await core.stateHooks?.lastKnown(record)
     if (!saved) {
-      internals.warn(record, `${reason}; the new version starts without state`, error)
+      core.warn(record, `${reason}; the new version starts without state`, error)
       return NO_STATE
     }
-    internals.warn(record, `${reason}; the new version gets the last saved state (from ${new Date(saved.savedAt).toISOString()})`, error)
+    core.warn(record, `${reason}; the new version gets the last saved state (from ${new Date(saved.savedAt).toISOString()})`, error)
     return { has: true, value: saved.state, stateVersion: saved.stateVersion, pluginVersion: saved.pluginVersion }
   }
 }
@@ -50,12 +51,12 @@ export function owe(record: PluginRecord, state: TakenState): void {
 }
 
 /** The state as the new version expects it (migrated across a stateVersion change), or none. */
-export function fitState(internals: HostInternals, record: PluginRecord, state: TakenState, next: PluginModule): TakenState {
+export function fitState(core: HostCore, record: PluginRecord, state: TakenState, next: PluginModule): TakenState {
   if (!state.has) return state
   const adapted = adaptState(state.value, state.stateVersion, next)
   if (adapted.ok) return { ...state, value: adapted.state }
-  internals.warn(record, adapted.reason, adapted.error)
-  internals.stateHooks?.setAside(record, {
+  core.warn(record, adapted.reason, adapted.error)
+  core.stateHooks?.setAside(record, {
     format: 1,
     state: state.value,
     stateVersion: state.stateVersion,
@@ -66,7 +67,7 @@ export function fitState(internals: HostInternals, record: PluginRecord, state: 
 }
 
 export async function giveState(
-  internals: HostInternals,
+  core: HostCore,
   record: PluginRecord,
   module: PluginModule,
   state: TakenState,
@@ -74,7 +75,7 @@ export async function giveState(
 ): Promise<void> {
   if (!state.has) return
   if (typeof module.setReloadState !== 'function') {
-    internals.warn(record, 'the old version returned state from getReloadState() but the new version has no setReloadState(); its state was dropped')
+    core.warn(record, 'the old version returned state from getReloadState() but the new version has no setReloadState(); its state was dropped')
     return
   }
   try {
@@ -84,3 +85,24 @@ export async function giveState(
   }
 }
 
+
+/**
+ * Gives a plugin starting again the state it had when it stopped (migrated if its stateVersion
+ * changed); without such state, the state saved for it, as at start (undefined: the host's own
+ * restore). If its `setReloadState` throws, it runs without that state, which it then owes to its
+ * next version.
+ */
+export function keptStateGiver(core: HostCore, kept: TakenState | undefined): GiveState | undefined {
+  if (!kept?.has) return undefined
+  return async (record, module) => {
+    const fitted = fitState(core, record, kept, module)
+    try {
+      await giveState(core, record, module, fitted, { reason: 'restore', fromVersion: kept.pluginVersion, fromStateVersion: kept.stateVersion })
+    } catch (error) {
+      owe(record, kept)
+      core.warn(record, `${(error as PluginError).reason}; it runs without its previous state, which is kept for its next version`, error)
+      return
+    }
+    if (record.owed === kept) record.owed = undefined
+  }
+}
