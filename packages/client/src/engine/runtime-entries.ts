@@ -1,4 +1,4 @@
-import { runningDependencyNodes } from '../graph/dependencies.js'
+import { runningDependencyNodes } from '../host/records.js'
 import { dependentsOf } from '../graph/order.js'
 import type { HostCore } from '../host/core.js'
 import { PluginError } from '../host/errors.js'

@@ -7,8 +7,8 @@ import type { LastGoodLoader } from './last-good.js'
 import { createLifecycle } from './lifecycle.js'
 import { createTaskQueue } from './queue.js'
 import type { PluginRecord } from './records.js'
-import type { TakenState } from '../engine/state/handoff.js'
-import type { PersistedState } from '../engine/state/state.js'
+import type { TakenState } from './state.js'
+import type { PersistedState } from './state.js'
 import type { Logger, PluginModule, Teardown } from './types.js'
 
 /**

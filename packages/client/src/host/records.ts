@@ -1,4 +1,6 @@
-import type { TakenState } from '../engine/state/handoff.js'
+import { dependsOnOf } from '../graph/dependencies.js'
+import type { DependencyNode } from '../graph/order.js'
+import type { TakenState } from './state.js'
 import type { LastGoodInfo, PluginInfo, PluginModule, PluginStatus, Teardown } from './types.js'
 
 /** A running (or failed) plugin as the host keeps it. */
@@ -55,4 +57,17 @@ export function pluginInfo(record: PluginRecord, hotReload: boolean): PluginInfo
   const { id, file, version, reloadCount, lastReloadMs, error, lastGood } = record
   const status = displayedStatus(record, hotReload)
   return { id, file, status, version, reloadCount, lastReloadMs, error, ...(lastGood ? { lastGood: { ...lastGood } } : {}) }
+}
+
+/**
+ * The running plugins as the dependency order sees them. `next`: new versions about to replace
+ * some of them, whose `dependsOn` counts instead.
+ */
+export function runningDependencyNodes(
+  records: Iterable<PluginRecord>,
+  next: ReadonlyMap<string, PluginModule> = new Map(),
+): DependencyNode[] {
+  return [...records]
+    .filter(isRunning)
+    .map((record) => ({ id: record.id, dependsOn: dependsOnOf(next.get(record.id) ?? record.module) }))
 }

@@ -4,7 +4,7 @@ import type { GiveState, HostCore } from './core.js'
 import { PluginError } from './errors.js'
 import { startLastGood } from './last-good.js'
 import { isRunning, type PluginRecord } from './records.js'
-import type { TakenState } from '../engine/state/handoff.js'
+import type { TakenState } from './state.js'
 import type { PluginModule } from './types.js'
 
 /**

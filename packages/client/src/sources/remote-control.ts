@@ -123,38 +123,13 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
     })
   }
   listen()
-  const obey = (command: ControlCommand): void => {
-    if (command?.action === 'reload' && typeof command.id === 'string') {
-      if (!runs(command.id)) return
-      logger().info(`reloading plugin "${command.id}", as the dev server asked`)
-      options.reloadNow(command.id)
-    } else if (command?.action === 'set-hot-reload' && typeof command.enabled === 'boolean') {
-      const which = command.id === undefined ? 'every plugin' : `plugin "${command.id}"`
-      logger().info(`turning hot reload ${command.enabled ? 'on' : 'off'} for ${which}, as the dev server asked`)
-      for (const host of hosts) setHotReload(host, command.id, command.enabled)
-    } else {
-      logger().warn(`ignored an unknown command from the dev server: ${describe(command)}`)
-    }
-  }
+  const obey = (command: ControlCommand): void => obeyCommand(command, { hosts, logger: logger(), runs, reloadNow: options.reloadNow })
 
   return {
     attach(host, logger) {
       hosts.push(host)
       hostLogger ??= logger
-      const startedAt = new Map<string, number>()
-      const ended = (id: string, reload: Omit<LastReload, 'at'>) => {
-        const start = startedAt.get(id)
-        startedAt.delete(id)
-        const durationMs = reload.durationMs ?? (start === undefined ? undefined : Math.max(0, elapsed() - start))
-        lastReloads.set(id, { ...reload, ...(durationMs === undefined ? {} : { durationMs }), at: wallClock() })
-      }
-      host.on('reload-started', (e) => void startedAt.set(e.id, elapsed()))
-      host.on('reload-completed', (e) => ended(e.id, { outcome: 'swapped', durationMs: e.durationMs }))
-      host.on('reload-failed', (e) => ended(e.id, { outcome: e.outcome, error: e.error.message }))
-      // A failed plugin activated by a save (not a start: no reload started for it).
-      host.on('plugin-activated', (e) => {
-        if (startedAt.has(e.id)) ended(e.id, { outcome: 'swapped', durationMs: e.durationMs })
-      })
+      recordLastReloads(host, lastReloads, elapsed, wallClock)
       for (const type of PLUGIN_HOST_EVENTS) {
         if (SILENT_EVENTS.has(type)) continue
         // Handlers run in subscription order: the ones above have recorded the reload by now.
@@ -169,6 +144,43 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
       listen()
     },
   }
+}
+
+/** Carries out one command of the dev server in every host of the tab. */
+function obeyCommand(
+  command: ControlCommand,
+  tab: { hosts: readonly RemoteHost[]; logger: Logger; runs(id: string): boolean; reloadNow(id: string): void },
+): void {
+  const { logger } = tab
+  if (command?.action === 'reload' && typeof command.id === 'string') {
+    if (!tab.runs(command.id)) return
+    logger.info(`reloading plugin "${command.id}", as the dev server asked`)
+    tab.reloadNow(command.id)
+  } else if (command?.action === 'set-hot-reload' && typeof command.enabled === 'boolean') {
+    const which = command.id === undefined ? 'every plugin' : `plugin "${command.id}"`
+    logger.info(`turning hot reload ${command.enabled ? 'on' : 'off'} for ${which}, as the dev server asked`)
+    for (const host of tab.hosts) setHotReload(host, command.id, command.enabled)
+  } else {
+    logger.warn(`ignored an unknown command from the dev server: ${describe(command)}`)
+  }
+}
+
+/** Keeps each plugin's last hot reload as this host's events tell it: outcome, duration, when it ended. */
+function recordLastReloads(host: RemoteHost, lastReloads: Map<string, LastReload>, elapsed: () => number, wallClock: () => number): void {
+  const startedAt = new Map<string, number>()
+  const ended = (id: string, reload: Omit<LastReload, 'at'>) => {
+    const start = startedAt.get(id)
+    startedAt.delete(id)
+    const durationMs = reload.durationMs ?? (start === undefined ? undefined : Math.max(0, elapsed() - start))
+    lastReloads.set(id, { ...reload, ...(durationMs === undefined ? {} : { durationMs }), at: wallClock() })
+  }
+  host.on('reload-started', (e) => void startedAt.set(e.id, elapsed()))
+  host.on('reload-completed', (e) => ended(e.id, { outcome: 'swapped', durationMs: e.durationMs }))
+  host.on('reload-failed', (e) => ended(e.id, { outcome: e.outcome, error: e.error.message }))
+  // A failed plugin activated by a save (not a start: no reload started for it).
+  host.on('plugin-activated', (e) => {
+    if (startedAt.has(e.id)) ended(e.id, { outcome: 'swapped', durationMs: e.durationMs })
+  })
 }
 
 function setHotReload(host: RemoteHost, id: string | undefined, enabled: boolean): void {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { dependsOnOf, runningDependencyNodes } from '../../src/graph/dependencies.js'
+import { dependsOnOf } from '../../src/graph/dependencies.js'
+import { runningDependencyNodes } from '../../src/host/records.js'
 import { Emitter } from '../../src/host/emitter.js'
 import { describe as describeError, PluginError } from '../../src/host/errors.js'
 import type { PluginRecord } from '../../src/host/records.js'

@@ -1,4 +1,4 @@
-import { runningDependencyNodes } from '../../graph/dependencies.js'
+import { runningDependencyNodes } from '../../host/records.js'
 import { dependentsOf, orderByDependencies } from '../../graph/order.js'
 import type { HostCore } from '../../host/core.js'
 import type { PluginRecord } from '../../host/records.js'

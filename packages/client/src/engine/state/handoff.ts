@@ -3,15 +3,9 @@ import type { GiveState, HostCore } from '../../host/core.js'
 import type { PluginRecord } from '../../host/records.js'
 import { adaptState } from './state.js'
 import type { PluginModule, ReloadInfo } from '../../host/types.js'
+import type { TakenState } from '../../host/state.js'
 
-/** State taken from a plugin instance, on its way to the next one. */
-export interface TakenState {
-  has: boolean
-  value: unknown
-  /** `meta.stateVersion` and `meta.version` of the code the state came from. */
-  stateVersion: number | undefined
-  pluginVersion: string | undefined
-}
+export type { TakenState } from '../../host/state.js'
 
 export const NO_STATE: TakenState = { has: false, value: undefined, stateVersion: undefined, pluginVersion: undefined }
 

@@ -1,18 +1,8 @@
 import { describe } from '../../host/errors.js'
 import type { PluginModule } from '../../host/types.js'
+import type { PersistedState } from '../../host/state.js'
 
-/** What the store keeps for one plugin. */
-export interface PersistedState {
-  /** Shape version of this record itself. */
-  format: 1
-  state: unknown
-  /** `meta.stateVersion` of the instance the state came from. */
-  stateVersion: number | undefined
-  /** `meta.version` of the instance the state came from. */
-  pluginVersion: string | undefined
-  /** When it was saved (ms since epoch). */
-  savedAt: number
-}
+export type { PersistedState } from '../../host/state.js'
 
 /** Where persisted state lives (IndexedDB in the browser, memory in tests). Keys are plugin ids. */
 export interface StateStore {
