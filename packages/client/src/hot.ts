@@ -58,9 +58,9 @@ export function createHotRegistry(
   const devtools = loadDevtools(config, (id) => registry.reloadNow(id))
   const remote = hot && createRemoteControl({ hot, tab: session.tab.settled.then(({ id }) => id), reloadNow: (id) => registry.reloadNow(id), elapsed: pageClock.elapsed })
   const registry = createCoreRegistry(inits, hot, {
-    onAttach(internals, host) {
+    onAttach(core, host) {
       devtools?.attach(host)
-      remote?.attach(host, internals.logger)
+      remote?.attach(host, core.logger)
     },
     // A new version of the registry module has its own hot context: commands come through it.
     onHotContext: (next) => remote?.connect(next),

@@ -3,8 +3,8 @@ import type { PluginHost } from '../host/host.js'
 import type { HostCore, HotSource } from '../host/core.js'
 import type { LastGoodLoader } from '../host/last-good.js'
 import type { PluginEntry } from '../host/types.js'
-import { reportCompileError } from './apply.js'
-import { applyToHosts } from './apply-to-hosts.js'
+import { reportCompileError } from './apply/batch.js'
+import { applyToHosts } from './apply/hosts.js'
 import { createBatchAssembler } from './batch-assembler.js'
 import { applyEntryChanges } from './entry-changes.js'
 import { createEntryList } from './entry-list.js'
@@ -29,8 +29,8 @@ export interface EngineOptions {
   reloadedBecause?: FullReloadReason
   /** Where the hot-reload on/off settings are kept across reloads, and their value at first. */
   hotReloadSettings?: KeptHotReloadSettings
-  /** Called when a host attaches, before anything is announced to it (the devtools listen here). */
-  onAttach?: (internals: HostCore, host: PluginHost) => void
+  /** Called when a host attaches, before anything is announced to it: the devtools and the remote control take its public face here. */
+  onAttach?: (core: HostCore, host: PluginHost) => void
   /**
    * Whether the plugins depending on a swapped plugin stop and start again against it.
    * @default true
@@ -87,7 +87,7 @@ export function createEngine(inits: readonly EntryDeclaration[], source: UpdateS
           if (results.length > 0) {
             source.batchApplied({ ...(id === undefined ? {} : { batch: id }), plugins: results, durationMs: Math.max(...results.map((r) => r.durationMs)) })
           }
-          for (const result of results) recovery.settle(result)
+          for (const result of results) recovery.countOutcome(result)
         },
       }),
   })
@@ -95,7 +95,7 @@ export function createEngine(inits: readonly EntryDeclaration[], source: UpdateS
   const reloadNow = (id: string): void => guard(() => reimport.reloadNow(id))
 
   const attachment = { ...options, hosts, source, recovery, reloadNow }
-  const hotSource: HotSource = { attach: (internals, host) => attachHost(internals, host, attachment) }
+  const hotSource: HotSource = { attach: (core, host) => attachHost(core, host, attachment) }
   const list = createEntryList(inits, hotSource, options.recovery?.importModule)
 
   const sink: UpdateSink = {

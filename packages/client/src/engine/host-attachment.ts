@@ -25,25 +25,25 @@ export interface AttachmentOptions {
   reloadedBecause?: FullReloadReason | undefined
   hotReloadSettings?: KeptHotReloadSettings | undefined
   /** Called before anything is announced to the host (the devtools listen here). */
-  onAttach?: ((internals: HostCore, host: PluginHost) => void) | undefined
+  onAttach?: ((core: HostCore, host: PluginHost) => void) | undefined
 }
 
 /** Joins a host to the engine: its state hooks, last good versions, hot-reload settings; returns what detaches it. */
-export function attachHost(internals: HostCore, host: PluginHost, options: AttachmentOptions): () => void {
-  options.hosts.add(internals)
-  options.onAttach?.(internals, host)
-  if (options.persistence) internals.stateHooks = options.persistence.hooksFor(internals)
-  if (options.lastGood) internals.lastGood = options.lastGood
+export function attachHost(core: HostCore, host: PluginHost, options: AttachmentOptions): () => void {
+  options.hosts.add(core)
+  options.onAttach?.(core, host)
+  if (options.persistence) core.stateHooks = options.persistence.hooksFor(core)
+  if (options.lastGood) core.lastGood = options.lastGood
   const unwatch = options.source.hostAttached?.(host)
-  if (options.reloadedBecause) options.recovery.announceReloaded(internals, options.reloadedBecause)
-  internals.hotReload.onResumed = (ids) => ids.forEach(options.reloadNow)
+  if (options.reloadedBecause) options.recovery.announceReloaded(core, options.reloadedBecause)
+  core.hotReload.onResumed = (ids) => ids.forEach(options.reloadNow)
   const kept = options.hotReloadSettings
   if (kept) {
-    internals.hotReload.apply(kept.load() ?? kept.initial)
-    internals.hotReload.onChanged = kept.save
+    core.hotReload.apply(kept.load() ?? kept.initial)
+    core.hotReload.onChanged = kept.save
   }
   return () => {
     unwatch?.()
-    options.hosts.delete(internals)
+    options.hosts.delete(core)
   }
 }

@@ -66,7 +66,7 @@ describe('loading the devtools on demand', () => {
         entry('counter', { activate() {} }),
       ],
       hot.hot,
-      { onAttach: (_internals, host) => loader.attach(host) },
+      { onAttach: (_core, host) => loader.attach(host) },
     )
     const host = createPluginHost({ logger, now: clock.now })
     await host.start(registry.entries)

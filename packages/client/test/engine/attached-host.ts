@@ -5,17 +5,17 @@ import type { PluginEntry, PluginModule } from '../../src/host/types.js'
 import { fakeClock, memoryLogger, recordEvents } from '../helpers.js'
 
 /**
- * A started host and the internals it hands a hot source: what an engine unit works on, without
+ * A started host and the core it hands a hot source: what an engine unit works on, without
  * an engine around it.
  */
 export async function attachedHost(modules: Record<string, PluginModule>, context: unknown = {}) {
   const clock = fakeClock()
   const { logger, lines } = memoryLogger()
-  let internals: HostCore | undefined
+  let core: HostCore | undefined
   let publicHost: PluginHost | undefined
   const source: HotSource = {
     attach(attached, host) {
-      internals = attached
+      core = attached
       publicHost = host
       return () => {}
     },
@@ -25,6 +25,6 @@ export async function attachedHost(modules: Record<string, PluginModule>, contex
   const host = createPluginHost({ context, logger, now: clock.now })
   const events = recordEvents(host)
   await host.start(entries)
-  if (!internals || publicHost !== host) throw new Error('the host did not attach')
-  return { host, internals, clock, lines, events }
+  if (!core || publicHost !== host) throw new Error('the host did not attach')
+  return { host, core, clock, lines, events }
 }

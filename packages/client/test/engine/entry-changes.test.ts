@@ -17,7 +17,7 @@ describe('applyEntryChanges', () => {
     let applied = 0
     const b = entry('b', loggingPlugin(log, 'b'))
     applyEntryChanges(
-      { hosts: [one.internals, two.internals], added: asEntry, reloadNow: (id) => void reloaded.push(id), entriesApplied: () => void applied++ },
+      { hosts: [one.core, two.core], added: asEntry, reloadNow: (id) => void reloaded.push(id), entriesApplied: () => void applied++ },
       declared(entry('a', loggingPlugin(log, 'a'))),
       [b],
     )
@@ -35,7 +35,7 @@ describe('applyEntryChanges', () => {
     let applied = 0
     const moved = { ...entry('a', { activate() {} }), file: 'src/plugins/b/index.ts', url: '/src/plugins/b/index.ts' }
     applyEntryChanges(
-      { hosts: [app.internals], added: asEntry, reloadNow: (id) => void reloaded.push(id), entriesApplied: () => void applied++ },
+      { hosts: [app.core], added: asEntry, reloadNow: (id) => void reloaded.push(id), entriesApplied: () => void applied++ },
       declared(entry('a', { activate() {} })),
       [moved],
     )
@@ -43,7 +43,7 @@ describe('applyEntryChanges', () => {
     expect(app.host.get('a')?.file).toBe('src/plugins/b/index.ts')
     await Promise.resolve()
     expect(applied).toBe(0)
-    app.internals.events.emit('reload-completed', { id: 'a' } as never)
+    app.core.events.emit('reload-completed', { id: 'a' } as never)
     await vi.waitFor(() => expect(applied).toBe(1))
   })
 
@@ -51,7 +51,7 @@ describe('applyEntryChanges', () => {
     const app = await attachedHost({ a: loggingPlugin([], 'a') })
     let applied = 0
     const same = entry('a', { activate() {} })
-    applyEntryChanges({ hosts: [app.internals], added: asEntry, reloadNow: () => {}, entriesApplied: () => void applied++ }, declared(same), [same])
+    applyEntryChanges({ hosts: [app.core], added: asEntry, reloadNow: () => {}, entriesApplied: () => void applied++ }, declared(same), [same])
     await new Promise((resolve) => setTimeout(resolve, 0))
     expect(applied).toBe(0)
     expect(app.events.map((e) => e.type)).toEqual(['plugin-activated'])
@@ -62,11 +62,11 @@ describe('swappedIn', () => {
   it('resolves at the first completed reload of that plugin; with no host, at once', async () => {
     const app = await attachedHost({ a: loggingPlugin([], 'a') })
     let done = false
-    void swappedIn(app.internals, 'a').then(() => (done = true))
-    app.internals.events.emit('reload-completed', { id: 'b' } as never)
+    void swappedIn(app.core, 'a').then(() => (done = true))
+    app.core.events.emit('reload-completed', { id: 'b' } as never)
     await Promise.resolve()
     expect(done).toBe(false)
-    app.internals.events.emit('reload-completed', { id: 'a' } as never)
+    app.core.events.emit('reload-completed', { id: 'a' } as never)
     await vi.waitFor(() => expect(done).toBe(true))
     await expect(swappedIn(undefined, 'a')).resolves.toBeUndefined()
   })

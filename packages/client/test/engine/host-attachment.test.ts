@@ -23,11 +23,11 @@ describe('attachHost', () => {
   it('adds the host to the engine, the devtools first, and detaching removes it (and stops the source watching)', async () => {
     const order: string[] = []
     const app = await setup({
-      onAttach: (internals, host) => void order.push(`attach ${internals === app.internals} ${host === app.host}`),
+      onAttach: (core, host) => void order.push(`attach ${core === app.core} ${host === app.host}`),
       source: { hostAttached: () => (order.push('watch'), () => void order.push('unwatch')) },
     })
-    const detach = attachHost(app.internals, app.host, app.options)
-    expect(app.options.hosts.has(app.internals)).toBe(true)
+    const detach = attachHost(app.core, app.host, app.options)
+    expect(app.options.hosts.has(app.core)).toBe(true)
     expect(order).toEqual(['attach true true', 'watch'])
     detach()
     expect(app.options.hosts.size).toBe(0)
@@ -37,18 +37,18 @@ describe('attachHost', () => {
   it('gives the host the state hooks, the last good loader and the reason of the reload this product made', async () => {
     const hooks = {} as StateHooks
     const lastGood = (async () => undefined) as LastGoodLoader
-    const persistence = { hooksFor: (internals: HostCore) => (internals === app.internals ? hooks : undefined) } as unknown as Persistence
+    const persistence = { hooksFor: (core: HostCore) => (core === app.core ? hooks : undefined) } as unknown as Persistence
     const app = await setup({ lastGood, reloadedBecause: { id: 'a', file: 'f', failures: 3, reason: 'why' } })
-    attachHost(app.internals, app.host, { ...app.options, persistence })
-    expect(app.internals.stateHooks).toBe(hooks)
-    expect(app.internals.lastGood).toBe(lastGood)
+    attachHost(app.core, app.host, { ...app.options, persistence })
+    expect(app.core.stateHooks).toBe(hooks)
+    expect(app.core.lastGood).toBe(lastGood)
     expect(app.calls).toEqual(['reloaded: why'])
   })
 
   it('saves skipped while hot reload was off are reloaded once it is on again', async () => {
     const app = await setup()
-    attachHost(app.internals, app.host, app.options)
-    app.internals.hotReload.onResumed?.(['a', 'b'])
+    attachHost(app.core, app.host, app.options)
+    app.core.hotReload.onResumed?.(['a', 'b'])
     expect(app.calls).toEqual(['reload a', 'reload b'])
   })
 
@@ -57,7 +57,7 @@ describe('attachHost', () => {
     const app = await setup({
       hotReloadSettings: { load: () => undefined, save: (s) => void saved.push(s), initial: { enabled: true, disabled: ['a'] } },
     })
-    attachHost(app.internals, app.host, app.options)
+    attachHost(app.core, app.host, app.options)
     expect(app.host.isHotReloadEnabled('a')).toBe(false)
     app.host.enable('a')
     expect(saved).toEqual([{ enabled: true, disabled: [] }])

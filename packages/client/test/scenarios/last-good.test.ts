@@ -111,7 +111,7 @@ describe('after a reload the dev tools made, a plugin whose file fails at start 
     const registry = createHotRegistry([entry('counter', async () => counter('disk', 'activate').module)], fakeHot().hot, {
       persistence: createPersistence({ store, restore: true }),
       lastGood: keptVersion(good),
-      onAttach: (internals) => void recordHostEvents(internals.events, history, () => 0),
+      onAttach: (core) => void recordHostEvents(core.events, history, () => 0),
     })
     await createPluginHost({ logger: memoryLogger().logger }).start(registry.entries)
     expect(history.entries()[0]).toMatchObject({

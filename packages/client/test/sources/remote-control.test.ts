@@ -14,7 +14,7 @@ async function start(modules: Record<string, PluginModule>, tab: string | Promis
   const wall = fakeClock(1_700_000_000_000)
   const { logger, lines } = memoryLogger()
   const reloaded: string[] = []
-  let internals: HostCore | undefined
+  let core: HostCore | undefined
   const remote = createRemoteControl({ hot: hot.hot, tab, reloadNow: (id) => reloaded.push(id), now: wall.now, elapsed: clock.now })
   const registry = createHotRegistry(
     Object.entries(modules).map(([id, module]) => entry(id, module)),
@@ -22,7 +22,7 @@ async function start(modules: Record<string, PluginModule>, tab: string | Promis
     {
       // As in the browser: the public host, and the host's logger.
       onAttach(attached, publicHost) {
-        internals = attached
+        core = attached
         remote.attach(publicHost, attached.logger)
       },
     },
@@ -33,7 +33,7 @@ async function start(modules: Record<string, PluginModule>, tab: string | Promis
   const reports = () => hot.sent.filter((m) => m.event === HotEvents.status).map((m) => m.data as TabStatusReport)
   const command = (data: ControlCommand) => hot.emit(HotEvents.command, data)
   const settled = () => new Promise((resolve) => setTimeout(resolve, 0))
-  return { hot, clock, wall, host, registry, remote, reports, command, reloaded, lines, settled, internals }
+  return { hot, clock, wall, host, registry, remote, reports, command, reloaded, lines, settled, core }
 }
 
 describe('remote control (the tab side of the control API)', () => {
@@ -155,7 +155,7 @@ describe('remote control (the tab side of the control API)', () => {
     const app = await start({ a: { activate() {} }, b: { activate() {} } })
     await app.settled()
     const before = app.reports().length
-    ;(app.internals!.records as Map<string, unknown>).delete('b') // as when its entry is deleted
+    ;(app.core!.records as Map<string, unknown>).delete('b') // as when its entry is deleted
     app.host.disable('b')
     await app.settled()
     expect(app.reports().slice(before)).toMatchObject([{ full: true, plugins: [{ id: 'a' }] }])

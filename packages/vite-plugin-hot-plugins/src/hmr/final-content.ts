@@ -48,8 +48,13 @@ export function createFinalContentCheck(replay: (file: string) => void, quietMs 
       if (storm) schedule(file)
       return storm
     },
-    /** `file` changed while being handled: check it again once it is quiet. */
-    later(file: string): void {
+    /**
+     * `file` was saved again while its change was handled, so that change is dropped: its next
+     * event is not a storm's (nothing of this storm reached the page yet, and the page gets the
+     * first version at once), and once the file is quiet its content is checked again.
+     */
+    overtaken(file: string): void {
+      lastEventAt.delete(file)
       schedule(file)
     },
     /** An update of `file` built from `content` is on its way. */

@@ -71,8 +71,9 @@ async function pluginFileSaved(parts: PipelineParts, change: Change, owners: str
   finalContent.sent(file, content)
   const failure = await findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
   if (await changedSince(file, content)) {
-    // Saved again while being transformed (maybe read half-written): wait for the final content.
-    finalContent.later(file)
+    // Saved again while being transformed (maybe read half-written): the next save's version goes
+    // to the page instead, as a storm's first (a slow transform must not hold it back till the end).
+    finalContent.overtaken(file)
     return []
   }
   if (failure) {

@@ -83,14 +83,24 @@ describe('the final-content check', () => {
     check.sent(FILE, 'v1')
     await vi.advanceTimersByTimeAsync(150)
     disk.set(FILE, 'v2')
-    check.later(FILE)
+    check.overtaken(FILE)
     await vi.advanceTimersByTimeAsync(150)
     expect(replayed).toEqual([FILE])
   })
 
+  it('after a change overtaken by a newer save, the next event is a first version, not a storm', () => {
+    const { check } = setup()
+    expect(check.inStorm(FILE, 1000)).toBe(false)
+    expect(check.inStorm(FILE, 1010)).toBe(true) // arrived while the first was transformed
+    check.overtaken(FILE)
+    expect(check.inStorm(FILE, 1020)).toBe(false) // sent at once: the page had nothing of this storm
+    expect(check.inStorm(FILE, 1030)).toBe(true)
+    check.dispose()
+  })
+
   it('replays nothing for a file never sent or deleted meanwhile', async () => {
     const { check, replayed } = setup()
-    check.later(FILE)
+    check.overtaken(FILE)
     await vi.advanceTimersByTimeAsync(150)
     check.sent(FILE, 'v0')
     disk.delete(FILE)

@@ -76,7 +76,7 @@ export function createRecovery(hosts: ReadonlySet<HostCore>, options: RecoveryOp
 
   return {
     /** Counts the outcome of a reload of `id` (once per update, whatever the number of hosts). */
-    settle(result: ReloadResult | undefined): void {
+    countOutcome(result: ReloadResult | undefined): void {
       if (!result) return
       if (result.outcome === 'swapped') return failures.succeeded(result.id)
       const { count, tripped } = failures.failed(result.id)

@@ -1,16 +1,16 @@
-import type { ReloadResult } from '../protocol/index.js'
-import type { HostCore } from '../host/core.js'
-import { PluginError } from '../host/errors.js'
-import type { PluginRecord } from '../host/records.js'
-import { parkedState, parkIfWaiting, unpark } from '../host/start-order.js'
-import { keptStateGiver, NO_STATE } from './state/handoff.js'
-import { startWaiting } from './runtime-entries.js'
-import { reportFailure, type BatchOutcome, type SwapTrigger } from './apply/outcomes.js'
-import type { LiveMember } from './apply/plan.js'
-import { swapBatch } from './apply/swap.js'
-import type { PluginModule } from '../host/types.js'
+import type { ReloadResult } from '../../protocol/index.js'
+import type { HostCore } from '../../host/core.js'
+import { PluginError } from '../../host/errors.js'
+import type { PluginRecord } from '../../host/records.js'
+import { parkedState, parkIfWaiting, unpark } from '../../host/start-order.js'
+import { keptStateGiver, NO_STATE } from '../state/handoff.js'
+import { startWaiting } from '../runtime-entries.js'
+import { reportFailure, type BatchOutcome, type SwapTrigger } from './outcomes.js'
+import type { LiveMember } from './plan.js'
+import { swapBatch } from './swap.js'
+import type { PluginModule } from '../../host/types.js'
 
-export type { BatchOutcome, SwapTrigger } from './apply/outcomes.js'
+export type { BatchOutcome, SwapTrigger } from './outcomes.js'
 
 /** A plugin of a batch and the new version it brings. */
 export interface BatchMember {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { applyToHosts, planBatch, type AppliedBatch } from '../../src/engine/apply-to-hosts.js'
-import type { Arrival } from '../../src/engine/batch-assembler.js'
-import { createUpdateTracker } from '../../src/engine/update-tracker.js'
-import { loggingPlugin } from '../helpers.js'
-import { attachedHost } from './attached-host.js'
+import { applyToHosts, planBatch, type AppliedBatch } from '../../../src/engine/apply/hosts.js'
+import type { Arrival } from '../../../src/engine/batch-assembler.js'
+import { createUpdateTracker } from '../../../src/engine/update-tracker.js'
+import { loggingPlugin } from '../../helpers.js'
+import { attachedHost } from '../attached-host.js'
 
 const update = (files: string[], generation?: number, startedAt?: Map<object, number>) => ({
   files: new Set(files),
@@ -44,10 +44,10 @@ describe('applyToHosts', () => {
     log.length = 0
     one.clock.advance(10)
     const outcomes: AppliedBatch[] = []
-    const startedAt = new Map<object, number>([[one.internals, 1004]])
+    const startedAt = new Map<object, number>([[one.core, 1004]])
     applyToHosts(
       { batch: 2, arrivals: [{ id: 'a', update: update(['fa'], undefined, startedAt), outcome: { module: loggingPlugin(log, 'a2') } }], held: [] },
-      { hosts: [one.internals, two.internals], tracker: createUpdateTracker([]), applied: (o) => void outcomes.push(o) },
+      { hosts: [one.core, two.core], tracker: createUpdateTracker([]), applied: (o) => void outcomes.push(o) },
     )
     await expect.poll(() => outcomes.length).toBe(1)
     expect(outcomes[0]).toMatchObject({ batch: 2, heldBack: [], results: [{ id: 'a', outcome: 'swapped', durationMs: 6 }] })
@@ -71,7 +71,7 @@ describe('applyToHosts', () => {
         ],
         held: [],
       },
-      { hosts: [app.internals], tracker: createUpdateTracker([]), applied: (o) => void outcomes.push(o) },
+      { hosts: [app.core], tracker: createUpdateTracker([]), applied: (o) => void outcomes.push(o) },
     )
     await expect.poll(() => outcomes.length).toBe(1)
     expect(outcomes[0]?.results).toMatchObject([{ id: 'b', outcome: 'kept-old' }])
@@ -87,7 +87,7 @@ describe('applyToHosts', () => {
     const outcomes: AppliedBatch[] = []
     applyToHosts(
       { batch: undefined, arrivals: [{ id: 'theme', update: undefined, outcome: { module: loggingPlugin(log, 'theme2') } }], held: [] },
-      { hosts: [app.internals], tracker: createUpdateTracker([]), reloadDependents: false, applied: (o) => void outcomes.push(o) },
+      { hosts: [app.core], tracker: createUpdateTracker([]), reloadDependents: false, applied: (o) => void outcomes.push(o) },
     )
     await expect.poll(() => outcomes.length).toBe(1)
     expect(outcomes[0]?.batch).toBeUndefined()

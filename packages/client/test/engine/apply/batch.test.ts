@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { hotSwapBatch, reportCompileError, reportImportFailure } from '../../src/engine/apply.js'
-import type { PluginModule } from '../../src/host/types.js'
-import { makeCore } from '../core-fixture.js'
-import { loggingPlugin } from '../helpers.js'
+import { hotSwapBatch, reportCompileError, reportImportFailure } from '../../../src/engine/apply/batch.js'
+import type { PluginModule } from '../../../src/host/types.js'
+import { makeCore } from '../../core-fixture.js'
+import { loggingPlugin } from '../../helpers.js'
 
 const trigger = { files: ['src/plugins/a/index.ts'], startedAt: 1000 }
 

@@ -1,8 +1,8 @@
-import type { ReloadResult } from '../protocol/index.js'
-import type { HostCore } from '../host/core.js'
-import { hotSwapBatch, reportImportFailure, type BatchMember, type BatchOutcome, type SwapTrigger } from './apply.js'
-import type { AssembledBatch, HeldVersion } from './batch-assembler.js'
-import type { UpdateTracker } from './update-tracker.js'
+import type { ReloadResult } from '../../protocol/index.js'
+import type { HostCore } from '../../host/core.js'
+import { hotSwapBatch, reportImportFailure, type BatchMember, type BatchOutcome, type SwapTrigger } from './batch.js'
+import type { AssembledBatch, HeldVersion } from '../batch-assembler.js'
+import type { UpdateTracker } from '../update-tracker.js'
 
 /** What a batch came to (in the first host: every host applies the same batch). */
 export interface AppliedBatch {
