@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { DevEnvironment, EnvironmentModuleNode, TransformResult } from 'vite'
-import { findCompileFailure, withoutTerminalColours } from '../../src/hmr/compile-check.js'
+import type { DevEnvironment, EnvironmentModuleNode, Logger, TransformResult } from 'vite'
+import { findCompileFailure, refuseChange, withoutTerminalColours, type CompileFailure } from '../../src/hmr/compile-check.js'
 
 const mod = (url: string, type: 'js' | 'css' = 'js') => ({ url, type }) as EnvironmentModuleNode
 
@@ -69,5 +69,60 @@ describe('withoutTerminalColours', () => {
     const failure = { message: '\u001b[31mUnexpected token\u001b[39m', stack: 'at \u001b[2ma.ts\u001b[22m', frame: '\u001b[33m1 | const = 1\u001b[39m\n  |       ^', id: '/a.ts', loc: { line: 1, column: 6 } }
     expect(withoutTerminalColours(failure)).toEqual({ message: 'Unexpected token', stack: 'at a.ts', frame: '1 | const = 1\n  |       ^', id: '/a.ts', loc: { line: 1, column: 6 } })
     expect(withoutTerminalColours({ message: 'plain', stack: '' })).toStrictEqual({ message: 'plain', stack: '' })
+  })
+})
+
+describe('refuseChange', () => {
+  /** An environment that records what it sends, and a logger that records its errors. */
+  function refusing() {
+    const sent: unknown[] = []
+    const errors: { message: string; options: unknown }[] = []
+    const env = { hot: { send: (...payload: unknown[]) => sent.push(payload.length === 1 ? payload[0] : payload) } } as unknown as DevEnvironment
+    const logger = { error: (message: string, options: unknown) => errors.push({ message, options }) } as unknown as Logger
+    return { env, logger, sent, errors }
+  }
+  const failure: CompileFailure = {
+    message: '\u001b[31mUnexpected token\u001b[39m',
+    stack: 'SyntaxError: Unexpected token',
+    frame: '1 | const = 1\n  |       ^',
+    loc: { file: '/app/src/plugins/a/helper.ts', line: 1, column: 6 },
+  }
+
+  it('logs one line naming the failing place and the plugins that keep their old version, then the error and its frame', () => {
+    const { env, logger, sent, errors } = refusing()
+    refuseChange(env, { root: '/app', logger }, { file: 'src/plugins/a/index.ts', plugins: ['a'] }, failure)
+    expect(errors).toEqual([
+      {
+        message: `[hot-plugins] src/plugins/a/helper.ts:1:6 does not compile; a keeps running the previous version.\n${failure.message}\n${failure.frame}`,
+        options: { timestamp: true },
+      },
+    ])
+    // Vite's overlay gets the error without colour codes; the page gets the plugins it concerns.
+    expect(sent).toEqual([
+      { type: 'error', err: { ...failure, message: 'Unexpected token' } },
+      [
+        'hot-plugins:error',
+        { file: 'src/plugins/a/index.ts', plugins: ['a'], message: 'src/plugins/a/helper.ts:1:6: Unexpected token', frame: failure.frame },
+      ],
+    ])
+  })
+
+  it('names the cause, and several plugins, and leaves out what the failure does not have', () => {
+    const { env, logger, sent, errors } = refusing()
+    const bare: CompileFailure = { message: 'Failed to resolve import "./gone"', stack: '' }
+    refuseChange(env, { root: '/app', logger }, { file: 'src/shared/gone.ts', plugins: ['a', 'b'], cause: 'src/shared/gone.ts was deleted' }, bare)
+    expect(errors.map((e) => e.message)).toEqual([
+      '[hot-plugins] src/shared/gone.ts was deleted, and src/shared/gone.ts does not compile without it; a, b keep running the previous version.\nFailed to resolve import "./gone"',
+    ])
+    expect(sent[1]).toEqual([
+      'hot-plugins:error',
+      { file: 'src/shared/gone.ts', plugins: ['a', 'b'], message: 'src/shared/gone.ts was deleted: src/shared/gone.ts: Failed to resolve import "./gone"' },
+    ])
+  })
+
+  it('without a logger, still tells the page', () => {
+    const { env, sent } = refusing()
+    refuseChange(env, { root: '/app', logger: undefined }, { file: 'src/plugins/a/index.ts', plugins: ['a'] }, failure)
+    expect(sent).toHaveLength(2)
   })
 })

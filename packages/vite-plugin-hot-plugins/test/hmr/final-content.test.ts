@@ -98,6 +98,17 @@ describe('the final-content check', () => {
     check.dispose()
   })
 
+  it('schedules no check for an event outside a storm: that event is handled as it is', async () => {
+    const { check, replayed } = setup()
+    check.sent(FILE, 'v1')
+    await vi.advanceTimersByTimeAsync(150)
+    disk.set(FILE, 'v2')
+    expect(check.inStorm(FILE, 5000)).toBe(false)
+    await vi.advanceTimersByTimeAsync(150)
+    expect(replayed).toEqual([])
+    check.dispose()
+  })
+
   it('replays nothing for a file never sent or deleted meanwhile', async () => {
     const { check, replayed } = setup()
     check.overtaken(FILE)
