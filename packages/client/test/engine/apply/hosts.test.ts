@@ -80,6 +80,35 @@ describe('applyToHosts', () => {
     expect(app.events.find((e) => e.type === 'warning')?.payload.message).toContain('it came in one batch with "b", whose new code failed to load')
   })
 
+  it('after failed imports only the current versions wait, each warned once with every failed plugin named; overtaken failures are not reported', async () => {
+    const log: string[] = []
+    const app = await attachedHost({ a: loggingPlugin(log, 'a1'), b: loggingPlugin(log, 'b1'), c: loggingPlugin(log, 'c1'), d: loggingPlugin(log, 'd1') })
+    const tracker = createUpdateTracker([])
+    // c and d were saved again after these versions: theirs are overtaken.
+    for (const id of ['a', 'b', 'c', 'd']) tracker.announced(id, [], false)
+    for (const id of ['c', 'd']) tracker.announced(id, [], false)
+    const outcomes: AppliedBatch[] = []
+    const a2 = loggingPlugin(log, 'a2')
+    applyToHosts(
+      {
+        batch: 6,
+        arrivals: [
+          { id: 'a', update: update(['fa'], 1), outcome: { module: a2 } },
+          { id: 'b', update: update(['fb'], 1), outcome: { error: new SyntaxError('Unexpected token') } },
+          { id: 'c', update: update(['fc'], 1), outcome: { module: loggingPlugin(log, 'c2') } },
+          { id: 'd', update: update(['fd'], 1), outcome: { error: new Error('404') } },
+        ],
+        held: [],
+      },
+      { hosts: [app.core], tracker, applied: (o) => void outcomes.push(o) },
+    )
+    await expect.poll(() => outcomes.length).toBe(1)
+    expect(outcomes[0]?.results.map((r) => [r.id, r.outcome])).toEqual([['b', 'kept-old']])
+    expect(outcomes[0]?.heldBack.map((h) => h.id)).toEqual(['a'])
+    const warnings = app.events.filter((e) => e.type === 'warning').map((e) => [e.payload.id, e.payload.message])
+    expect(warnings).toEqual([['a', 'its new version waits: it came in one batch with "b", "d", whose new code failed to load']])
+  })
+
   it('with reloadDependents: false, the dependents keep running', async () => {
     const log: string[] = []
     const app = await attachedHost({ theme: loggingPlugin(log, 'theme1'), notes: { ...loggingPlugin(log, 'notes1'), meta: { dependsOn: ['theme'] } } })
