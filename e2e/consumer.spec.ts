@@ -259,6 +259,8 @@ async function runReadme(app: string, readme: string, page: Page): Promise<void>
     const connected = page.waitForEvent('console', (m) => m.text().includes('[vite] connected'))
     await page.goto(url)
     await connected
+    // The devtools are a module of their own, imported on demand: installed, they still arrive.
+    await expect(page.locator('hot-plugins-devtools'), `${readme}: the devtools panel mounts`).toHaveCount(1)
     const button = page.locator('[data-plugin="counter"] button')
     await expect(button).toHaveText('0 clicks')
     await page.evaluate(() => ((window as { __loadedOnce?: boolean }).__loadedOnce = true))
