@@ -147,8 +147,6 @@ export interface HotPluginsOptions {
   reloadDependents?: boolean
 }
 
-/** The default of `debounce`. */
-export const DEFAULT_DEBOUNCE: Readonly<BatchWindow> = DEFAULTS.debounce
 
 /** Files whose changes never reload a plugin unless `exclude` says otherwise. */
 export const DEFAULT_EXCLUDE: readonly string[] = DEFAULTS.exclude

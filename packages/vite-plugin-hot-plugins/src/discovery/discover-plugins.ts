@@ -119,7 +119,7 @@ export function defaultIdOf(plugin: Pick<DiscoveredPlugin, 'file' | 'package'>):
   return plugin.package ?? defaultPluginId(plugin.file)
 }
 
-export function assertUniqueIds(plugins: readonly Pick<DiscoveredPlugin, 'id' | 'file'>[]): void {
+function assertUniqueIds(plugins: readonly Pick<DiscoveredPlugin, 'id' | 'file'>[]): void {
   const seen = new Map<string, string>()
   for (const { id, file } of plugins) {
     const other = seen.get(id)

@@ -75,7 +75,7 @@ function list(dir: string): string[] {
 }
 
 /** The package at `linkPath` (a link or a folder) with its real entry, or why it has none. */
-export function resolvePluginPackage(name: string, linkPath: string): PluginPackage | string {
+function resolvePluginPackage(name: string, linkPath: string): PluginPackage | string {
   let dir: string
   let manifest: Record<string, unknown>
   try {

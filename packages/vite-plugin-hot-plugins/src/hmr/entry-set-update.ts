@@ -21,7 +21,7 @@ export interface EntrySetUpdateParts {
 }
 
 /** Quiet time after the last entry created or deleted before the browser gets the new set (a folder rename is a delete and a create). */
-export const ENTRY_SET_QUIET_MS = 50
+const ENTRY_SET_QUIET_MS = 50
 
 export type EntrySetUpdate = ReturnType<typeof createEntrySetUpdate>
 

@@ -19,7 +19,7 @@ export type SnapshotModules = Map<string, string>
  * JavaScript from the project's sources. Dependencies, Vite's own modules, virtual modules and
  * styles (kept on their current version: two copies would fight over one `<style>`) are shared.
  */
-export function isOwnModule(node: SnapshotNode): boolean {
+function isOwnModule(node: SnapshotNode): boolean {
   if (node.type !== 'js' || node.id?.startsWith('\0')) return false
   if (node.url.startsWith('/@') && !node.url.startsWith('/@fs/')) return false
   return !node.url.includes('/node_modules/') && !(node.file ?? '').includes('/node_modules/')

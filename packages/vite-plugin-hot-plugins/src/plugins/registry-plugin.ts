@@ -45,6 +45,6 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
 }
 
 /** A short, stable name for the project: state of two projects on one origin never mixes. */
-export function projectKey(root: string): string {
+function projectKey(root: string): string {
   return createHash('sha256').update(root).digest('hex').slice(0, 16)
 }
