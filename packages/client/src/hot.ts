@@ -11,6 +11,7 @@ import { createMemoryStore, createResilientStore } from './engine/state/stores.j
 import { storeOfSettledTab } from './engine/state/tab-handshake.js'
 import { loadDevtools } from './browser/devtools-loader.js'
 import { createIdbStore } from './browser/idb-store.js'
+import { pageLeaks } from './browser/leaks/index.js'
 import { lastGoodLoader } from './browser/last-good-loader.js'
 import { pageClock } from './browser/page-clock.js'
 import { offerReload } from './browser/reload-banner.js'
@@ -68,6 +69,8 @@ export function createHotRegistry(
     // After a reload the dev tools made, a plugin whose file fails at start runs its last good version.
     ...(afterToolingReload ? { lastGood: lastGoodLoader(config.base) } : {}),
     reloadDependents: config.reloadDependents ?? DEFAULTS.reloadDependents,
+    // With `leaks: 'off'` nothing of the page is patched.
+    leaks: pageLeaks(config.leaks ?? DEFAULTS.leaks),
     beforeToolingReload: session.markRestorePending,
     reloadedBecause,
     hotReloadSettings: {

@@ -1,4 +1,4 @@
-import { DEFAULTS, type FallbackMode, type OverlayConfig, type OverlayPosition, type RestoreOnReload, type RetryPolicy } from '@hot-plugins/client/protocol'
+import { DEFAULTS, type FallbackMode, type LeakMode, type OverlayConfig, type OverlayPosition, type RestoreOnReload, type RetryPolicy } from '@hot-plugins/client/protocol'
 import type { BatchWindow } from './hmr/batcher.js'
 
 /** How plugin state is kept beyond a hot swap. */
@@ -145,6 +145,17 @@ export interface HotPluginsOptions {
    * @default true
    */
   reloadDependents?: boolean
+  /**
+   * The leak report (dev only): what a plugin instance started — timers, animation frames,
+   * listeners on `window`, `document` and elements still in the page, observers, sockets and
+   * channels, nodes it inserted — and still runs after its teardown is reported once: in the
+   * console, the devtools history and a `leak-detected` host event, each with the line that
+   * started it. `'clean'` also stops what was left, so a sloppy plugin still swaps correctly;
+   * `'off'` patches nothing. Production builds hold none of it.
+   * @default 'warn'
+   * @example 'clean'
+   */
+  leaks?: LeakMode
 }
 
 
@@ -169,6 +180,7 @@ export interface ResolvedHotPluginsOptions {
   overlay: OverlayConfig
   debounce: BatchWindow
   reloadDependents: boolean
+  leaks: LeakMode
 }
 
 export { resolveOptions } from './resolve-options.js'

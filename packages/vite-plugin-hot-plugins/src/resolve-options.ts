@@ -23,6 +23,7 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
     overlay: resolveOverlay(options.overlay),
     debounce: resolveDebounce(options.debounce),
     reloadDependents: trueOrFalse('reloadDependents', options.reloadDependents ?? DEFAULTS.reloadDependents),
+    leaks: oneOf('leaks', options.leaks ?? DEFAULTS.leaks, ['warn', 'clean', 'off'] as const),
   }
 }
 

@@ -19,6 +19,7 @@ describe('resolveOptions', () => {
       overlay: { position: 'bottom-right', open: false },
       debounce: { min: 5, max: 100 },
       reloadDependents: true,
+      leaks: 'warn',
     }
     expect(resolveOptions()).toEqual(defaults)
     expect(resolveOptions({})).toEqual(defaults)
@@ -89,6 +90,7 @@ describe('resolveOptions', () => {
     [{ retry: { factor: 0.5 } }, '"retry.factor" must be a number of 1 or more, got 0.5'],
     [{ retry: { jitter: 2 } }, '"retry.jitter" must be a number from 0 to 1, got 2'],
     [{ fallback: 'never' }, `"fallback" must be one of 'reload', 'hot-only', got "never"`],
+    [{ leaks: 'quiet' }, `"leaks" must be one of 'warn', 'clean', 'off', got "quiet"`],
     [{ failuresBeforeFallback: 1.5 }, '"failuresBeforeFallback" must be a whole number, 0 or more, got 1.5'],
     [{ enabled: 'no' }, '"enabled" must be true or false, got "no"'],
     [{ exclude: [''] }, '"exclude" must be a glob or an array of globs, got [""]'],
@@ -131,6 +133,7 @@ describe('resolveOptions', () => {
       overlay: DEFAULTS.overlay,
       debounce: DEFAULTS.debounce,
       reloadDependents: DEFAULTS.reloadDependents,
+      leaks: DEFAULTS.leaks,
       state: DEFAULTS.state,
     })
     resolved.retry.attempts = 99

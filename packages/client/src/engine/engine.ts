@@ -12,6 +12,7 @@ import { createGuard } from './guard.js'
 import { attachHost, type KeptHotReloadSettings } from './host-attachment.js'
 import { createRecovery, type FullReloadReason, type RecoveryOptions } from './recovery/recovery.js'
 import { createReimport } from './recovery/reimport.js'
+import type { LeakWatchOptions } from '../leaks/watch.js'
 import type { Persistence } from './state/persistence.js'
 import { createStateSaving } from './state-saving.js'
 import { later, sleep } from './timers.js'
@@ -41,6 +42,8 @@ export interface EngineOptions {
    * so that a plugin whose code on disk fails at start runs that version instead.
    */
   lastGood?: LastGoodLoader
+  /** Reports what plugin instances leave running after their teardown (the browser adapter feeds the tracker); absent: nothing is watched. */
+  leaks?: LeakWatchOptions
 }
 
 /** The dev engine, as the code that made it (and the dev tools) use it. */

@@ -2,6 +2,7 @@ import type { PluginHost } from '../host/host.js'
 import type { HostCore } from '../host/core.js'
 import type { LastGoodLoader } from '../host/last-good.js'
 import type { HotReloadSettings } from '../host/types.js'
+import { createLeakWatch, type LeakWatchOptions } from '../leaks/watch.js'
 import type { FullReloadReason, Recovery } from './recovery/recovery.js'
 import type { Persistence } from './state/persistence.js'
 import type { UpdateSource } from './update-source.js'
@@ -24,6 +25,8 @@ export interface AttachmentOptions {
   lastGood?: LastGoodLoader | undefined
   reloadedBecause?: FullReloadReason | undefined
   hotReloadSettings?: KeptHotReloadSettings | undefined
+  /** Reports what plugin instances leave running after their teardown; absent: nothing is watched. */
+  leaks?: LeakWatchOptions | undefined
   /** Called before anything is announced to the host (the devtools listen here). */
   onAttach?: ((core: HostCore, host: PluginHost) => void) | undefined
 }
@@ -34,6 +37,7 @@ export function attachHost(core: HostCore, host: PluginHost, options: Attachment
   options.onAttach?.(core, host)
   if (options.persistence) core.stateHooks = options.persistence.hooksFor(core)
   if (options.lastGood) core.lastGood = options.lastGood
+  if (options.leaks) core.leaks = createLeakWatch(core, options.leaks)
   const unwatch = options.source.hostAttached?.(host)
   if (options.reloadedBecause) options.recovery.announceReloaded(core, options.reloadedBecause)
   core.hotReload.onResumed = (ids) => ids.forEach(options.reloadNow)

@@ -44,6 +44,24 @@ export interface HostData {
   readonly parked: Map<string, ParkedPlugin>
   /** The state of plugins whose entry was deleted, given back if it comes back. */
   readonly departed: Map<string, TakenState>
+  /**
+   * Set by a hot source that reports leaks (dev only): each plugin instance's code runs through
+   * it, and what the instance left running after its teardown is reported.
+   */
+  leaks: InstanceWatch | undefined
+}
+
+/**
+ * Watches what each plugin instance starts (dev only; leaks/watch.ts): the lifecycle calls a
+ * plugin's code through `run`, between `activating` and `stopped`.
+ */
+export interface InstanceWatch {
+  /** A new instance of the plugin is about to activate: what its code starts from now on is its own. */
+  activating(record: PluginRecord): void
+  /** Runs the plugin's code as its current instance (nothing of it yet: as is). */
+  run<T>(record: PluginRecord, code: () => T): T
+  /** The current instance is gone (`teardown`: its teardown ran; `failed`: its activate threw): reports what it left. */
+  stopped(record: PluginRecord, how: 'teardown' | 'failed'): void
 }
 
 /** A plugin kept aside until the plugins it depends on run. */
@@ -140,6 +158,7 @@ export function createHostCore(options: HostCoreOptions): HostCore {
     lastGood: undefined,
     parked: new Map(),
     departed: new Map(),
+    leaks: undefined,
   }
   return Object.assign(data, createLifecycle(data, options.context))
 }

@@ -1,4 +1,4 @@
-import type { ReloadOutcome } from '../protocol/index.js'
+import type { Leak, ReloadOutcome } from '../protocol/index.js'
 import type { PluginError } from './errors.js'
 
 interface PluginRef {
@@ -89,6 +89,12 @@ export interface PluginHostEvents {
    * saved state, until a good save.
    */
   'last-good-started': PluginRef & { since: number; error: PluginError }
+  /**
+   * Dev only (`leaks` not `'off'`): a plugin instance left timers, listeners, observers,
+   * connections or nodes running after its teardown (`failed`: after its activate threw).
+   * `cleaned`: they were stopped (`leaks: 'clean'`). `message` is the console's sentence.
+   */
+  'leak-detected': PluginRef & { leaks: Leak[]; message: string; cleaned: boolean; failed: boolean }
   /** Something went wrong that did not stop the plugin (a teardown threw, state was dropped…). */
   warning: PluginRef & { message: string; error?: unknown }
 }
@@ -112,6 +118,7 @@ export const PLUGIN_HOST_EVENTS = [
   'enabled-changed',
   'last-good-started',
   'warning',
+  'leak-detected',
 ] as const satisfies readonly PluginHostEventName[]
 
 // Fails to compile when an event is added to PluginHostEvents but not to the list above.

@@ -3,12 +3,19 @@ import type { HostData, Lifecycle } from './core.js'
 import type { PluginRecord } from './records.js'
 import type { PluginModule, Teardown } from './types.js'
 
+/** Runs a plugin's own code as its current instance: the leak report (dev only) watches what it starts. */
+export function runAsPlugin<T>(core: Pick<HostData, 'leaks'>, record: PluginRecord, code: () => T): T {
+  return core.leaks ? core.leaks.run(record, code) : code()
+}
+
 /**
  * The one activation path of a host, over its data: every plugin instance is activated, given its
  * state, marked running and announced here, and torn down here, whether the host starts, a save
  * swaps it, or its entry is created or deleted while the app runs.
  */
 export function createLifecycle(core: HostData, makeContext: (plugin: { id: string; file: string }) => unknown): Lifecycle {
+  const run = <T>(record: PluginRecord, code: () => T): T => runAsPlugin(core, record, code)
+
   const warn: Lifecycle['warn'] = (record, message, error) => {
     core.logger.warn(`plugin "${record.id}" (${record.file}): ${message}`, error)
     core.events.emit('warning', { id: record.id, file: record.file, message, error })
@@ -28,8 +35,10 @@ export function createLifecycle(core: HostData, makeContext: (plugin: { id: stri
     let result: unknown
     try {
       record.context ??= makeContext({ id: record.id, file: record.file })
-      result = await module.activate(record.context)
+      core.leaks?.activating(record)
+      result = await run(record, () => module.activate(record.context))
     } catch (error) {
+      core.leaks?.stopped(record, 'failed')
       throw new PluginError(record.id, record.file, 'activate', error)
     }
     if (result !== undefined && typeof result !== 'function') {
@@ -42,12 +51,13 @@ export function createLifecycle(core: HostData, makeContext: (plugin: { id: stri
     for (const step of [teardown, module.deactivate?.bind(module)]) {
       if (!step) continue
       try {
-        await step()
+        await run(record, step)
       } catch (error) {
         const failure = new PluginError(record.id, record.file, 'deactivate', error)
         warn(record, `${failure.reason} (it may leave timers or listeners behind)`, error)
       }
     }
+    core.leaks?.stopped(record, 'teardown')
   }
 
   const stop: Lifecycle['stop'] = async (record) => {

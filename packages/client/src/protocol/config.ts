@@ -33,6 +33,12 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, initialDelayMs: 100, ma
 /** What happens when one plugin fails to reload several times in a row. */
 export type FallbackMode = 'reload' | 'hot-only'
 
+/**
+ * What the runtime does about what a plugin leaves running after its teardown (dev only): `warn`
+ * reports it, `clean` reports it and stops it, `off` watches nothing.
+ */
+export type LeakMode = 'warn' | 'clean' | 'off'
+
 /** What the dev server tells the browser runtime, through the generated registry module. */
 export interface RegistryConfig {
   /** A hash of the Vite root: state of two projects on one origin never mixes. */
@@ -54,6 +60,8 @@ export interface RegistryConfig {
   overlay?: OverlayConfig
   /** Whether the plugins depending on a swapped plugin stop and start again against it. Absent: true. */
   reloadDependents?: boolean
+  /** The leak report after every teardown. Absent: `warn`. */
+  leaks?: LeakMode
 }
 
 /** Files whose changes never reload a plugin unless `exclude` says otherwise. */
@@ -84,6 +92,7 @@ export const DEFAULTS = {
   /** Quiet time of a batch of saves, in ms: at least `min`, at most `max`. */
   debounce: { min: 5, max: 100 },
   reloadDependents: true,
+  leaks: 'warn' as LeakMode,
 } as const
 
 /** The config the browser runtime uses when the registry module passes none (tests, hand-made registries). */
@@ -96,4 +105,5 @@ export const DEFAULT_REGISTRY_CONFIG: RegistryConfig = {
   enabled: DEFAULTS.enabled,
   state: { ...DEFAULTS.state },
   reloadDependents: DEFAULTS.reloadDependents,
+  leaks: DEFAULTS.leaks,
 }

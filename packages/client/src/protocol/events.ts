@@ -88,3 +88,15 @@ export interface ReloadResult {
  * - `disabled`: hot reload is off for it: it keeps running its current code
  */
 export type PluginStatus = 'starting' | 'idle' | 'reloading' | 'failed' | 'rolled-back' | 'disabled'
+
+/** The kinds of resource a plugin instance can leave running after its teardown (the leak report, dev only). */
+export type LeakKind = 'timeout' | 'interval' | 'animation-frame' | 'listener' | 'observer' | 'connection' | 'node'
+
+/** One thing a plugin instance left running after its teardown. */
+export interface Leak {
+  kind: LeakKind
+  /** What it is: `interval (every 1000 ms)`, `"resize" listener on window`. */
+  what: string
+  /** Where it was started, relative to the plugin's folder when there (`index.ts:12:5`); absent when the stack did not say. */
+  site?: string
+}

@@ -27,7 +27,7 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
         // The hot registry is the browser's in the dev server; SSR and builds get the plain list.
         const hot = context.isDevServer && this.environment.config.consumer === 'client'
         if (!hot) return generateBuildRegistry(plugins)
-        const { state, retry, fallback, failuresBeforeFallback, enabled, overlay, reloadDependents } = context.options
+        const { state, retry, fallback, failuresBeforeFallback, enabled, overlay, reloadDependents, leaks } = context.options
         return generateDevRegistry(plugins, {
           project: projectKey(context.root),
           base: context.base,
@@ -38,6 +38,7 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
           state,
           overlay,
           reloadDependents,
+          leaks,
         })
       },
     },

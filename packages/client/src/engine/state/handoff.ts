@@ -1,4 +1,5 @@
 import { PluginError } from '../../host/errors.js'
+import { runAsPlugin } from '../../host/lifecycle.js'
 import type { GiveState, HostCore } from '../../host/core.js'
 import type { PluginRecord } from '../../host/records.js'
 import { adaptState } from './state.js'
@@ -73,7 +74,7 @@ export async function giveState(
     return
   }
   try {
-    await module.setReloadState(state.value, info)
+    await runAsPlugin(core, record, () => module.setReloadState!(state.value, info))
   } catch (error) {
     throw new PluginError(record.id, record.file, 'set-state', error)
   }

@@ -1,4 +1,5 @@
 import { describe } from '../../host/errors.js'
+import { runAsPlugin } from '../../host/lifecycle.js'
 import type { HostCore, StateHooks, StateRefused } from '../../host/core.js'
 import type { PluginRecord } from '../../host/records.js'
 import { adaptState, isPersistedState, type PersistedState, type StateStore } from './state.js'
@@ -126,11 +127,8 @@ async function restoreSaved(
     return undefined
   }
   try {
-    await module.setReloadState!(adapted.state, {
-      reason: 'restore',
-      fromVersion: saved.pluginVersion,
-      fromStateVersion: saved.stateVersion,
-    })
+    const info = { reason: 'restore' as const, fromVersion: saved.pluginVersion, fromStateVersion: saved.stateVersion }
+    await runAsPlugin(core, record, () => module.setReloadState!(adapted.state, info))
   } catch (error) {
     // Owed: its next version gets this state, and nothing it runs with now is saved over it.
     record.owed = { has: true, value: saved.state, stateVersion: saved.stateVersion, pluginVersion: saved.pluginVersion }

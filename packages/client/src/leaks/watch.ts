@@ -1,0 +1,91 @@
+import type { LeakMode } from '../protocol/index.js'
+import type { HostData, InstanceWatch } from '../host/core.js'
+import type { PluginRecord } from '../host/records.js'
+import { describeLeaks, toLeak, type LeakFound } from './report.js'
+import { describeSite, startSite, type Frame } from './site.js'
+import type { LeakTracker, Owner, Resource } from './tracker.js'
+
+/** How a host reports leaks. */
+export interface LeakWatchOptions {
+  tracker: LeakTracker
+  /** `warn`: report; `clean`: report and stop what was left. */
+  mode: Exclude<LeakMode, 'off'>
+  /** Whether a stack frame is this runtime's own (leaks/site.ts `runtimeFiles`). */
+  isRuntime: (url: string) => boolean
+  /** Maps a frame of served code to its source (the browser's stacks name served code); absent: frames are sources already. */
+  mapFrame?: (frame: Frame) => Promise<Frame>
+}
+
+/** An InstanceWatch that can also be waited for: reports are told once their sites are mapped. */
+export interface LeakWatch extends InstanceWatch {
+  /** Resolves once every report started so far was told. */
+  flush(): Promise<void>
+}
+
+/**
+ * Watches the plugin instances of one host: their code runs as their own owner on the tracker;
+ * after a teardown, what the instance still runs is reported once (console and `leak-detected`)
+ * and, with `clean`, stopped.
+ */
+export function createLeakWatch(core: Pick<HostData, 'events' | 'logger'>, options: LeakWatchOptions): LeakWatch {
+  const { tracker } = options
+  const owners = new Map<PluginRecord, Owner>()
+  const telling = new Set<Promise<void>>()
+
+  const tell = async (record: PluginRecord, left: readonly Resource[], how: 'teardown' | 'failed') => {
+    const found = await Promise.all(left.map((resource) => locate(resource, record.file, options)))
+    const cleaned = options.mode === 'clean'
+    const message = describeLeaks(record, found, how, cleaned)
+    core.logger.warn(message)
+    core.events.emit('leak-detected', { id: record.id, file: record.file, leaks: found.map(toLeak), message, cleaned, failed: how === 'failed' })
+  }
+
+  return {
+    activating(record) {
+      const before = owners.get(record)
+      if (before) tracker.sweep(before)
+      owners.set(record, tracker.owner(record.id, record.file))
+    },
+    run(record, code) {
+      const owner = owners.get(record)
+      return owner ? tracker.run(owner, code) : code()
+    },
+    stopped(record, how) {
+      const owner = owners.get(record)
+      if (!owner) return
+      owners.delete(record)
+      const left = tracker.sweep(owner).filter((resource) => !keptByLibrary(resource, options))
+      if (left.length === 0) return
+      if (options.mode === 'clean') for (const resource of left) stop(resource)
+      const told = tell(record, left, how).catch((error: unknown) => core.logger.error(`plugin "${record.id}": the leak report failed`, error))
+      telling.add(told)
+      void told.finally(() => telling.delete(told))
+    },
+    flush: async () => {
+      while (telling.size > 0) await Promise.all(telling)
+    },
+  }
+}
+
+/**
+ * Listeners a library adds to an element that stays are the library's: React keeps its event
+ * listeners on a root's container on purpose, and adds none when it renders there again.
+ */
+function keptByLibrary(resource: Resource, options: LeakWatchOptions): boolean {
+  return resource.onElement === true && startSite(resource.startedAt.stack, '', options.isRuntime)?.byLibrary === true
+}
+
+async function locate(resource: Resource, pluginFile: string, options: LeakWatchOptions): Promise<LeakFound> {
+  const site = startSite(resource.startedAt.stack, pluginFile, options.isRuntime)
+  if (!site) return { resource, site: undefined }
+  const frame = options.mapFrame ? await options.mapFrame(site.frame).catch(() => site.frame) : site.frame
+  return { resource, site: describeSite(frame, pluginFile) }
+}
+
+function stop(resource: Resource): void {
+  try {
+    resource.dispose()
+  } catch {
+    // Already gone (a node its parent dropped, a closed socket): nothing left to stop.
+  }
+}
