@@ -59,6 +59,10 @@ describe('dependence rules', () => {
     expect([...crossings('host', outside), ...crossings('graph', outside), ...graphToHost.map((i) => `${i.from} → ${i.to}`)]).toEqual([])
   })
 
+  it('the leak report knows neither the engine nor anything of the browser; the host knows nothing of it', () => {
+    expect([...crossings('leaks', ['engine', 'sources', 'browser', 'devtools', 'hot', 'testing']), ...crossings('host', ['leaks'])]).toEqual([])
+  })
+
   it('the engine knows no update source, browser adapter or devtools', () => {
     expect(crossings('engine', ['sources', 'browser', 'devtools', 'hot'])).toEqual([])
   })

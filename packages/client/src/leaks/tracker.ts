@@ -92,7 +92,8 @@ export function createLeakTracker(): LeakTracker {
       const owner = current
       if (!owner) return undefined
       if (owner.ended) return NOTHING
-      const resource: Resource = { ...init, startedAt: new Error('started here') }
+      // The adapter's own object (its getters stay live), marked with where it started.
+      const resource = Object.defineProperty(init, 'startedAt', { value: new Error('started here') }) as Resource
       owner.resources.add(resource)
       return { release: () => void owner.resources.delete(resource) }
     },

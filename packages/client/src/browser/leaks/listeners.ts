@@ -1,5 +1,5 @@
 import type { LeakTracker, ResourceHandle } from '../../leaks/tracker.js'
-import { replace, type Restore } from './patch.js'
+import { replace, restoreAll, type Restore } from './patch.js'
 
 type Listener = EventListenerOrEventListenerObject
 
@@ -14,9 +14,22 @@ interface Added {
  * run as the instance.
  */
 export function patchListeners(global: typeof globalThis, tracker: LeakTracker): Restore {
-  const proto = global.EventTarget?.prototype
-  if (!proto) return () => {}
   const NodeType = global.Node
+  return restoreAll(listenerPrototypes(global).map((proto) => patchPrototype(proto, global, NodeType, tracker)))
+}
+
+/** Where `addEventListener` is defined for the window and for nodes (one EventTarget in a browser; a DOM written in JS may have its own). */
+function listenerPrototypes(global: typeof globalThis): EventTarget[] {
+  const owners = new Set<EventTarget>()
+  for (const start of [global.EventTarget?.prototype, global.Node?.prototype, global.window]) {
+    let proto: object | null = start ?? null
+    while (proto && !Object.prototype.hasOwnProperty.call(proto, 'addEventListener')) proto = Object.getPrototypeOf(proto)
+    if (proto) owners.add(proto as EventTarget)
+  }
+  return [...owners]
+}
+
+function patchPrototype(proto: EventTarget, global: typeof globalThis, NodeType: typeof Node | undefined, tracker: LeakTracker): Restore {
   // Per target, per listener: what was added in its place, by type and capture.
   const added = new WeakMap<EventTarget, Map<Listener, Map<string, Added>>>()
   const keyOf = (type: string, options: boolean | EventListenerOptions | undefined) =>
@@ -55,7 +68,7 @@ export function patchListeners(global: typeof globalThis, tracker: LeakTracker):
       })
       byKey.set(key, { wrapped, handle })
       const signal = typeof options === 'object' ? options?.signal : undefined
-      if (signal) original.call(signal, 'abort', () => forget(target, listener, key), { once: true })
+      if (signal) signal.addEventListener('abort', () => forget(target, listener, key), { once: true })
       return original.call(this, type, wrapped, options)
     },
   )
@@ -73,7 +86,7 @@ export function patchListeners(global: typeof globalThis, tracker: LeakTracker):
 
 /** Where a listener is, as the report names it; undefined for targets the report does not watch (sockets, media queries…). */
 function placeOf(target: EventTarget, global: typeof globalThis, NodeType: typeof Node | undefined) {
-  if (target === (global as unknown)) return { name: 'window', isElement: false, inPage: () => true }
+  if (target === (global as unknown) || target === global.window) return { name: 'window', isElement: false, inPage: () => true }
   if (NodeType && target instanceof NodeType) {
     if (target === global.document) return { name: 'document', isElement: false, inPage: () => true }
     return { name: nodeName(target), isElement: true, inPage: () => target.isConnected }

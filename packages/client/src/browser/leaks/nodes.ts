@@ -30,15 +30,23 @@ export function patchNodes(global: typeof globalThis, tracker: LeakTracker): Res
       isLive: () => node.isConnected,
       dispose: () => node.parentNode?.removeChild(node),
     })
+  // A DOM written in JS (happy-dom, jsdom) inserts through its other methods: only the outer call counts.
+  let inside = false
   const watch = (placement: Placement) => (original: Insert): Insert =>
     function (this: Node, ...args: unknown[]) {
-      if (!tracker.current()) return original.apply(this, args)
+      if (inside || !tracker.current()) return original.apply(this, args)
       const parent = placement.parent(this, args)
       // A fragment empties itself into the parent: its children are what is inserted.
       const nodes = placement.nodes(args).flatMap((node) =>
         node instanceof NodeType ? (node.nodeType === NodeType.DOCUMENT_FRAGMENT_NODE ? Array.from(node.childNodes) : [node]) : [],
       )
-      const result = original.apply(this, args)
+      inside = true
+      let result: unknown
+      try {
+        result = original.apply(this, args)
+      } finally {
+        inside = false
+      }
       if (parent?.isConnected) for (const node of nodes) track(node, parent)
       return result
     }

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest'
+import { runtimeFiles } from '../../src/leaks/site.js'
+import { createLeakTracker, TRACKER_URL, type LeakTracker, type ResourceInit } from '../../src/leaks/tracker.js'
+import { createLeakWatch, type LeakWatchOptions } from '../../src/leaks/watch.js'
+import type { PluginModule } from '../../src/host/types.js'
+import { makeCore } from '../core-fixture.js'
+
+/** A resource the test starts and stops by hand, recorded as the running instance's. */
+function resource(tracker: LeakTracker, init: Partial<ResourceInit> = {}) {
+  let live = true
+  const disposed: string[] = []
+  const handle = tracker.track({
+    kind: 'interval',
+    noun: 'interval',
+    plural: 'intervals',
+    detail: 'every 1000 ms',
+    isLive: () => live,
+    dispose: () => {
+      live = false
+      disposed.push('disposed')
+    },
+    ...init,
+  })
+  return { handle, disposed, stop: () => void (live = false) }
+}
+
+function setup(mode: LeakWatchOptions['mode'] = 'warn') {
+  const fixture = makeCore()
+  const tracker = createLeakTracker()
+  const watch = createLeakWatch(fixture.core, { tracker, mode, isRuntime: runtimeFiles(TRACKER_URL) })
+  fixture.core.leaks = watch
+  const leaks = () => fixture.events.filter((e) => e.type === 'leak-detected').map((e) => e.payload)
+  return { ...fixture, tracker, watch, leaks }
+}
+
+describe('leak watch', () => {
+  it('reports what an instance started and did not stop, once, after its teardown, with the line that started it', async () => {
+    const app = setup()
+    let started: ReturnType<typeof resource> | undefined
+    const record = await app.run('clock', { activate: () => void (started = resource(app.tracker)) })
+    await app.core.stop(record)
+    await app.watch.flush()
+    expect(app.leaks()).toEqual([
+      {
+        id: 'clock',
+        file: 'src/plugins/clock/index.ts',
+        leaks: [{ kind: 'interval', what: 'interval (every 1000 ms)', site: expect.stringMatching(/\/test\/leaks\/watch\.test\.ts:12:\d+$/) }],
+        message: expect.stringMatching(/^plugin "clock" \(src\/plugins\/clock\/index\.ts\) left 1 interval \(every 1000 ms, started at .*watch\.test\.ts:\d+:\d+\) after its teardown$/),
+        cleaned: false,
+        failed: false,
+      },
+    ])
+    expect(app.lines).toContainEqual({ level: 'warn', message: app.leaks()[0].message, error: undefined })
+    expect(started!.disposed).toEqual([])
+  })
+
+  it('says nothing when the teardown stopped everything', async () => {
+    const app = setup()
+    let started: ReturnType<typeof resource> | undefined
+    const record = await app.run('p', {
+      activate: () => {
+        started = resource(app.tracker)
+        resource(app.tracker).handle!.release()
+        return () => started!.stop()
+      },
+    })
+    await app.core.stop(record)
+    await app.watch.flush()
+    expect(app.leaks()).toEqual([])
+  })
+
+  it("with 'clean', stops what was left and says so", async () => {
+    const app = setup('clean')
+    const started: ReturnType<typeof resource>[] = []
+    const record = await app.run('p', { activate: () => void started.push(resource(app.tracker), resource(app.tracker)) })
+    await app.core.stop(record)
+    await app.watch.flush()
+    expect(started.map((s) => s.disposed)).toEqual([['disposed'], ['disposed']])
+    expect(app.leaks()[0]).toMatchObject({ cleaned: true, message: expect.stringMatching(/left 2 intervals .* after its teardown; they were cleared \(leaks: 'clean'\)$/) })
+  })
+
+  it('counts what its callbacks started as the instance, however late they run; nothing after its teardown', async () => {
+    const app = setup()
+    let later: (() => void) | undefined
+    const timeout = { kind: 'timeout', noun: 'timeout', plural: 'timeouts', detail: 'after 5 ms' } as const
+    const record = await app.run('p', { activate: () => void (later = app.tracker.wrap(() => void resource(app.tracker, timeout))) })
+    expect(app.tracker.current()).toBeUndefined()
+    later!()
+    await app.core.stop(record)
+    later!()
+    await app.watch.flush()
+    expect(app.leaks().map((e) => e.leaks.map((l: { what: string }) => l.what))).toEqual([['timeout (after 5 ms)']])
+  })
+
+  it('reports what an activate that threw started', async () => {
+    const app = setup()
+    const failing: PluginModule = {
+      activate() {
+        resource(app.tracker, { kind: 'listener', noun: '"resize" listener on window', plural: '"resize" listeners on window', detail: undefined })
+        throw new Error('boom')
+      },
+    }
+    const record = app.add('p')
+    expect(await app.core.start(record, failing, { startedAt: 0 })).toBe(false)
+    await app.watch.flush()
+    expect(app.leaks()[0]).toMatchObject({ failed: true, message: expect.stringMatching(/^plugin "p" .* left 1 "resize" listener on window \(added at .*\) after its activate\(\) threw$/) })
+  })
+
+  it('keeps listeners a library added to an element that stays (React keeps its root listeners), not other library resources', async () => {
+    const app = setup()
+    const byLibrary = () => Object.assign(new Error(), { stack: 'Error\n    at l (http://h/node_modules/.vite/deps/react-dom.js:1:1)\n    at activate (http://h/src/plugins/p/index.ts:2:3)' })
+    const record = await app.run('p', {
+      activate() {
+        for (const onElement of [true, false]) {
+          const init = { kind: 'listener', noun: `click listener ${onElement}`, plural: 'click listeners', onElement, isLive: () => true, dispose() {} } as const
+          app.tracker.current()!.resources.add({ ...init, startedAt: byLibrary() })
+        }
+      },
+    })
+    await app.core.stop(record)
+    await app.watch.flush()
+    expect(app.leaks()[0].leaks).toEqual([{ kind: 'listener', what: 'click listener false', site: 'index.ts:2:3' }])
+  })
+
+  it('counts equal leaks together and lists the others', async () => {
+    const app = setup()
+    const record = await app.run('p', {
+      activate() {
+        for (let i = 0; i < 2; i++) resource(app.tracker)
+        resource(app.tracker, { kind: 'observer', noun: 'MutationObserver', plural: 'MutationObservers', detail: 'observing <body>' })
+        resource(app.tracker, { kind: 'node', noun: '<div> node in <body>', plural: '<div> nodes in <body>', detail: undefined })
+      },
+    })
+    await app.core.stop(record)
+    await app.watch.flush()
+    expect(app.leaks()[0].message).toMatch(
+      /left 2 intervals \(every 1000 ms, started at [^)]+\), 1 MutationObserver \(observing <body>, created at [^)]+\) and 1 <div> node in <body> \(inserted at [^)]+\) after its teardown$/,
+    )
+  })
+})
