@@ -9,6 +9,7 @@ const OUTCOME_TEXT: Record<HistoryEntry['outcome'], string> = {
   failed: 'failed to start',
   'full-reload': 'full reload',
   'last-good': 'runs last good version',
+  leaked: 'left running after teardown',
 }
 
 /** Durations of the most recent reloads shown in the chart. */

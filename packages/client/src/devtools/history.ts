@@ -1,10 +1,10 @@
 import type { PluginHost } from '../host/host.js'
 import { describe, PluginError } from '../host/errors.js'
-import { describeLastGood } from '../protocol/index.js'
+import { describeLastGood, type Leak } from '../protocol/index.js'
 import type { ReloadPhases } from '../host/events.js'
 
 /** What one history entry says happened. */
-export type HistoryOutcome = 'swapped' | 'kept-old' | 'rolled-back' | 'retried' | 'failed' | 'full-reload' | 'last-good'
+export type HistoryOutcome = 'swapped' | 'kept-old' | 'rolled-back' | 'retried' | 'failed' | 'full-reload' | 'last-good' | 'leaked'
 
 /** One line of the reload history, as the devtools panel shows and exports it (plain JSON). */
 export interface HistoryEntry {
@@ -27,8 +27,12 @@ export interface HistoryEntry {
   outcome: HistoryOutcome
   durationMs?: number
   stateKept?: boolean
-  /** For `full-reload`, `retried` and `last-good`: why. */
+  /** For `full-reload`, `retried` and `last-good`: why; for `leaked`: the report's sentence. */
   reason?: string
+  /** For `leaked`: what the instance left running after its teardown, and where it was started. */
+  leaks?: Leak[]
+  /** For `leaked`: it was stopped (`leaks: 'clean'`). */
+  cleaned?: boolean
   error?: ErrorDetails
 }
 
@@ -220,6 +224,9 @@ export function recordHostEvents(events: Pick<PluginHost, 'on'>, history: Reload
         outcome: 'retried',
         reason: `attempt ${e.attempt}, again in ${Math.round(e.delayMs)} ms: ${describe(e.error)}`,
       }),
+    ),
+    events.on('leak-detected', (e) =>
+      history.add({ plugin: e.id, files: [], outcome: 'leaked', reason: e.message, leaks: e.leaks, cleaned: e.cleaned }),
     ),
     events.on('full-reload', (e) => {
       // 'reloading' was written before the page went; 'reloaded' is the same reload seen after it.

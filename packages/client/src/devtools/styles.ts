@@ -47,7 +47,7 @@ export function panelStyles(position: OverlayPosition): string {
   tr + tr td { border-top: 1px solid #fff1; }
   .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
   .status-failed, .status-rolled-back, .outcome-rolled-back, .outcome-kept-old, .outcome-failed, .outcome-full-reload { color: #ff8787; }
-  .status-reloading, .outcome-retried { color: #ffd43b; }
+  .status-reloading, .outcome-retried, .outcome-leaked { color: #ffd43b; }
   .status-disabled { color: #a0a3ad; }
   .outcome-swapped { color: #3ecf8e; }
   ol { list-style: none; margin: 0; padding: 0; }

@@ -98,6 +98,14 @@ describe('reload history', () => {
     ])
   })
 
+  it('records a leak report: its sentence, what was left and whether it was cleared', () => {
+    const { events, history } = setup()
+    const leaks = [{ kind: 'interval' as const, what: 'interval (every 1000 ms)', site: 'index.ts:12:5' }]
+    const message = 'plugin "counter" (src/plugins/counter/index.ts) left 1 interval (every 1000 ms, started at index.ts:12:5) after its teardown'
+    events.emit('leak-detected', { ...ref, leaks, message, cleaned: false, failed: false })
+    expect(history.entries()).toMatchObject([{ plugin: 'counter', outcome: 'leaked', reason: message, leaks, cleaned: false, files: [] }])
+  })
+
   it('keeps at most `limit` entries, clears, and survives broken storage', () => {
     const storage = memoryStorage()
     storage.setItem('history:p1', '{not json')
