@@ -19,6 +19,10 @@ const DEV_ONLY = [
   'hot-plugins-history.json',
   'kept its old version',
   'the devtools panel could not be loaded',
+  // The leak report (browser/leaks, leaks/): patches, tracker, sentences.
+  'after its teardown',
+  'started here',
+  'animation frame request',
 ]
 
 test('vite build ships the plugins and none of the hot-reload runtime or injected code', async ({ page }) => {

@@ -11,7 +11,7 @@ export interface Frame {
 export interface StartSite {
   /** The frame that started it: in the plugin's own files when the stack passes through them. */
   frame: Frame
-  /** The first frame outside this runtime was in a dependency (`node_modules`): a library started it. */
+  /** The first frame outside this runtime was in a dependency (`node_modules`, Vite's prebundled deps): a library started it. */
   byLibrary: boolean
 }
 
@@ -47,7 +47,7 @@ export function startSite(stack: string | undefined, pluginFile: string, isRunti
   const first = frames[outside]!
   const folder = folderOf(pluginFile)
   const own = folder ? frames.slice(outside).find((frame) => pathOf(frame.url).includes(`/${folder}`)) : undefined
-  return { frame: own ?? first, byLibrary: pathOf(first.url).includes('/node_modules/') }
+  return { frame: own ?? first, byLibrary: /\/node_modules\/|\/\.vite\/deps\//.test(pathOf(first.url)) }
 }
 
 /** The site as a user reads it: relative to the plugin's folder when in it (`index.ts:12:5`). */

@@ -15,8 +15,6 @@ export interface ResourceInit {
   plural: string
   /** Said after the noun, in brackets: `every 1000 ms`. */
   detail?: string
-  /** A listener on an element (not on `window` or `document`). */
-  onElement?: boolean
   /** Whether it still runs (for a listener on an element: the element is still in the page). */
   isLive(): boolean
   /** Stops it (what `leaks: 'clean'` does). */

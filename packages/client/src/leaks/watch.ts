@@ -54,7 +54,7 @@ export function createLeakWatch(core: Pick<HostData, 'events' | 'logger'>, optio
       const owner = owners.get(record)
       if (!owner) return
       owners.delete(record)
-      const left = tracker.sweep(owner).filter((resource) => !keptByLibrary(resource, options))
+      const left = tracker.sweep(owner).filter((resource) => !startedByLibrary(resource, options))
       if (left.length === 0) return
       if (options.mode === 'clean') for (const resource of left) stop(resource)
       const told = tell(record, left, how).catch((error: unknown) => core.logger.error(`plugin "${record.id}": the leak report failed`, error))
@@ -68,11 +68,12 @@ export function createLeakWatch(core: Pick<HostData, 'events' | 'logger'>, optio
 }
 
 /**
- * Listeners a library adds to an element that stays are the library's: React keeps its event
- * listeners on a root's container on purpose, and adds none when it renders there again.
+ * What a dependency started on the plugin's behalf is the library's to stop: React keeps its
+ * listeners on a root's container and on the document on purpose (and adds none when it renders
+ * there again), Vue's devtools hook sets a one-off timer. Not reported.
  */
-function keptByLibrary(resource: Resource, options: LeakWatchOptions): boolean {
-  return resource.onElement === true && startSite(resource.startedAt.stack, '', options.isRuntime)?.byLibrary === true
+function startedByLibrary(resource: Resource, options: LeakWatchOptions): boolean {
+  return startSite(resource.startedAt.stack, '', options.isRuntime)?.byLibrary === true
 }
 
 async function locate(resource: Resource, pluginFile: string, options: LeakWatchOptions): Promise<LeakFound> {

@@ -106,20 +106,22 @@ describe('leak watch', () => {
     expect(app.leaks()[0]).toMatchObject({ failed: true, message: expect.stringMatching(/^plugin "p" .* left 1 "resize" listener on window \(added at .*\) after its activate\(\) threw$/) })
   })
 
-  it('keeps listeners a library added to an element that stays (React keeps its root listeners), not other library resources', async () => {
+  it("does not report what a dependency started (React's root listeners, Vue's devtools timer), only what the plugin's own code did", async () => {
     const app = setup()
-    const byLibrary = () => Object.assign(new Error(), { stack: 'Error\n    at l (http://h/node_modules/.vite/deps/react-dom.js:1:1)\n    at activate (http://h/src/plugins/p/index.ts:2:3)' })
+    const stackFrom = (library: string) =>
+      Object.assign(new Error(), { stack: `Error\n    at l (http://h${library}:1:1)\n    at activate (http://h/src/plugins/p/index.ts:2:3)` })
     const record = await app.run('p', {
       activate() {
-        for (const onElement of [true, false]) {
-          const init = { kind: 'listener', noun: `click listener ${onElement}`, plural: 'click listeners', onElement, isLive: () => true, dispose() {} } as const
-          app.tracker.current()!.resources.add({ ...init, startedAt: byLibrary() })
-        }
+        const started = (noun: string, stack: Error) =>
+          app.tracker.current()!.resources.add({ kind: 'listener', noun, plural: noun, isLive: () => true, dispose() {}, startedAt: stack })
+        started('by React', stackFrom('/.vite/deps/react-dom_client.js?v=1'))
+        started('by a linked dependency', stackFrom('/node_modules/lib/index.js'))
+        started('by the plugin', stackFrom('/src/plugins/p/helpers.ts'))
       },
     })
     await app.core.stop(record)
     await app.watch.flush()
-    expect(app.leaks()[0].leaks).toEqual([{ kind: 'listener', what: 'click listener false', site: 'index.ts:2:3' }])
+    expect(app.leaks()[0].leaks).toEqual([{ kind: 'listener', what: 'by the plugin', site: 'helpers.ts:1:1' }])
   })
 
   it('counts equal leaks together and lists the others', async () => {

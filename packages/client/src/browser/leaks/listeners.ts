@@ -62,7 +62,6 @@ function patchPrototype(proto: EventTarget, global: typeof globalThis, NodeType:
         kind: 'listener',
         noun: `"${type}" listener on ${where.name}`,
         plural: `"${type}" listeners on ${where.name}`,
-        onElement: where.isElement,
         isLive: () => byKey.has(key) && where.inPage(),
         dispose: () => target.removeEventListener(type, listener, options),
       })
@@ -86,10 +85,10 @@ function patchPrototype(proto: EventTarget, global: typeof globalThis, NodeType:
 
 /** Where a listener is, as the report names it; undefined for targets the report does not watch (sockets, media queries…). */
 function placeOf(target: EventTarget, global: typeof globalThis, NodeType: typeof Node | undefined) {
-  if (target === (global as unknown) || target === global.window) return { name: 'window', isElement: false, inPage: () => true }
+  if (target === (global as unknown) || target === global.window) return { name: 'window', inPage: () => true }
   if (NodeType && target instanceof NodeType) {
-    if (target === global.document) return { name: 'document', isElement: false, inPage: () => true }
-    return { name: nodeName(target), isElement: true, inPage: () => target.isConnected }
+    if (target === global.document) return { name: 'document', inPage: () => true }
+    return { name: nodeName(target), inPage: () => target.isConnected }
   }
   return undefined
 }
