@@ -204,7 +204,8 @@ for (const vite of [
       await writeIn(app, 'tsconfig.json', JSON.stringify(TSCONFIG, null, 2))
       const install = await run(
         'pnpm',
-        ['add', '-D', '--prefer-offline', `vite@${version}`, `typescript@${await lockedVersion('typescript')}`, tarballs.client, tarballs.plugin],
+        // vitest: the README's plugin test (@hot-plugins/client/testing) type-checks against it.
+        ['add', '-D', '--prefer-offline', `vite@${version}`, `typescript@${await lockedVersion('typescript')}`, `vitest@${await lockedVersion('vitest')}`, tarballs.client, tarballs.plugin],
         { cwd: app, env: cleanEnv() },
       )
       expect(`${install.stdout}\n${install.stderr}`).not.toMatch(/unmet peer|missing peer/i)
