@@ -118,6 +118,24 @@ describe('createTestHost', () => {
     left.forEach(clearInterval)
   })
 
+  it('what setReloadState starts is the instance\'s; what runs after an await of a foreign promise is no one\'s (not guessed)', async () => {
+    host = createTestHost()
+    const timers: ReturnType<typeof setTimeout>[] = []
+    const version = (): PluginModule => ({
+      async activate() {
+        await new Promise<void>((resolve) => queueMicrotask(resolve))
+        timers.push(setTimeout(() => {}, 60_000))
+      },
+      getReloadState: () => ({}),
+      setReloadState: () => void timers.push(setInterval(() => {}, 60_000)),
+    })
+    await host.load(version())
+    await host.swap(version())
+    const result = await host.swap(version())
+    expect(result.leaks).toEqual([{ kind: 'interval', what: 'interval (every 60000 ms)', site: expect.stringMatching(/test-host\.test\.ts:\d+:\d+$/) }])
+    timers.forEach(clearTimeout)
+  })
+
   it('load: an activate that throws does not run, and says why', async () => {
     host = createTestHost()
     const result = await host.load({ activate: () => fail() })
