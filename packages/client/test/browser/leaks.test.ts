@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { installLeakPatches } from '../../src/browser/leaks/index.js'
+import { sourceMapper } from '../../src/browser/leaks/source-maps.js'
 import { createLeakTracker, type LeakTracker, type Owner } from '../../src/leaks/tracker.js'
 
 let tracker: LeakTracker
@@ -103,6 +104,32 @@ describe('leak patches in a DOM', () => {
     document.removeEventListener('click', onClick)
     document.body.click()
     expect(clicks).toBe(1)
+  })
+
+  it('a listener added in a plugin\'s turn and again outside it runs once, as the browser would have it', () => {
+    let clicks = 0
+    const onClick = () => void clicks++
+    asPlugin(() => document.addEventListener('click', onClick))
+    document.addEventListener('click', onClick)
+    document.body.click()
+    expect(clicks).toBe(1)
+    document.removeEventListener('click', onClick)
+  })
+
+  it('maps frames of served code to the source by its inline source map, fetched once per script', async () => {
+    const map = { version: 3, sources: ['index.ts'], mappings: ';EAEI' }
+    const fetched: string[] = []
+    const mapFrame = sourceMapper(async (url) => {
+      fetched.push(url)
+      if (url.includes('broken')) throw new Error('404')
+      return `code\n//# sourceMappingURL=data:application/json;base64,${btoa(JSON.stringify(map))}\n`
+    })
+    const url = 'http://localhost:5173/src/plugins/p/index.ts?t=1'
+    expect(await mapFrame({ url, line: 2, column: 3 })).toEqual({ url, line: 3, column: 5 })
+    expect(await mapFrame({ url, line: 7, column: 1 })).toEqual({ url, line: 7, column: 1 })
+    expect(await mapFrame({ url: 'http://h/broken.ts', line: 2, column: 3 })).toEqual({ url: 'http://h/broken.ts', line: 2, column: 3 })
+    expect(await mapFrame({ url: '/abs/file.ts', line: 2, column: 3 })).toEqual({ url: '/abs/file.ts', line: 2, column: 3 })
+    expect(fetched).toEqual([url, 'http://h/broken.ts'])
   })
 
   it('observers: live while they observe a node in the page, until disconnected', () => {

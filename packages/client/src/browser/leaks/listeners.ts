@@ -45,12 +45,13 @@ function patchPrototype(proto: EventTarget, global: typeof globalThis, NodeType:
   const restoreAdd = replace(proto, 'addEventListener', (original) =>
     function (this: EventTarget, type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions) {
       const where = listener && tracker.current() ? placeOf(this, global, NodeType) : undefined
-      if (!where || !listener) return original.call(this, type, listener, options)
       const key = keyOf(type, options)
+      // Added already in a plugin's turn: the browser would ignore it, so must this (else it would run twice).
+      if (listener && added.get(this)?.get(listener)?.has(key)) return
+      if (!where || !listener) return original.call(this, type, listener, options)
       const byListener = added.get(this) ?? new Map<Listener, Map<string, Added>>()
       added.set(this, byListener)
       const byKey = byListener.get(listener) ?? new Map<string, Added>()
-      if (byKey.has(key)) return // added already: the browser would ignore it too
       byListener.set(listener, byKey)
       const target = this
       const once = typeof options === 'object' && options?.once === true

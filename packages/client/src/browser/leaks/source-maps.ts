@@ -1,6 +1,9 @@
 import { originalPosition, type SourceMapV3 } from '../../leaks/source-map.js'
 import type { Frame } from '../../leaks/site.js'
 
+/** Source maps kept, newest last. */
+const KEPT_MAPS = 50
+
 /** The inline source map Vite appends to the code it serves. */
 const INLINE_MAP = /\/\/[#@] sourceMappingURL=data:application\/json(?:;charset=[\w-]+)?;base64,([A-Za-z0-9+/=]+)\s*$/
 
@@ -16,6 +19,8 @@ export function sourceMapper(fetchText: (url: string) => Promise<string> = (url)
     if (!map) {
       map = fetchText(url).then(readInlineMap, () => undefined)
       maps.set(url, map)
+      // Every save is a new URL (`?t=`): only the recent ones are kept.
+      if (maps.size > KEPT_MAPS) maps.delete(maps.keys().next().value!)
     }
     return map
   }
