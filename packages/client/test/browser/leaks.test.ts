@@ -202,6 +202,41 @@ describe('leak patches in a DOM', () => {
     expect(global.WebSocket).toBe(FakeSocket)
   })
 
+  it('animation frames, ResizeObserver and IntersectionObserver, as the page has them', () => {
+    const frames = new Map<number, () => void>()
+    class FakeObserver {
+      constructor(readonly callback: () => void) {}
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    }
+    const global = {
+      requestAnimationFrame: (callback: () => void) => (frames.set(frames.size + 1, callback), frames.size),
+      cancelAnimationFrame: (id: number) => void frames.delete(id),
+      ResizeObserver: class extends FakeObserver {},
+      IntersectionObserver: class extends FakeObserver {},
+    } as unknown as typeof globalThis
+    const restore = installLeakPatches(tracker, global)
+    const target = document.body.appendChild(document.createElement('canvas'))
+    let resize: ResizeObserver | undefined
+    const owner = asPlugin(() => {
+      global.requestAnimationFrame(() => {})
+      const cancelled = global.requestAnimationFrame(() => {})
+      global.cancelAnimationFrame(cancelled)
+      resize = new global.ResizeObserver(() => {})
+      resize.observe(target)
+      const seen = new global.IntersectionObserver(() => {})
+      seen.observe(target)
+      seen.unobserve(target)
+    })
+    expect(live(owner)).toEqual(['animation frame request', 'ResizeObserver (observing <canvas>)'])
+    frames.get(1)!()
+    target.remove()
+    expect(live(owner)).toEqual([])
+    expect(resize).toBeInstanceOf(global.ResizeObserver)
+    restore()
+  })
+
   it('uninstalled, the page has its own functions back', () => {
     uninstall()
     expect(window.setTimeout.name).not.toBe('')
