@@ -53,7 +53,7 @@ export interface RemoteControl {
 }
 
 /** Host events after which nothing a report carries has changed. */
-const SILENT_EVENTS = new Set<string>(['state-restored', 'warning'])
+const SILENT_EVENTS = new Set<string>(['state-restored', 'warning', 'leak-detected'])
 
 /**
  * The tab's side of the dev server's control API: it reports the status of its plugins (all of them
