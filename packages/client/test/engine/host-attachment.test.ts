@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { attachHost, type AttachmentOptions } from '../../src/engine/host-attachment.js'
+import { createLeakTracker } from '../../src/leaks/tracker.js'
 import type { Persistence } from '../../src/engine/state/persistence.js'
 import type { HostCore, StateHooks } from '../../src/host/core.js'
 import type { LastGoodLoader } from '../../src/host/last-good.js'
@@ -32,6 +33,15 @@ describe('attachHost', () => {
     detach()
     expect(app.options.hosts.size).toBe(0)
     expect(order).toEqual(['attach true true', 'watch', 'unwatch'])
+  })
+
+  it('gives the host a leak watch only when leaks are watched', async () => {
+    const app = await setup({ leaks: { tracker: createLeakTracker(), mode: 'warn', isRuntime: () => false } })
+    attachHost(app.core, app.host, app.options)
+    expect(typeof app.core.leaks?.run).toBe('function')
+    const off = await setup()
+    attachHost(off.core, off.host, off.options)
+    expect(off.core.leaks).toBeUndefined()
   })
 
   it('gives the host the state hooks, the last good loader and the reason of the reload this product made', async () => {
