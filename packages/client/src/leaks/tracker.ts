@@ -60,6 +60,9 @@ export interface LeakTracker {
 /** This module's URL: the runtime's own stack frames are told from the plugin's by it (site.ts `runtimeFiles`). */
 export const TRACKER_URL: string = (import.meta as unknown as { url?: string }).url ?? ''
 
+/** Every this many resources an instance holds, those no longer live are dropped. */
+const PRUNE_EVERY = 256
+
 const NOTHING: ResourceHandle = { release() {} }
 
 export function createLeakTracker(): LeakTracker {
@@ -93,6 +96,8 @@ export function createLeakTracker(): LeakTracker {
       // The adapter's own object (its getters stay live), marked with where it started.
       const resource = Object.defineProperty(init, 'startedAt', { value: new Error('started here') }) as Resource
       owner.resources.add(resource)
+      // Long-lived instances insert and remove nodes all day: what ended by itself is dropped now and then.
+      if (owner.resources.size % PRUNE_EVERY === 0) for (const r of owner.resources) if (!r.isLive()) owner.resources.delete(r)
       return { release: () => void owner.resources.delete(resource) }
     },
     sweep(owner) {
