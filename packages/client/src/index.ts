@@ -18,3 +18,4 @@ export type {
   ReloadInfo,
   Teardown,
 } from './host/types.js'
+export type { Leak, LeakKind } from './protocol/index.js'
