@@ -38,6 +38,12 @@ export interface TestHostOptions<Ctx> {
   leaks?: LeakMode
   /** Where the host logs. @default kept in `host.logs`, not printed */
   logger?: Logger
+  /**
+   * The plugins this one depends on (`meta.dependsOn`), by id: they run in the same host, started
+   * first, and stay as they are through its swaps (a reload starts them again).
+   * @default {}
+   */
+  dependencies?: Record<string, PluginModule>
 }
 
 export interface TestHost {
@@ -111,8 +117,13 @@ export function createTestHost<Ctx = unknown>(options: TestHostOptions<Ctx> = {}
   function open(restore: boolean): Running & { module?: PluginModule } {
     const source = memorySource()
     const slot: Partial<Running> = { source }
-    const persistence = createPersistence({ store: store as StateStore, restore, prefetch: [id] })
-    slot.engine = createEngine([{ id, file, url: `/${file}`, load: async () => module! }], source.source, {
+    const persistence = createPersistence({ store: store as StateStore, restore })
+    const dependencies = Object.entries(options.dependencies ?? {}).map(([dependency, loaded]) => {
+      const path = `src/plugins/${dependency}/index.ts`
+      return { id: dependency, file: path, url: `/${path}`, load: async () => loaded }
+    })
+    const entries = [...dependencies, { id, file, url: `/${file}`, load: async () => module! }]
+    slot.engine = createEngine(entries, source.source, {
       persistence,
       ...(leaks.options ? { leaks: leaks.options } : {}),
       onAttach: (core) => void (slot.core = core),
@@ -140,8 +151,9 @@ export function createTestHost<Ctx = unknown>(options: TestHostOptions<Ctx> = {}
       applied = await waiting
     })
     const record = running.core.records.get(id)
-    if (applied!.plugins[0]?.outcome === 'swapped') module = next
-    return swapResult(applied!.plugins[0]!, caused, { owes: record?.owed !== undefined, runs: record?.module !== undefined })
+    const outcome = applied!.plugins.find((plugin) => plugin.id === id)!
+    if (outcome.outcome === 'swapped') module = next
+    return swapResult(outcome, caused.filter(about(id)), { owes: record?.owed !== undefined, runs: record?.module !== undefined })
   }
 
   return {
@@ -153,7 +165,7 @@ export function createTestHost<Ctx = unknown>(options: TestHostOptions<Ctx> = {}
     async load(first) {
       module = first
       const caused = await during(async () => void (await running.host.start(running.engine.entries)))
-      return loadResult(running.host.get(id), caused)
+      return loadResult(running.host.get(id), caused.filter(about(id)))
     },
     swap: swapIn,
     rollback: (next) => swapIn(next ?? failingVersionOf(module)),
@@ -163,15 +175,20 @@ export function createTestHost<Ctx = unknown>(options: TestHostOptions<Ctx> = {}
       const stopped = await during(() => running.host.stop())
       running = open(true)
       module = next ?? module
-      const caused = await during(async () => void (await running.host.start(running.engine.entries)))
-      return { ...loadResult(running.host.get(id), caused), leaks: leaksIn([...stopped, ...caused]) }
+      const caused = (await during(async () => void (await running.host.start(running.engine.entries)))).filter(about(id))
+      return { ...loadResult(running.host.get(id), caused), leaks: leaksIn([...stopped, ...caused].filter(about(id))) }
     },
     async dispose() {
       const caused = await during(() => running.host.stop())
       leaks.release()
-      return leaksIn(caused)
+      return leaksIn(caused.filter(about(id)))
     },
   }
+}
+
+/** Events of the plugin under test (its dependencies' own are in `host.events`). */
+function about(id: string): (event: RecordedEvent) => boolean {
+  return (event) => !('id' in event.payload) || event.payload.id === id || event.payload.id === undefined
 }
 
 /** The running version with an activate that throws: what a save with a bug in it brings. */
