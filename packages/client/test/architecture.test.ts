@@ -63,6 +63,11 @@ describe('dependence rules', () => {
     expect([...crossings('leaks', ['engine', 'sources', 'browser', 'devtools', 'hot', 'testing']), ...crossings('host', ['leaks'])]).toEqual([])
   })
 
+  it('nothing of the runtime imports the test kit', () => {
+    const intoKit = clientImports.filter((i) => layer(i.from) !== 'testing' && layer(i.to) === 'testing')
+    expect(intoKit.map((i) => `${i.from} → ${i.to}`)).toEqual([])
+  })
+
   it('the engine knows no update source, browser adapter or devtools', () => {
     expect(crossings('engine', ['sources', 'browser', 'devtools', 'hot'])).toEqual([])
   })
