@@ -5,7 +5,7 @@ import path from 'node:path'
 import { runBenchmark, SCENARIOS, type ScenarioName } from './benchmark'
 import { repoRoot } from './fixtures'
 import { FULL } from './profile'
-import { formatTable } from './report'
+import { formatTable, formatTrace } from './report'
 
 // `pnpm bench`: every scenario at full size; prints the table and writes bench/results.json.
 // BENCH_SCENARIOS=single,batch runs some of them (and then writes bench/results.partial.json).
@@ -25,5 +25,7 @@ test('benchmark: our hot swap against plain Vite HMR', async ({ browser }) => {
   const file = path.join(repoRoot, 'bench', chosen ? 'results.partial.json' : 'results.json')
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`)
   console.log(`\n${formatTable(results)}\n`)
+  const trace = formatTrace(results)
+  if (trace) console.log(`${trace}\n`)
   console.log(`load average ${results.machine.loadAverage.start.join(' ')} → ${results.machine.loadAverage.end.join(' ')}; ${results.durationS} s; raw samples in ${path.relative(process.cwd(), file)}`)
 })

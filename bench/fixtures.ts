@@ -155,6 +155,8 @@ interface BenchGlobals {
   updates: Record<string, number>
   failures: string[]
   instances: WeakRef<object>[]
+  evaluatedAt?: number
+  lastReload?: { at: number; durationMs: number; phases?: unknown }
 }
 const bench: BenchGlobals = ((window as any).__bench = { updates: {}, failures: [], instances: [] })
 const app = document.querySelector('#app')!
@@ -193,6 +195,7 @@ ${spec.side === 'plain' ? entries : ''}
 const host = createPluginHost<{ panel: HTMLElement }>({ context: ({ id }) => ({ panel: panelFor(id) }) })
 host.on('reload-completed', (e) => {
   bench.updates[e.id] = (bench.updates[e.id] ?? 0) + 1
+  bench.lastReload = { at: performance.timeOrigin + performance.now(), durationMs: e.durationMs, phases: e.phases }
 })
 host.on('reload-failed', (e) => bench.failures.push(e.error.message))
 host.on('plugin-failed', (e) => bench.failures.push(e.error.message))
@@ -210,7 +213,9 @@ host.start(plugins).then((report) => {
  */
 function pluginSource(spec: AppSpec, id: string, version: number): string {
   const soak = spec.kind === 'soak'
+  // Its first statement stamps when a new version of it begins to run (the bench's trace).
   const head = `import { tag } from '../../shared/helper'
+;(window as any).__bench.evaluatedAt = performance.timeOrigin + performance.now()
 
 const id = ${JSON.stringify(id)}
 const version = ${version}

@@ -8,8 +8,13 @@ export interface PageState {
     updates: Record<string, number>
     failures: string[]
     instances: WeakRef<object>[]
+    /** When a plugin module's body last began to run (epoch ms). */
+    evaluatedAt?: number
+    /** The host's last `reload-completed` (ours): when it was heard, and its timings. */
+    lastReload?: { at: number; durationMs: number; phases?: { importMs: number; teardownMs: number; activateMs: number; stateMs: number } }
   }
   __rendered?: Promise<number>
+  __trace?: { announcedReceived?: number; viteUpdateReceived?: number }
   __leaks?: () => { intervals: number; timeouts: number; globalListeners: number }
 }
 
@@ -120,4 +125,55 @@ export function installLeakCounters(): void {
     return realRemove.call(this, type, listener, options)
   }
   w.__leaks = () => ({ intervals: intervals.size, timeouts: timeouts.size, globalListeners: listeners.length })
+}
+
+/**
+ * Installed before the page's scripts when a session is traced: stamps the first `hot-plugins:update`
+ * and the first Vite `update` each socket receives after resetPageTrace(), ahead of Vite's client.
+ */
+export function installPageTrace(): void {
+  const w = window as unknown as PageState & { WebSocket: typeof WebSocket }
+  w.__trace = {}
+  const Real = w.WebSocket
+  w.WebSocket = class extends Real {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args)
+      this.addEventListener('message', (event: MessageEvent) => {
+        const at = performance.timeOrigin + performance.now()
+        const trace = w.__trace
+        if (!trace || typeof event.data !== 'string') return
+        const type = /^\{"type":"(\w+)"(?:,"event":"([^"]+)")?/.exec(event.data)
+        if (type?.[1] === 'update') trace.viteUpdateReceived ??= at
+        if (type?.[2] === 'hot-plugins:update') trace.announcedReceived ??= at
+      })
+    }
+  }
+}
+
+/** Before a traced save: forget the last one's stamps and resource timings. */
+export function resetPageTrace(): void {
+  const w = window as unknown as PageState
+  w.__trace = {}
+  w.__bench.evaluatedAt = undefined
+  w.__bench.lastReload = undefined
+  performance.clearResourceTimings()
+}
+
+/** After a traced save of `file` (root-relative): what the page stamped (epoch ms). */
+export function readPageTrace(file: string): Record<string, number | undefined> {
+  const w = window as unknown as PageState
+  const origin = performance.timeOrigin
+  const fetch = performance.getEntriesByType('resource').filter((entry) => entry.name.includes(`/${file}?`)).pop() as PerformanceResourceTiming | undefined
+  const stamps: Record<string, number | undefined> = {
+    ...w.__trace,
+    fetched: fetch ? origin + fetch.responseEnd : undefined,
+    evaluated: w.__bench.evaluatedAt,
+  }
+  const reload = w.__bench.lastReload
+  if (reload?.phases) {
+    const { importMs, teardownMs, activateMs, stateMs } = reload.phases
+    const imported = reload.at - reload.durationMs + importMs
+    Object.assign(stamps, { imported, tornDown: imported + teardownMs, activated: imported + teardownMs + activateMs, stateRestored: imported + teardownMs + activateMs + stateMs })
+  }
+  return stamps
 }

@@ -1,5 +1,6 @@
 import type { BatchWay, Leftovers, OnOffResult, Results, SoakSide } from './results'
 import type { Summary } from './stats'
+import { PHASES, type PhaseTimes } from './trace'
 
 const ms = (value: number): string => (Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1))
 const pair = (s: Summary): string => `${ms(s.p50)} / ${ms(s.p90)}`
@@ -69,5 +70,26 @@ export function formatTable(results: Results): string {
     rows.push(['soak', 'JS heap growth after them (after GC)', heap(soak.ours), heap(soak.plain), '', 'explained in the README'])
   }
   const header = ['scenario', 'measured', 'ours', 'plain Vite', 'ours ÷ plain', 'goal']
+  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
+}
+
+/**
+ * The `single` scenario's trace as a Markdown table: each phase of one save, the median time after
+ * the save on each side (ms), and the step from the side's phase just before it in time. Phases a side does not go
+ * through (plain Vite sends no announcement and has no engine) are left empty.
+ */
+export function formatTrace(results: Results): string | undefined {
+  const trace = results.scenarios.single?.trace
+  if (!trace) return undefined
+  const cell = (times: PhaseTimes, index: number) => {
+    const name = PHASES[index]![0]
+    const at = times[name]?.p50
+    if (at === undefined) return ''
+    // The step from the latest phase before it in time on this side (the sides' orders differ).
+    const earlier = PHASES.map(([other]) => (other === name ? undefined : times[other]?.p50)).filter((t): t is number => t !== undefined && t <= at)
+    return earlier.length === 0 ? ms(at) : `${ms(at)} (+${ms(at - Math.max(...earlier))})`
+  }
+  const rows = PHASES.map(([, side, label], i) => [side === 'server' ? 'dev server' : 'page', label, cell(trace.ours, i), cell(trace.plain, i)])
+  const header = ['side', 'phase of one save (p50, ms after the save; + the step)', 'ours', 'plain Vite']
   return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
 }

@@ -1,4 +1,5 @@
 import type { Summary } from './stats'
+import type { PhaseTimes } from './trace'
 
 /** A goal from the issue: reported, never asserted. */
 export interface Goal {
@@ -27,6 +28,8 @@ export interface SingleResult {
   ours: Summary
   plain: Summary
   ratio: Ratio
+  /** Where the time of the kept samples went: per phase, the median time after the save. */
+  trace: { ours: PhaseTimes; plain: PhaseTimes }
   updates: UpdateCount
   clockCheck: { ours: ClockCheck; plain: ClockCheck }
   goal: Goal

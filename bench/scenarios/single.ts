@@ -2,21 +2,24 @@ import { closeAll, countUpdates, interleave, type BenchContext } from '../contex
 import type { OnOffResult, PersistResult, SingleResult } from '../results'
 import { CLICKS, type Session } from '../session'
 import { ratios, round, summarize } from '../stats'
+import { summarizeTrace } from '../trace'
 
 const editOnePlugin = (session: Session) => session.measure(session.app.planPlugins(['p0'], CLICKS))
 
 /** One plugin edited, again and again: our swap against a self-accepting module of plain Vite. */
 export async function single(bench: BenchContext): Promise<SingleResult> {
   const counts = bench.profile.single
-  const ours = await bench.open({ name: 'single-ours', side: 'ours', kind: 'hmr', plugins: 1 })
-  const plain = await bench.open({ name: 'single-plain', side: 'plain', kind: 'hmr', plugins: 1 })
+  const ours = await bench.open({ name: 'single-ours', side: 'ours', kind: 'hmr', plugins: 1 }, { trace: true })
+  const plain = await bench.open({ name: 'single-plain', side: 'plain', kind: 'hmr', plugins: 1 }, { trace: true })
   try {
     const [oursMs, plainMs] = await interleave([ours, plain], counts, editOnePlugin)
     const summaries = { ours: summarize(oursMs!), plain: summarize(plainMs!) }
     const ratio = ratios(summaries.ours, summaries.plain)
+    const kept = (session: Session) => summarizeTrace(session.traces.slice(-counts.samples))
     return {
       ...summaries,
       ratio,
+      trace: { ours: kept(ours), plain: kept(plain) },
       updates: { edits: counts.warmup + counts.samples, ours: await countUpdates(ours), plain: await countUpdates(plain) },
       clockCheck: { ours: await ours.calibrate(), plain: await plain.calibrate() },
       goal: { text: 'p50 ratio ≤ 1.15', met: ratio.p50 <= 1.15 },
