@@ -5,7 +5,7 @@ import type { Change, PipelineParts, Verdict } from './change.js'
 import { findCompileFailure, refuseChange } from './compile-check.js'
 import { handleDeletedFile, isFileOfDeletedPlugin, isLeftOfDeparted } from './deleted-file.js'
 import { changesEntrySet } from './entry-set-update.js'
-import { changedSince, readIfPresent } from './file-content.js'
+import { readIfPresent, savedAgain } from './file-content.js'
 import { joinBatch } from './join-batch.js'
 import { findOwners } from './owners.js'
 
@@ -70,7 +70,7 @@ async function pluginFileSaved(parts: PipelineParts, change: Change, owners: str
   if (content === undefined) return []
   finalContent.sent(file, content)
   const failure = await findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
-  if (await changedSince(file, content)) {
+  if (await savedAgain(file, change.stampBeforeRead(), content)) {
     // Saved again while being transformed (maybe read half-written): the next save's version goes
     // to the page instead, as a storm's first (a slow transform must not hold it back till the end).
     finalContent.overtaken(file)

@@ -11,6 +11,7 @@ import { createBatcher, type BatchTicket } from '../hmr/batcher.js'
 import type { PipelineParts } from '../hmr/change.js'
 import { createDepartedEntries } from '../hmr/departed-entries.js'
 import { createEntrySetUpdate } from '../hmr/entry-set-update.js'
+import { readOnce } from '../hmr/file-content.js'
 import { createFinalContentCheck } from '../hmr/final-content.js'
 import { attachLastGood } from '../hmr/last-good.js'
 import { handleChange } from '../hmr/pipeline.js'
@@ -66,8 +67,10 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       // batch however long the checks take; a change that is not a plugin's leaves it.
       const relative = rootRelative(context.root, update.file)
       const ticket = parts.join(relative, update.timestamp)
+      // Every step that needs the content gets the one read.
+      const { read, stampBeforeRead } = readOnce(update.file, update.read)
       try {
-        return await handleChange(parts, { ...update, environment: this.environment, relative, ticket })
+        return await handleChange(parts, { ...update, read, stampBeforeRead, environment: this.environment, relative, ticket })
       } finally {
         ticket.withdraw()
       }
