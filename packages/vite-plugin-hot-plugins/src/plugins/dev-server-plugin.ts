@@ -47,11 +47,17 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
           // The dependency scanner does not enter virtual:hot-plugins: point it at the entries.
           entries: optimizeDepsEntries(config, [...context.options.plugins, ...workspace.entries]),
         },
-        ...(workspace.allow ? { server: { fs: { allow: workspace.allow } } } : {}),
+        server: {
+          // The entries are known before the browser asks for them: their transforms start as the
+          // server listens, and the page's first load finds them done or under way.
+          warmup: { clientFiles: [...context.options.plugins] },
+          ...(workspace.allow ? { fs: { allow: workspace.allow } } : {}),
+        },
       }
     },
     configureServer(server) {
       parts = attachDevServer(server, context)
+      discoverOnceListening(server, context)
     },
     transform: {
       // Only real files can be entries: virtual modules never are.
@@ -76,6 +82,20 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       }
     },
   }
+}
+
+/**
+ * The entries are crawled and read right after the server listens, not before: the start does no
+ * work per entry, and the page's first request (for the registry, which awaits the same discovery)
+ * finds it done or under way. A configuration error (two entries with one id) is logged then, and
+ * the registry's load fails with it (Vite's overlay in the page). A server without an HTTP server
+ * (middleware mode) discovers at once.
+ */
+function discoverOnceListening(server: ViteDevServer, context: HotPluginsContext): void {
+  const discover = () =>
+    void context.plugins().catch((error: unknown) => context.logger?.error(error instanceof Error ? error.message : String(error), { timestamp: true }))
+  if (server.httpServer) server.httpServer.once('listening', () => setImmediate(discover))
+  else discover()
 }
 
 /** Makes the units of the dev server's HMR pipeline and hooks them to the server. */
