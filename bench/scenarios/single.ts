@@ -22,7 +22,7 @@ export async function single(bench: BenchContext): Promise<SingleResult> {
       trace: { ours: kept(ours), plain: kept(plain) },
       updates: { edits: counts.warmup + counts.samples, ours: await countUpdates(ours), plain: await countUpdates(plain) },
       clockCheck: { ours: await ours.calibrate(), plain: await plain.calibrate() },
-      goal: { text: 'p50 ratio ≤ 1.15', met: ratio.p50 <= 1.15 },
+      goal: { text: 'p50 ratio ≤ 1.10, p90 ratio ≤ 1.20', met: ratio.p50 <= 1.1 && ratio.p90 <= 1.2 },
     }
   } finally {
     await closeAll([ours, plain])
