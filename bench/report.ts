@@ -28,6 +28,14 @@ export function formatTable(results: Results): string {
       `${times(single.ratio.p50)} / ${times(single.ratio.p90)}`,
       `p50 ≤ 1.10×, p90 ≤ 1.20× ${met(single.goal.met)}`,
     ])
+    rows.push([
+      'single',
+      'the same against a React component under Fast Refresh (useState kept): ours, Fast Refresh, ours ÷ Fast Refresh',
+      pair(single.ours),
+      `Fast Refresh ${pair(single.fastRefresh)}`,
+      `${times(single.ratioToFastRefresh.p50)} / ${times(single.ratioToFastRefresh.p90)}`,
+      '',
+    ])
   }
   const onOff = (scenario: string, measured: string, r: OnOffResult, on: string, off: string) => {
     const sign = r.p50DiffMs >= 0 ? '+' : '−'
@@ -92,7 +100,7 @@ export function formatTrace(results: Results): string | undefined {
     const earlier = PHASES.map(([other]) => (other === name ? undefined : times[other]?.p50)).filter((t): t is number => t !== undefined && t <= at)
     return earlier.length === 0 ? ms(at) : `${ms(at)} (+${ms(at - Math.max(...earlier))})`
   }
-  const rows = PHASES.map(([, side, label], i) => [side === 'server' ? 'dev server' : 'page', label, cell(trace.ours, i), cell(trace.plain, i)])
-  const header = ['side', 'phase of one save (p50, ms after the save; + the step)', 'ours', 'plain Vite']
+  const rows = PHASES.map(([, side, label], i) => [side === 'server' ? 'dev server' : 'page', label, cell(trace.ours, i), cell(trace.plain, i), cell(trace.fastRefresh, i)])
+  const header = ['side', 'phase of one save (p50, ms after the save; + the step)', 'ours', 'plain Vite', 'React Fast Refresh']
   return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
 }
