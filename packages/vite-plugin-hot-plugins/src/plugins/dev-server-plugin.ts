@@ -85,17 +85,24 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
 }
 
 /**
- * The entries are crawled and read right after the server listens, not before: the start does no
+ * The entries are crawled and read once `server.listen()` is done, not before: the start does no
  * work per entry, and the page's first request (for the registry, which awaits the same discovery)
- * finds it done or under way. A configuration error (two entries with one id) is logged then, and
- * the registry's load fails with it (Vite's overlay in the page). A server without an HTTP server
- * (middleware mode) discovers at once.
+ * finds it done or under way. (Vite's listen goes on after the socket is bound, resolving the
+ * server's URLs: a discovery started then would still be part of it.) A configuration error (two
+ * entries with one id) is logged then, and the registry's load fails with it (Vite's overlay in
+ * the page). A server without an HTTP server (middleware mode) discovers at once.
  */
 function discoverOnceListening(server: ViteDevServer, context: HotPluginsContext): void {
   const discover = () =>
     void context.plugins().catch((error: unknown) => context.logger?.error(error instanceof Error ? error.message : String(error), { timestamp: true }))
-  if (server.httpServer) server.httpServer.once('listening', () => setImmediate(discover))
-  else discover()
+  if (!server.httpServer) return discover()
+  const listen = server.listen.bind(server)
+  server.listen = async (...args) => {
+    const listening = await listen(...args)
+    // After the caller's own continuation (printing the URLs), before any request is served.
+    setImmediate(discover)
+    return listening
+  }
 }
 
 /** Makes the units of the dev server's HMR pipeline and hooks them to the server. */
