@@ -14,6 +14,8 @@ export interface PageState {
     lastReload?: { at: number; durationMs: number; phases?: { importMs: number; teardownMs: number; activateMs: number; stateMs: number } }
   }
   __rendered?: Promise<number>
+  /** Node's side (page.exposeFunction): told the render time, or why there was none, once it is known. */
+  __benchRendered?: (at: number | null, error?: string) => void
   __trace?: { announcedReceived?: number; viteUpdateReceived?: number }
   __leaks?: () => { intervals: number; timeouts: number; globalListeners: number }
 }
@@ -26,7 +28,9 @@ export function pageNow(): number {
 /**
  * Arms a MutationObserver before an edit: `window.__rendered` resolves with the time (epoch ms) at
  * which the last of these `<p data-bench=id>` elements shows its expected text, i.e. the new code
- * runs with its state. Works from the mutation records, so its cost does not grow with the page.
+ * runs with its state, and the page tells Node (`__benchRendered`) only then: while the sample
+ * runs, nothing goes from Node to the page. Works from the mutation records, so its cost does not
+ * grow with the page.
  */
 export function armRenderWatch({ expected, timeoutMs }: { expected: Record<string, string>; timeoutMs: number }): void {
   const w = window as unknown as PageState
@@ -56,14 +60,10 @@ export function armRenderWatch({ expected, timeoutMs }: { expected: Record<strin
       reject(new Error(`${pending.size} plugin(s) never showed their new text within ${timeoutMs} ms (${shown.join('; ')})`))
     }, timeoutMs)
   })
-  // Reported when awaited; this keeps an unawaited rejection quiet.
-  w.__rendered.catch(() => {})
-}
-
-export function awaitRendered(): Promise<number> {
-  const rendered = (window as unknown as PageState).__rendered
-  if (!rendered) throw new Error('armRenderWatch() was not called')
-  return rendered
+  w.__rendered.then(
+    (at) => w.__benchRendered?.(at),
+    (error: Error) => w.__benchRendered?.(null, error.message),
+  )
 }
 
 /** Clicks every plugin's element `times` times (each click adds one to its state). */

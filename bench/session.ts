@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test'
 import { startDevServer, type DevServer } from '../e2e/dev-server'
 import type { Edit, FixtureApp } from './fixtures'
-import { armRenderWatch, awaitRendered, clickAll, installLeakCounters, installPageTrace, pageNow, readPageTrace, resetPageTrace, type PageState } from './in-page'
+import { armRenderWatch, clickAll, installLeakCounters, installPageTrace, pageNow, readPageTrace, resetPageTrace, type PageState } from './in-page'
 import { attachServerTrace, type PageStamps, type TracedSave } from './trace'
 
 /** Node's clock in epoch milliseconds: the same scale as the page's `performance.timeOrigin + now()`. */
@@ -71,6 +71,13 @@ export async function openSession(browser: Browser, app: FixtureApp, options: Se
   const lastWrite = new Map<string, number>()
   const timeoutMs = options.timeoutMs ?? 20_000
 
+  // The page says when a sample rendered: nothing is sent to it while the sample runs.
+  let rendered: { resolve(at: number): void; reject(error: Error): void } | undefined
+  await page.exposeFunction('__benchRendered', (at: number | null, error?: string) => {
+    if (at === null) rendered?.reject(new Error(error ?? 'the page did not render'))
+    else rendered?.resolve(at)
+    rendered = undefined
+  })
   const connected = page.waitForEvent('console', { predicate: (m) => m.text().includes('[vite] connected'), timeout: 60_000 })
   await page.goto(dev.url)
   await connected
@@ -102,17 +109,19 @@ export async function openSession(browser: Browser, app: FixtureApp, options: Se
         await page.evaluate(resetPageTrace)
         serverTrace.reset(traced)
       }
+      const renderedAt = new Promise<number>((resolve, reject) => (rendered = { resolve, reject }))
       await page.evaluate(armRenderWatch, { expected: edit.expected, timeoutMs })
       const savedAt = nodeNow()
       edit.write()
-      const renderedAt = await page.evaluate(awaitRendered)
+      // Node does nothing else until the page reports the render (the save → DOM method).
+      const at = await renderedAt
       // The watcher's event came before the render: count the gap from here.
       for (const file of edit.files) lastWrite.set(file, nodeNow())
       if (serverTrace && traced) {
         const stamps = (await page.evaluate(readPageTrace, traced)) as Omit<PageStamps, 'rendered'>
-        session.traces.push({ savedAt, server: serverTrace.read(), page: { ...stamps, rendered: renderedAt } })
+        session.traces.push({ savedAt, server: serverTrace.read(), page: { ...stamps, rendered: at } })
       }
-      return renderedAt - savedAt
+      return at - savedAt
     },
     updates: () => page.evaluate(() => ({ ...(window as unknown as PageState).__bench.updates })),
     failures: () => page.evaluate(() => [...(window as unknown as PageState).__bench.failures]),
