@@ -8,7 +8,7 @@ export default defineConfig({
     alias: { '@hot-plugins/client/testing': fileURLToPath(new URL('packages/client/src/testing/index.ts', import.meta.url)) },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'playground/src/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'playground/src/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
   },
 })

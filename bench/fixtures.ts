@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { reactMainSource, reactPluginSource, reactViteConfig } from './react-fixture'
 
 // The apps the benchmark measures, written as source text into bench/.work (inside the workspace,
 // so Vite may serve the linked packages). Every pair is equivalent: the same plugin modules doing
@@ -13,8 +14,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 const sharedNodeModules = path.join(repoRoot, 'playground', 'node_modules')
 export const defaultWorkDir = path.join(repoRoot, 'bench', '.work')
 
-/** Which side of a comparison an app is. */
-export type Side = 'ours' | 'plain'
+/** Which side of a comparison an app is: ours, plain Vite HMR, or React Fast Refresh (`hmr` only). */
+export type Side = 'ours' | 'plain' | 'react'
 
 /**
  * - `hmr`: every plugin module renders `<p data-bench=id>` with its version, the helper's tag and a
@@ -57,7 +58,7 @@ export interface FixtureApp {
 }
 
 const PLUGIN_GLOB = 'src/plugins/*/index.ts'
-const pluginFile = (id: string) => `src/plugins/${id}/index.ts`
+const pluginFile = (spec: AppSpec, id: string) => `src/plugins/${id}/index.${spec.side === 'react' ? 'tsx' : 'ts'}`
 const HELPER_FILE = 'src/shared/helper.ts'
 
 function pluginIds(count: number): string[] {
@@ -94,7 +95,7 @@ export async function createApp(workDir: string, spec: AppSpec): Promise<Fixture
       const sources = changed.map((id) => {
         const version = (versions.get(id) ?? 0) + 1
         versions.set(id, version)
-        return [pluginFile(id), pluginSource(spec, id, version)] as const
+        return [pluginFile(spec, id), pluginSource(spec, id, version)] as const
       })
       return {
         files: sources.map(([file]) => file),
@@ -113,7 +114,7 @@ export async function createApp(workDir: string, spec: AppSpec): Promise<Fixture
   await write('src/main.ts', mainSource(spec))
   await write(HELPER_FILE, helperSource(helperVersion))
   // One file after the other: 1,000 concurrent writes only queue up in libuv anyway.
-  for (const id of ids) await write(pluginFile(id), pluginSource(spec, id, 1))
+  for (const id of ids) await write(pluginFile(spec, id), pluginSource(spec, id, 1))
   return app
 }
 
@@ -130,6 +131,7 @@ const INDEX_HTML = `<!doctype html>
 `
 
 function viteConfig(spec: AppSpec): string {
+  if (spec.side === 'react') return reactViteConfig
   if (spec.side === 'plain') return `import { defineConfig } from 'vite'\n\nexport default defineConfig({})\n`
   const options = [`plugins: '${PLUGIN_GLOB}'`, spec.hotPluginsOptions].filter(Boolean).join(', ')
   return [
@@ -155,6 +157,8 @@ interface BenchGlobals {
   updates: Record<string, number>
   failures: string[]
   instances: WeakRef<object>[]
+  evaluatedAt?: number
+  lastReload?: { at: number; durationMs: number; phases?: unknown }
 }
 const bench: BenchGlobals = ((window as any).__bench = { updates: {}, failures: [], instances: [] })
 const app = document.querySelector('#app')!
@@ -167,6 +171,7 @@ const panelFor = (id: string): HTMLElement => {
 `
 
 function mainSource(spec: AppSpec): string {
+  if (spec.side === 'react') return reactMainSource(BENCH_GLOBALS)
   if (spec.side === 'plain' && spec.kind !== 'boot') {
     return `${BENCH_GLOBALS}
 const modules = import.meta.glob('./plugins/*/index.ts')
@@ -193,6 +198,7 @@ ${spec.side === 'plain' ? entries : ''}
 const host = createPluginHost<{ panel: HTMLElement }>({ context: ({ id }) => ({ panel: panelFor(id) }) })
 host.on('reload-completed', (e) => {
   bench.updates[e.id] = (bench.updates[e.id] ?? 0) + 1
+  bench.lastReload = { at: performance.timeOrigin + performance.now(), durationMs: e.durationMs, phases: e.phases }
 })
 host.on('reload-failed', (e) => bench.failures.push(e.error.message))
 host.on('plugin-failed', (e) => bench.failures.push(e.error.message))
@@ -209,8 +215,11 @@ host.start(plugins).then((report) => {
  * self-accepting module (plain).
  */
 function pluginSource(spec: AppSpec, id: string, version: number): string {
+  if (spec.side === 'react') return reactPluginSource(id, version)
   const soak = spec.kind === 'soak'
+  // Its first statement stamps when a new version of it begins to run (the bench's trace).
   const head = `import { tag } from '../../shared/helper'
+;(window as any).__bench.evaluatedAt = performance.timeOrigin + performance.now()
 
 const id = ${JSON.stringify(id)}
 const version = ${version}

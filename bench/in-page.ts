@@ -8,8 +8,15 @@ export interface PageState {
     updates: Record<string, number>
     failures: string[]
     instances: WeakRef<object>[]
+    /** When a plugin module's body last began to run (epoch ms). */
+    evaluatedAt?: number
+    /** The host's last `reload-completed` (ours): when it was heard, and its timings. */
+    lastReload?: { at: number; durationMs: number; phases?: { importMs: number; teardownMs: number; activateMs: number; stateMs: number } }
   }
   __rendered?: Promise<number>
+  /** Node's side (page.exposeFunction): told the render time, or why there was none, once it is known. */
+  __benchRendered?: (at: number | null, error?: string) => void
+  __trace?: { announcedReceived?: number; viteUpdateReceived?: number }
   __leaks?: () => { intervals: number; timeouts: number; globalListeners: number }
 }
 
@@ -21,7 +28,9 @@ export function pageNow(): number {
 /**
  * Arms a MutationObserver before an edit: `window.__rendered` resolves with the time (epoch ms) at
  * which the last of these `<p data-bench=id>` elements shows its expected text, i.e. the new code
- * runs with its state. Works from the mutation records, so its cost does not grow with the page.
+ * runs with its state, and the page tells Node (`__benchRendered`) only then: while the sample
+ * runs, nothing goes from Node to the page. Works from the mutation records, so its cost does not
+ * grow with the page.
  */
 export function armRenderWatch({ expected, timeoutMs }: { expected: Record<string, string>; timeoutMs: number }): void {
   const w = window as unknown as PageState
@@ -51,14 +60,10 @@ export function armRenderWatch({ expected, timeoutMs }: { expected: Record<strin
       reject(new Error(`${pending.size} plugin(s) never showed their new text within ${timeoutMs} ms (${shown.join('; ')})`))
     }, timeoutMs)
   })
-  // Reported when awaited; this keeps an unawaited rejection quiet.
-  w.__rendered.catch(() => {})
-}
-
-export function awaitRendered(): Promise<number> {
-  const rendered = (window as unknown as PageState).__rendered
-  if (!rendered) throw new Error('armRenderWatch() was not called')
-  return rendered
+  w.__rendered.then(
+    (at) => w.__benchRendered?.(at),
+    (error: Error) => w.__benchRendered?.(null, error.message),
+  )
 }
 
 /** Clicks every plugin's element `times` times (each click adds one to its state). */
@@ -120,4 +125,55 @@ export function installLeakCounters(): void {
     return realRemove.call(this, type, listener, options)
   }
   w.__leaks = () => ({ intervals: intervals.size, timeouts: timeouts.size, globalListeners: listeners.length })
+}
+
+/**
+ * Installed before the page's scripts when a session is traced: stamps the first `hot-plugins:update`
+ * and the first Vite `update` each socket receives after resetPageTrace(), ahead of Vite's client.
+ */
+export function installPageTrace(): void {
+  const w = window as unknown as PageState & { WebSocket: typeof WebSocket }
+  w.__trace = {}
+  const Real = w.WebSocket
+  w.WebSocket = class extends Real {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args)
+      this.addEventListener('message', (event: MessageEvent) => {
+        const at = performance.timeOrigin + performance.now()
+        const trace = w.__trace
+        if (!trace || typeof event.data !== 'string') return
+        const type = /^\{"type":"(\w+)"(?:,"event":"([^"]+)")?/.exec(event.data)
+        if (type?.[1] === 'update') trace.viteUpdateReceived ??= at
+        if (type?.[2] === 'hot-plugins:update') trace.announcedReceived ??= at
+      })
+    }
+  }
+}
+
+/** Before a traced save: forget the last one's stamps and resource timings. */
+export function resetPageTrace(): void {
+  const w = window as unknown as PageState
+  w.__trace = {}
+  w.__bench.evaluatedAt = undefined
+  w.__bench.lastReload = undefined
+  performance.clearResourceTimings()
+}
+
+/** After a traced save of `file` (root-relative): what the page stamped (epoch ms). */
+export function readPageTrace(file: string): Record<string, number | undefined> {
+  const w = window as unknown as PageState
+  const origin = performance.timeOrigin
+  const fetch = performance.getEntriesByType('resource').filter((entry) => entry.name.includes(`/${file}?`)).pop() as PerformanceResourceTiming | undefined
+  const stamps: Record<string, number | undefined> = {
+    ...w.__trace,
+    fetched: fetch ? origin + fetch.responseEnd : undefined,
+    evaluated: w.__bench.evaluatedAt,
+  }
+  const reload = w.__bench.lastReload
+  if (reload?.phases) {
+    const { importMs, teardownMs, activateMs, stateMs } = reload.phases
+    const imported = reload.at - reload.durationMs + importMs
+    Object.assign(stamps, { imported, tornDown: imported + teardownMs, activated: imported + teardownMs + activateMs, stateRestored: imported + teardownMs + activateMs + stateMs })
+  }
+  return stamps
 }

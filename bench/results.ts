@@ -1,4 +1,5 @@
 import type { Summary } from './stats'
+import type { PhaseTimes } from './trace'
 
 /** A goal from the issue: reported, never asserted. */
 export interface Goal {
@@ -26,7 +27,13 @@ export interface UpdateCount {
 export interface SingleResult {
   ours: Summary
   plain: Summary
+  /** The same edit of a React component under Fast Refresh, its state in `useState`. */
+  fastRefresh: Summary
   ratio: Ratio
+  /** ours ÷ Fast Refresh */
+  ratioToFastRefresh: Ratio
+  /** Where the time of the kept samples went: per phase, the median time after the save. */
+  trace: { ours: PhaseTimes; plain: PhaseTimes; fastRefresh: PhaseTimes }
   updates: UpdateCount
   clockCheck: { ours: ClockCheck; plain: ClockCheck }
   goal: Goal

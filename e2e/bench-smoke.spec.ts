@@ -40,6 +40,8 @@ test('the benchmark runs every scenario (smoke: few samples, no goals)', async (
 
   expectMeasured(single!.ours, SMOKE.single.samples)
   expectMeasured(single!.plain, SMOKE.single.samples)
+  expectMeasured(single!.fastRefresh, SMOKE.single.samples)
+  expectRatio(single!.ratioToFastRefresh.p50, single!.ours.p50, single!.fastRefresh.p50)
   expectRatio(single!.ratio.p50, single!.ours.p50, single!.plain.p50)
   expectRatio(single!.ratio.p90, single!.ours.p90, single!.plain.p90)
   expectEveryEditApplied(single!.updates, ['ours'])

@@ -22,12 +22,13 @@ export async function batch(bench: BenchContext): Promise<BatchResult> {
     const helper = await measureWay(bench, ours, plain, 'helper')
     const files = await measureWay(bench, ours, plain, 'files')
     const exact = [helper, files].every((way) => way.exactlyOncePerPlugin.ours)
-    const within = [helper, files].every((way) => way.ratio.p50 <= 1.5)
+    // Through one helper, the way the issue sets: no slower than plain Vite.
+    const within = helper.ratio.p50 <= 1
     return {
       plugins,
       helper,
       files,
-      goal: { text: '≤ 1.5× plain (p50), exactly one swap per plugin', met: exact && within },
+      goal: { text: 'helper: ≤ 1.0× plain (p50); exactly one swap per plugin both ways', met: exact && within },
     }
   } finally {
     await closeAll([ours, plain])

@@ -45,8 +45,8 @@ export async function soak(bench: BenchContext): Promise<SoakResult> {
       ratio: ratios(sides.ours.swapMs, sides.plain.swapMs),
       ...sides,
       goal: {
-        text: 'zero leftovers (instances, timers, listeners, DOM nodes); heap growth explained',
-        met: [instances, intervals, timeouts, globalListeners, domNodes].every((n) => n === 0),
+        text: 'zero leftovers (instances, timers, listeners, DOM nodes); heap growth per swap ≤ plain Vite',
+        met: [instances, intervals, timeouts, globalListeners, domNodes].every((n) => n === 0) && sides.ours.heap.perSwapBytes <= sides.plain.heap.perSwapBytes,
       },
     }
   } finally {

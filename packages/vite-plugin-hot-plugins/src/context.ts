@@ -19,6 +19,8 @@ export interface HotPluginsContext {
   /** Discovered once per server or build; `rediscover()` drops the cache. */
   plugins(): Promise<DiscoveredPlugin[]>
   rediscover(): void
+  /** Whether `entryByFile` answers for the current entry set now (a discovery done, none due): no need to await `plugins()`. */
+  settled(): boolean
   /** The plugins of the last discovery that succeeded (empty before the first). */
   known(): readonly DiscoveredPlugin[]
   /** Whether the last discovery failed (two entries with one id): any entry change tries again. */
@@ -40,6 +42,7 @@ export interface HotPluginsContext {
 
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
   let discovery: Promise<DiscoveredPlugin[]> | undefined
+  let settled = false
   let byFile = new Map<string, DiscoveredPlugin>()
   let known: DiscoveredPlugin[] = []
   let failed = false
@@ -63,7 +66,9 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
       const report = (problem: string) => context.warnOnce(problem, `${LOG_PREFIX} ${problem}; it is not loaded.`)
       let lookalikes: readonly string[] = []
       const search = context.onDiscovered ? { patterns: lookalikePatterns, found: (files: string[]) => void (lookalikes = files) } : undefined
-      discovery ??= discoverPlugins(context.root, options.plugins, options.packages, report, search).then((plugins) => {
+      if (discovery) return discovery
+      const started = (discovery = discoverPlugins(context.root, options.plugins, options.packages, report, search).then((plugins) => {
+        if (discovery === started) settled = true
         failed = false
         known = plugins
         byFile = new Map(plugins.map((p) => [p.absFile, p]))
@@ -83,12 +88,14 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
       }, (error: unknown) => {
         failed = true
         throw error
-      })
-      return discovery
+      }))
+      return started
     },
     rediscover() {
       discovery = undefined
+      settled = false
     },
+    settled: () => settled,
     known: () => known,
     discoveryFailed: () => failed,
     entryByFile: (absFile) => byFile.get(absFile),

@@ -129,11 +129,14 @@ export interface HotPluginsOptions {
   /**
    * How changes of many plugins at once (a checkout, a search-and-replace, "save all") become one
    * batch, applied in the page at once, all or nothing. A batch closes once no plugin file changed
-   * for a quiet time: `min` ms at first, doubling with each further change of the burst, up to
-   * `max`; no batch stays open longer than `max` ms after its first change. A number is a fixed
-   * window (`min` and `max` alike); `0` sends every change on its own. The dev server compiles each
-   * change while the window runs, so a single save waits only when that takes less than `min`.
-   * @default { min: 5, max: 100 }
+   * for a quiet time and every change of it compiled. After a change that comes when nothing
+   * changed for `max` ms (a save on its own, a burst's first change) the quiet time is `first` ms:
+   * with the default 0, a single save goes out the moment it compiled, and the changes of a burst
+   * that arrive meanwhile join it. From the second change of a burst on it is `min` ms, doubling
+   * with each further change, up to `max`; no batch stays open longer than `max` ms after its first
+   * change. A number is a fixed window (`first`, `min` and `max` alike); `0` sends every change on
+   * its own. Given `min` without `first`, `first` is `min`.
+   * @default { first: 0, min: 5, max: 100 }
    * @example { min: 20, max: 300 } // a slow disk, a big checkout
    */
   debounce?: number | Partial<BatchWindow>

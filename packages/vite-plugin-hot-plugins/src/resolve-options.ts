@@ -73,7 +73,7 @@ function resolveDebounce(debounce: number | Partial<BatchWindow> | undefined): B
   if (debounce === undefined) return { ...DEFAULTS.debounce }
   if (typeof debounce === 'number') {
     const ms = wholeNumber('debounce', debounce)
-    return { min: ms, max: ms }
+    return { first: ms, min: ms, max: ms }
   }
   if (debounce === null || typeof debounce !== 'object' || Array.isArray(debounce)) {
     throw new TypeError(`hotPlugins(options): "debounce" must be a number of ms or an object like { min: 5, max: 100 }, got ${show(debounce)}`)
@@ -81,7 +81,10 @@ function resolveDebounce(debounce: number | Partial<BatchWindow> | undefined): B
   const min = wholeNumber('debounce.min', debounce.min ?? DEFAULTS.debounce.min)
   const max = wholeNumber('debounce.max', debounce.max ?? Math.max(min, DEFAULTS.debounce.max))
   if (max < min) throw new TypeError(`hotPlugins(options): "debounce.max" (${max}) must not be less than "debounce.min" (${min})`)
-  return { min, max }
+  // A window of your own (`min` given) is kept for a save on its own too, unless `first` says otherwise.
+  const first = wholeNumber('debounce.first', debounce.first ?? (debounce.min === undefined ? DEFAULTS.debounce.first : min))
+  if (first > max) throw new TypeError(`hotPlugins(options): "debounce.first" (${first}) must not be more than "debounce.max" (${max})`)
+  return { first, min, max }
 }
 
 function globs(name: string, value: unknown): string[] {

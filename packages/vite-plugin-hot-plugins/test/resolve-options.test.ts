@@ -17,7 +17,7 @@ describe('resolveOptions', () => {
       include: ['**'],
       exclude: [...DEFAULT_EXCLUDE],
       overlay: { position: 'bottom-right', open: false },
-      debounce: { min: 5, max: 100 },
+      debounce: { first: 0, min: 5, max: 100 },
       reloadDependents: true,
       leaks: 'warn',
     }
@@ -26,11 +26,16 @@ describe('resolveOptions', () => {
     expect(DEFAULT_PLUGIN_GLOB).toBe('src/plugins/*/index.{ts,tsx,js,jsx,mts,mjs}')
   })
 
-  it('takes debounce as a fixed window or as { min, max }, and refuses nonsense by name', () => {
-    expect(resolveOptions({ debounce: 0 }).debounce).toEqual({ min: 0, max: 0 })
-    expect(resolveOptions({ debounce: 30 }).debounce).toEqual({ min: 30, max: 30 })
-    expect(resolveOptions({ debounce: { min: 10 } }).debounce).toEqual({ min: 10, max: 100 })
-    expect(resolveOptions({ debounce: { min: 200 } }).debounce).toEqual({ min: 200, max: 200 })
+  it('takes debounce as a fixed window or as { first, min, max }, and refuses nonsense by name', () => {
+    expect(resolveOptions({ debounce: 0 }).debounce).toEqual({ first: 0, min: 0, max: 0 })
+    expect(resolveOptions({ debounce: 30 }).debounce).toEqual({ first: 30, min: 30, max: 30 })
+    // A window of one's own holds for a save on its own too.
+    expect(resolveOptions({ debounce: { min: 10 } }).debounce).toEqual({ first: 10, min: 10, max: 100 })
+    expect(resolveOptions({ debounce: { min: 200 } }).debounce).toEqual({ first: 200, min: 200, max: 200 })
+    expect(resolveOptions({ debounce: { max: 300 } }).debounce).toEqual({ first: 0, min: 5, max: 300 })
+    expect(resolveOptions({ debounce: { first: 2, min: 10 } }).debounce).toEqual({ first: 2, min: 10, max: 100 })
+    expect(() => resolveOptions({ debounce: { first: 150 } })).toThrow('"debounce.first" (150) must not be more than "debounce.max" (100)')
+    expect(() => resolveOptions({ debounce: { first: -2 } })).toThrow('"debounce.first" must be a whole number, 0 or more, got -2')
     expect(() => resolveOptions({ debounce: -1 })).toThrow('"debounce" must be a whole number, 0 or more, got -1')
     expect(() => resolveOptions({ debounce: { min: 50, max: 10 } })).toThrow('"debounce.max" (10) must not be less than "debounce.min" (50)')
     expect(() => resolveOptions({ debounce: 'fast' as never })).toThrow('"debounce" must be a number of ms or an object like { min: 5, max: 100 }, got "fast"')

@@ -1,4 +1,4 @@
-import { createStore, delMany, entries, get, keys, promisifyRequest, type UseStore } from 'idb-keyval'
+import { createStore, delMany, entries, get, getMany, keys, promisifyRequest, type UseStore } from 'idb-keyval'
 import type { PersistedState } from '../engine/state/state.js'
 import type { TabStateStore } from '../engine/state/tab-handshake.js'
 import { STATE_DB_NAME, STATE_STORE_NAME } from '../protocol/index.js'
@@ -39,6 +39,7 @@ export function createIdbStore(
 
   return {
     load: (pluginId) => get(key(pluginId), db),
+    loadMany: (pluginIds) => getMany(pluginIds.map((pluginId) => key(pluginId)), db),
     saveMany: (records) => put(records.map(([pluginId, record]) => [key(pluginId), record] as const)),
     setAside: (pluginId, record) => put([[key(pluginId, 'set-aside', record.stateVersion ?? 0), record]]),
     async copyTab(from, to) {

@@ -89,8 +89,8 @@ export const DEFAULTS = {
   include: ['**'] as readonly string[],
   exclude: DEFAULT_EXCLUDE,
   overlay: DEFAULT_OVERLAY,
-  /** Quiet time of a batch of saves, in ms: at least `min`, at most `max`. */
-  debounce: { min: 5, max: 100 },
+  /** Quiet time of a batch of saves, in ms: `first` after a save on its own, else at least `min`, at most `max`. */
+  debounce: { first: 0, min: 5, max: 100 },
   reloadDependents: true,
   leaks: 'warn' as LeakMode,
 } as const

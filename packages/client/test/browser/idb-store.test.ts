@@ -24,6 +24,16 @@ describe('createIdbStore', () => {
     expect((loaded.state as typeof state).byId.get(1)?.tags).toBeInstanceOf(Set)
   })
 
+  it('reads several plugins\' state at once, in their order, of its own project and tab only', async () => {
+    const db = freshDb()
+    const store = createIdbStore('project', 'tab', db)
+    const other = createIdbStore('project', 'other-tab', db)
+    await store.saveMany([['a', record({ n: 1 })], ['c', record({ n: 3 })]])
+    await other.saveMany([['b', record({ n: 2 })]])
+    const loaded = (await store.loadMany!(['c', 'b', 'a'])) as (PersistedState | undefined)[]
+    expect(loaded.map((r) => r?.state)).toEqual([{ n: 3 }, undefined, { n: 1 }])
+  })
+
   it('never shows one project or tab the state of another', async () => {
     const db = freshDb()
     const a = createIdbStore('project-a', 'tab-1', db)

@@ -1,5 +1,11 @@
-/** The quiet time that closes a batch of changes, in ms: it starts at `min` and doubles with each further change of the burst, up to `max`; no batch stays open longer than `max` after its first change. */
+/**
+ * The quiet time that closes a batch of changes, in ms: `first` after a change that comes when
+ * nothing changed for `max` (a lone save, or a burst's first change), `min` once a further change
+ * joins, doubling with each one, up to `max`; no batch stays open longer than `max` after its first
+ * change. `first` absent: `min`.
+ */
 export interface BatchWindow {
+  first?: number
   min: number
   max: number
 }
@@ -66,19 +72,23 @@ interface Open<M> {
   timer: unknown
   /** The quiet time has passed: the batch closes as soon as every change is checked. */
   due: boolean
+  /** Opened after a quiet spell with the shorter `first` quiet time, and no other change joined yet. */
+  lone: boolean
 }
 
 /**
  * Coalesces the plugin changes of a burst (a checkout, a search-and-replace, "save all") into one
  * batch. A change joins the open batch as it arrives and is checked (compiled) meanwhile; the
  * batch closes once no change arrived for the quiet time and every change is checked, so a change
- * arriving while another is still being checked joins it too. A single save therefore waits only
- * for what it waited for anyway, its own check, when that takes longer than `min`. No batch takes
- * changes for longer than `max`.
+ * arriving while another is still being checked joins it too. A save that comes after a quiet
+ * spell waits `first` (0 by default): only for its own check, which it waited for anyway; the
+ * changes of a burst that arrive meanwhile join it, and each of them makes the quiet time `min`,
+ * then twice as long. No batch takes changes for longer than `max`.
  */
 export function createBatcher<M = unknown>(batchWindow: BatchWindow, announce: (batch: ClosedBatch) => void, clock: BatchClock = systemClock) {
   let open: Open<M> | undefined
   let nextId = 1
+  let lastJoinAt = Number.NEGATIVE_INFINITY
 
   const close = (batch: Open<M>) => {
     if (open === batch) open = undefined
@@ -114,12 +124,21 @@ export function createBatcher<M = unknown>(batchWindow: BatchWindow, announce: (
     /** A change of `file` arrived (join before anything is awaited: changes arriving together are one batch). */
     join(file: string, timestamp: number): BatchTicket<M> {
       let batch = open
+      const now = clock.now()
+      // Nothing changed for `max`: this change starts a burst, or is a save on its own.
+      const afterQuiet = now - lastJoinAt >= batchWindow.max
+      lastJoinAt = now
       // A batch open for `max` takes no more changes: the next one starts.
-      if (batch && clock.now() - batch.openedAt >= batchWindow.max) batch = undefined
+      if (batch && now - batch.openedAt >= batchWindow.max) batch = undefined
+      const first = batchWindow.first ?? batchWindow.min
       if (batch) {
-        batch.quietMs = Math.min(batch.quietMs * 2, batchWindow.max)
+        batch.quietMs = Math.min(Math.max(batch.quietMs * 2, batchWindow.min), batchWindow.max)
+        // A burst after all: its changes get the quiet time of one, even if the first's has passed.
+        if (batch.lone) batch.due = false
+        batch.lone = false
       } else {
-        batch = open = { id: nextId++, openedAt: clock.now(), quietMs: batchWindow.min, members: [], timer: undefined, due: false }
+        const lone = afterQuiet && first < batchWindow.min
+        batch = open = { id: nextId++, openedAt: now, quietMs: lone ? first : batchWindow.min, members: [], timer: undefined, due: false, lone }
       }
       const current = batch
       let release!: (carried: readonly M[]) => void

@@ -14,6 +14,8 @@ export interface Change extends Pick<HotUpdateOptions, 'type' | 'file' | 'module
   relative: string
   /** Its place in the open batch. */
   ticket: BatchTicket<EnvironmentModuleNode>
+  /** `fileStamp` of the file right before `read` first read it (`read` reads once per change). */
+  stampBeforeRead(): string | undefined
 }
 
 /** What a step makes of a change: the modules Vite's update carries (`[]`: none), or `undefined`: leave it to Vite. */

@@ -48,6 +48,11 @@ export function createFinalContentCheck(replay: (file: string) => void, quietMs 
       if (storm) schedule(file)
       return storm
     },
+    /** Whether an event of `file` now would come in a storm (nothing is recorded). */
+    stormsNow(file: string, now = Date.now()): boolean {
+      const previous = lastEventAt.get(file)
+      return previous !== undefined && now - previous < stormMs
+    },
     /**
      * `file` was saved again while its change was handled, so that change is dropped: its next
      * event is not a storm's (nothing of this storm reached the page yet, and the page gets the

@@ -2,10 +2,11 @@ import { HotEvents, type UpdateAnnouncement } from '@hot-plugins/client/protocol
 import { normalizePath, type EnvironmentModuleNode } from 'vite'
 import type { DiscoveredPlugin } from '../discovery/discover-plugins.js'
 import type { Change, PipelineParts, Verdict } from './change.js'
-import { findCompileFailure, refuseChange } from './compile-check.js'
+import { refuseChange } from './compile-check.js'
 import { handleDeletedFile, isFileOfDeletedPlugin, isLeftOfDeparted } from './deleted-file.js'
+import { startValidation, validate, type Validation } from './early-validation.js'
 import { changesEntrySet } from './entry-set-update.js'
-import { changedSince, readIfPresent } from './file-content.js'
+import { readIfPresent, savedAgain } from './file-content.js'
 import { joinBatch } from './join-batch.js'
 import { findOwners } from './owners.js'
 
@@ -17,6 +18,7 @@ import { findOwners } from './owners.js'
 export async function handleChange(parts: PipelineParts, change: Change): Promise<Verdict> {
   const { context } = parts
   if (change.type !== 'delete') parts.checks.changed(change.relative)
+  const validation = startValidation(parts, change)
   if (await changesEntrySet(context, change)) return entrySetChanged(parts, change)
   if (change.modules.length === 0) return undefined
   const plugins = await context.plugins()
@@ -28,7 +30,7 @@ export async function handleChange(parts: PipelineParts, change: Change): Promis
   }
   const owners = findOwners(change.modules, new Map(plugins.map((p) => [p.absFile, p.id])))
   if (owners.length === 0) return unowned(parts, change, plugins)
-  return pluginFileSaved(parts, change, owners)
+  return pluginFileSaved(parts, change, owners, validation)
 }
 
 /** An entry created, deleted or renamed (or its `meta.id` changed): the registry gets the new set. */
@@ -48,10 +50,11 @@ function unowned(parts: PipelineParts, change: Change, plugins: readonly Discove
 
 /**
  * A plugin's file created or saved: unless filtered out, or in a storm of saves, its final content
- * is compiled while the old plugin runs, refused if it fails, and otherwise joins the batch.
+ * is compiled while the old plugin runs (the check started as the change arrived, if it did),
+ * refused if it fails, and otherwise joins the batch.
  */
-async function pluginFileSaved(parts: PipelineParts, change: Change, owners: string[]): Promise<Verdict> {
-  const { context, checks, finalContent, validated } = parts
+async function pluginFileSaved(parts: PipelineParts, change: Change, owners: string[], started: Validation | undefined): Promise<Verdict> {
+  const { context, checks, finalContent } = parts
   const { environment, file, relative, modules, timestamp } = change
   // Filtered out (a test file, a declaration, an editor's backup…): no plugin reloads for it.
   if (!context.mayReload(relative)) {
@@ -69,8 +72,8 @@ async function pluginFileSaved(parts: PipelineParts, change: Change, owners: str
   // Deleted right after this event: its delete event follows, and is a removal, not an error.
   if (content === undefined) return []
   finalContent.sent(file, content)
-  const failure = await findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
-  if (await changedSince(file, content)) {
+  const failure = await (started ?? validate(parts, change))
+  if (await savedAgain(file, change.stampBeforeRead(), content)) {
     // Saved again while being transformed (maybe read half-written): the next save's version goes
     // to the page instead, as a storm's first (a slow transform must not hold it back till the end).
     finalContent.overtaken(file)

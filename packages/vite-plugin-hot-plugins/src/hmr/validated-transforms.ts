@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs'
 import type { DevEnvironment, EnvironmentModuleNode, TransformResult } from 'vite'
+import { fileStamp } from './file-content.js'
 
 /**
  * Serves the browser's request for a changed module from the transform that validated it.
@@ -74,15 +74,5 @@ export function createValidatedTransforms(): ValidatedTransforms {
         if (entry) entry.timestamp = timestamp
       }
     },
-  }
-}
-
-/** Changes with every write: nanosecond modification time, size, inode (a file replaced by a rename). */
-function fileStamp(file: string): string | undefined {
-  try {
-    const stats = statSync(file, { bigint: true })
-    return `${stats.mtimeNs}:${stats.size}:${stats.ino}`
-  } catch {
-    return undefined
   }
 }

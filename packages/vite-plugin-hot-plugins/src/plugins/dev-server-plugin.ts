@@ -11,6 +11,7 @@ import { createBatcher, type BatchTicket } from '../hmr/batcher.js'
 import type { PipelineParts } from '../hmr/change.js'
 import { createDepartedEntries } from '../hmr/departed-entries.js'
 import { createEntrySetUpdate } from '../hmr/entry-set-update.js'
+import { readOnce } from '../hmr/file-content.js'
 import { createFinalContentCheck } from '../hmr/final-content.js'
 import { attachLastGood } from '../hmr/last-good.js'
 import { handleChange } from '../hmr/pipeline.js'
@@ -46,11 +47,17 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
           // The dependency scanner does not enter virtual:hot-plugins: point it at the entries.
           entries: optimizeDepsEntries(config, [...context.options.plugins, ...workspace.entries]),
         },
-        ...(workspace.allow ? { server: { fs: { allow: workspace.allow } } } : {}),
+        server: {
+          // The entries are known before the browser asks for them: their transforms start as the
+          // server listens, and the page's first load finds them done or under way.
+          warmup: { clientFiles: [...context.options.plugins] },
+          ...(workspace.allow ? { fs: { allow: workspace.allow } } : {}),
+        },
       }
     },
     configureServer(server) {
       parts = attachDevServer(server, context)
+      discoverOnceListening(server, context)
     },
     transform: {
       // Only real files can be entries: virtual modules never are.
@@ -66,12 +73,35 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       // batch however long the checks take; a change that is not a plugin's leaves it.
       const relative = rootRelative(context.root, update.file)
       const ticket = parts.join(relative, update.timestamp)
+      // Every step that needs the content gets the one read.
+      const { read, stampBeforeRead } = readOnce(update.file, update.read)
       try {
-        return await handleChange(parts, { ...update, environment: this.environment, relative, ticket })
+        return await handleChange(parts, { ...update, read, stampBeforeRead, environment: this.environment, relative, ticket })
       } finally {
         ticket.withdraw()
       }
     },
+  }
+}
+
+/**
+ * The entries are crawled and read once `server.listen()` is done, not before: the start does no
+ * work per entry, and the page's first request (for the registry, which awaits the same discovery)
+ * finds it done or under way. (Vite's listen goes on after the socket is bound, resolving the
+ * server's URLs: a discovery started then would still be part of it.) A configuration error (two
+ * entries with one id) is logged then, and the registry's load fails with it (Vite's overlay in
+ * the page). A server without an HTTP server (middleware mode) discovers at once.
+ */
+function discoverOnceListening(server: ViteDevServer, context: HotPluginsContext): void {
+  const discover = () =>
+    void context.plugins().catch((error: unknown) => context.logger?.error(error instanceof Error ? error.message : String(error), { timestamp: true }))
+  if (!server.httpServer) return discover()
+  const listen = server.listen.bind(server)
+  server.listen = async (...args) => {
+    const listening = await listen(...args)
+    // After the caller's own continuation (printing the URLs), before any request is served.
+    setImmediate(discover)
+    return listening
   }
 }
 

@@ -18,7 +18,9 @@ export function injectPlugin(context: HotPluginsContext): Plugin {
       // Only real files can be entries: virtual modules never are.
       filter: { id: { exclude: /^\0/ } },
       async handler(code, id) {
-        await context.plugins()
+        // Awaited only until the entries are known: not a step of every transform. A discovery
+        // that failed (two entries with one id) fails the registry's load, not every module's.
+        if (!context.settled()) await context.plugins().catch(() => undefined)
         const plugin = context.entryByFile(withoutQuery(id))
         if (!plugin) return undefined
         await init

@@ -13,8 +13,9 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
       context.configure(config)
     },
     async buildStart() {
-      // Fails the server start or the build at once on a configuration error (duplicate ids).
-      await context.plugins()
+      // A build fails at once on a configuration error (duplicate ids). The dev server discovers
+      // once it listens (see dev-server-plugin.ts): its start does no work per entry.
+      if (!context.isDevServer) await context.plugins()
     },
     resolveId: {
       filter: { id: exactRegex(VIRTUAL_REGISTRY_ID) },

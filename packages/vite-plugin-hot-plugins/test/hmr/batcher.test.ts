@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createBatcher, type BatchClock, type ClosedBatch } from '../../src/hmr/batcher.js'
+import { createBatcher, type BatchClock, type BatchWindow, type ClosedBatch } from '../../src/hmr/batcher.js'
 
 /** A clock moved by hand, with timers. */
 function manualClock() {
@@ -33,7 +33,7 @@ function manualClock() {
   return { clock, advance }
 }
 
-function setup(window = { min: 5, max: 100 }) {
+function setup(window: BatchWindow = { min: 5, max: 100 }) {
   const { clock, advance } = manualClock()
   const batches: ClosedBatch[] = []
   const batcher = createBatcher(window, (batch) => batches.push(batch), clock)
@@ -53,6 +53,52 @@ describe('createBatcher', () => {
     await advance(1)
     expect(batches).toEqual([{ id: 1, files: ['src/plugins/a/index.ts'], plugins: ['a'], timestamp: 1 }])
     expect(released).toBe(true)
+  })
+
+  describe('with first: 0 (the default)', () => {
+    const window = { first: 0, min: 5, max: 100 }
+    const file = (name: string) => `src/plugins/${name}/index.ts`
+
+    it('a save after a quiet spell is announced the moment it is checked', async () => {
+      const { batcher, batches, advance } = setup(window)
+      const ticket = batcher.join(file('a'), 1)
+      await advance(2)
+      expect(batches).toEqual([])
+      ticket.validated(['a'])
+      await advance(0)
+      expect(batches).toEqual([{ id: 1, files: [file('a')], plugins: ['a'], timestamp: 1 }])
+    })
+
+    it('a change arriving while the first is checked joins it, and the batch then waits min after it', async () => {
+      const { batcher, batches, advance } = setup(window)
+      const a = batcher.join(file('a'), 1)
+      await advance(1)
+      const b = batcher.join(file('b'), 2)
+      a.validated(['a'])
+      b.validated(['b'])
+      await advance(4)
+      expect(batches).toEqual([])
+      await advance(1)
+      expect(batches).toEqual([{ id: 1, files: [file('a'), file('b')], plugins: ['a', 'b'], timestamp: 1 }])
+    })
+
+    it('a change less than max after the previous one (a burst going on) waits min, as without first', async () => {
+      const { batcher, batches, advance } = setup(window)
+      batcher.join(file('a'), 1).validated(['a'])
+      await advance(0)
+      expect(batches).toHaveLength(1)
+      await advance(50)
+      batcher.join(file('b'), 2).validated(['b'])
+      await advance(4)
+      expect(batches).toHaveLength(1)
+      await advance(1)
+      expect(batches.map((batch) => batch.plugins)).toEqual([['a'], ['b']])
+      // Quiet for max again: the next save is on its own.
+      await advance(100)
+      batcher.join(file('c'), 3).validated(['c'])
+      await advance(0)
+      expect(batches.map((batch) => batch.plugins)).toEqual([['a'], ['b'], ['c']])
+    })
   })
 
   it('waits for a change still being checked when the quiet time ends', async () => {

@@ -37,6 +37,18 @@ describe('the final-content check', () => {
     check.dispose()
   })
 
+  it('tells whether an event now would come in a storm, without recording one', () => {
+    const { check } = setup()
+    expect(check.stormsNow(FILE, 1000)).toBe(false)
+    expect(check.inStorm(FILE, 1000)).toBe(false)
+    expect(check.stormsNow(FILE, 1050)).toBe(true)
+    expect(check.stormsNow(FILE, 1099)).toBe(true)
+    // Asking recorded nothing: the next event is measured from the one at 1000.
+    expect(check.stormsNow(FILE, 1100)).toBe(false)
+    expect(check.inStorm(FILE, 1100)).toBe(false)
+    check.dispose()
+  })
+
   it('replays a file whose content on disk differs, once quiet, from what was last sent', async () => {
     const { check, replayed } = setup()
     check.sent(FILE, 'v1')

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { SourceMap } from 'node:module'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createServer, normalizePath, type Plugin, type ViteDevServer } from 'vite'
+import { createLogger, createServer, normalizePath, type Plugin, type ViteDevServer } from 'vite'
 import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import hotPlugins from '../../src/index.js'
 import { cleanupAfterEach, listeningServer } from '../fixtures.js'
@@ -133,19 +133,29 @@ describe('hotPlugins() in a dev server', () => {
     expect(mapped('ctx.panel.textContent')).toMatchObject({ originalLine: 5 })
   })
 
-  it('fails at start with both files named when two entries share an id', async () => {
+  it('names both files when two entries share an id: in the terminal once it listens, and as the registry fails to load', async () => {
     const made = await teardown.tree({ 'src/a/p/index.ts': 'export function activate() {}', 'src/b/p/index.ts': 'export function activate() {}' })
-    const starting = createServer({
-      root: made.root,
-      configFile: false,
-      logLevel: 'silent',
-      plugins: [hotPlugins({ plugins: 'src/*/p/index.ts' })],
-      server: { middlewareMode: true, ws: false, watch: null },
-    }).then(async (s) => {
-      teardown.server(s)
-      await s.environments.client.pluginContainer.buildStart()
-    })
-    await expect(starting).rejects.toThrow('two plugin entries have the id "p": src/a/p/index.ts and src/b/p/index.ts')
+    const errors: string[] = []
+    const logger = createLogger('silent')
+    logger.error = (message) => void errors.push(message)
+    const server = teardown.server(
+      await createServer({
+        root: made.root,
+        configFile: false,
+        customLogger: logger,
+        plugins: [hotPlugins({ plugins: 'src/*/p/index.ts' })],
+        server: { port: 0, ws: false, watch: null },
+      }),
+    )
+    await server.listen()
+    const named = 'two plugin entries have the id "p": src/a/p/index.ts and src/b/p/index.ts'
+    await expect.poll(() => errors.join('\n')).toContain(named)
+    await expect(server.environments.client.pluginContainer.load(RESOLVED_VIRTUAL_REGISTRY_ID)).rejects.toThrow(named)
+  })
+
+  it('warms up the plugin entries: their transforms start before the browser asks for them', async () => {
+    const { server } = await serve(files)
+    expect(server.config.server.warmup.clientFiles).toEqual(['src/plugins/*/index.ts'])
   })
 
   it("points Vite's dependency scanner at the plugin entries, which it cannot find through the virtual registry", async () => {

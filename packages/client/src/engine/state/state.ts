@@ -8,12 +8,19 @@ export type { PersistedState } from '../../host/state.js'
 export interface StateStore {
   /** What was saved for the plugin, unchecked: a stored value may be corrupt or of an old shape. */
   load(pluginId: string): Promise<unknown>
+  /** What was saved for each of these plugins, in their order, read at once (in IndexedDB: one transaction). Absent: one `load` each. */
+  loadMany?(pluginIds: readonly string[]): Promise<unknown[]>
   /** Saves several plugins' state at once (in IndexedDB: one transaction, so a page going away keeps all or none). */
   saveMany(records: readonly (readonly [pluginId: string, record: PersistedState])[]): Promise<void>
   /** Keeps a record that no code can take (a stateVersion with no migration), apart from the live one. */
   setAside(pluginId: string, record: PersistedState): Promise<void>
   /** Forgets one plugin's state, or every plugin's of this project and tab. */
   clear(pluginId?: string): Promise<void>
+}
+
+/** Several plugins' saved state at once: the store's `loadMany`, else one `load` each. */
+export function loadEach(store: StateStore, pluginIds: readonly string[]): Promise<unknown[]> {
+  return store.loadMany ? store.loadMany(pluginIds) : Promise.all(pluginIds.map((id) => store.load(id)))
 }
 
 export function isPersistedState(value: unknown): value is PersistedState {

@@ -1,5 +1,5 @@
 import { describe } from '../../host/errors.js'
-import type { PersistedState, StateStore } from './state.js'
+import { loadEach, type PersistedState, type StateStore } from './state.js'
 import type { Logger } from '../../host/types.js'
 
 /** A store that lives as long as the page: the fallback when IndexedDB cannot be used. */
@@ -43,6 +43,7 @@ export function createResilientStore(durable: StateStore, logger: Logger): State
     }
   return {
     load: guarded((store, id: string) => store.load(id)),
+    loadMany: guarded((store, ids: readonly string[]) => loadEach(store, ids)),
     saveMany: guarded((store, entries: readonly (readonly [string, PersistedState])[]) => store.saveMany(entries)),
     setAside: guarded((store, id: string, record: PersistedState) => store.setAside(id, record)),
     clear: guarded((store, id?: string) => store.clear(id)),

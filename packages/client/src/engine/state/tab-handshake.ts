@@ -1,5 +1,5 @@
 import { describe } from '../../host/errors.js'
-import type { StateStore } from './state.js'
+import { loadEach, type StateStore } from './state.js'
 import type { Logger } from '../../host/types.js'
 
 /**
@@ -134,6 +134,7 @@ export function storeOfSettledTab<S extends TabStateStore>(
     }
   const store: StateStore = {
     load: (pluginId) => durable.load(pluginId),
+    loadMany: (pluginIds) => loadEach(durable, pluginIds),
     saveMany: afterReady((records: Parameters<StateStore['saveMany']>[0]) => durable.saveMany(records)),
     setAside: afterReady((pluginId: string, record: Parameters<StateStore['setAside']>[1]) => durable.setAside(pluginId, record)),
     clear: afterReady((pluginId?: string) => durable.clear(pluginId)),

@@ -74,6 +74,22 @@ describe('persistence', () => {
     expect(second.events.map((e) => e.type)).toEqual(['state-restored', 'plugin-activated'])
   })
 
+  it('reads every restored state in one call of the store, not one per plugin', async () => {
+    const memory = createMemoryStore()
+    const saved = (count: number): PersistedState => ({ format: 1, state: { count }, stateVersion: undefined, pluginVersion: '1.0.0', savedAt: 1 })
+    await memory.saveMany([['a', saved(1)], ['b', saved(2)], ['c', saved(3)]])
+    const calls: string[] = []
+    const store: StateStore = {
+      ...memory,
+      load: (id) => (calls.push(`load ${id}`), memory.load(id)),
+      loadMany: async (ids) => (calls.push(`loadMany ${ids.join(',')}`), Promise.all(ids.map((id) => memory.load(id)))),
+    }
+    const plugins = { a: counter(), b: counter(), c: counter() }
+    await page(store, { a: plugins.a.module, b: plugins.b.module, c: plugins.c.module }, true)
+    expect(calls).toEqual(['loadMany a,b,c'])
+    expect([plugins.a.count, plugins.b.count, plugins.c.count]).toEqual([1, 2, 3])
+  })
+
   it('does not restore when restoring is off (a reload the user made)', async () => {
     const store = createMemoryStore()
     await store.saveMany([['counter', { format: 1, state: { count: 9 }, stateVersion: undefined, pluginVersion: '1', savedAt: 1 }]])

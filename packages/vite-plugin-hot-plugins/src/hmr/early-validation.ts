@@ -1,0 +1,31 @@
+import type { Change, PipelineParts } from './change.js'
+import { findCompileFailure, type CompileFailure } from './compile-check.js'
+import { findOwners } from './owners.js'
+
+/** A compile check under way, started as the change arrived. */
+export type Validation = Promise<CompileFailure | undefined>
+
+/** Transforms the changed modules for the compile check: the transform is kept for the browser's request of this update. */
+export function validate({ validated }: Pick<PipelineParts, 'validated'>, { environment, modules, timestamp }: Pick<Change, 'environment' | 'modules' | 'timestamp'>): Validation {
+  return findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp))
+}
+
+/**
+ * Starts the compile check of a save at once, while the pipeline's other steps (is it a change of
+ * the entry set? its content read) run, when it is plainly a plugin's file saved: an update of a
+ * file the known plugins own, which may reload them, and not in a storm of saves (whose changes
+ * are not compiled one by one). The steps decide as before; a check they do
+ * not need is dropped (it never fails: failures are its result). The content is read (and its
+ * stamp taken) before the transform begins, so "not saved again since the read" also means the
+ * transform saw that content.
+ */
+export function startValidation(parts: Pick<PipelineParts, 'context' | 'validated' | 'finalContent'>, change: Change): Validation | undefined {
+  const { context, finalContent } = parts
+  if (change.type !== 'update' || change.modules.length === 0 || !context.settled()) return undefined
+  if (finalContent.stormsNow(change.file)) return undefined
+  const owners = findOwners(change.modules, new Map(context.known().map((p) => [p.absFile, p.id])))
+  if (owners.length === 0 || !context.mayReload(change.relative)) return undefined
+  // A read that fails is the pipeline's to handle, when it reads.
+  Promise.resolve(change.read()).catch(() => undefined)
+  return validate(parts, change)
+}
