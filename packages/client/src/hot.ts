@@ -79,7 +79,8 @@ export function createHotRegistry(
       retry: config.retry,
       fallback: config.fallback,
       failuresBeforeFallback: config.failuresBeforeFallback,
-      importModule: (url, query) => import(/* @vite-ignore */ `${config.base}${url.slice(1)}?${query}`) as Promise<PluginModule>,
+      // A remote dev server's plugin has an absolute URL; the app's own are under Vite's base.
+      importModule: (url, query) => import(/* @vite-ignore */ `${url.startsWith('/') ? `${config.base}${url.slice(1)}` : url}?${query}`) as Promise<PluginModule>,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       rememberReloadReason: session.rememberReloadReason,
       reloadPage: () => location.reload(),

@@ -3,6 +3,7 @@ import type { Logger, ResolvedConfig } from 'vite'
 import { createEntryMatcher, createReloadFilter, discoverPlugins, type DiscoveredPlugin } from './discovery/discover-plugins.js'
 import { createLookalikeFinder } from './discovery/entry-lookalikes.js'
 import type { ResolvedHotPluginsOptions } from './options.js'
+import type { RemotePlugin } from './remote/remote-plugins.js'
 
 /** What the small plugins of `hotPlugins()` share. */
 export interface HotPluginsContext {
@@ -36,6 +37,8 @@ export interface HotPluginsContext {
   onDiscovered: ((plugins: readonly DiscoveredPlugin[], lookalikes: readonly string[]) => void) | undefined
   /** Logs a warning once per key for the life of the server (or build). */
   warnOnce(key: string, message: string): void
+  /** The plugins of the `remotes` that join this app's (none until a remote is reached; set by the remotes' plugin). */
+  remotePlugins: () => readonly RemotePlugin[]
 }
 
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
@@ -94,6 +97,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     entryByFile: (absFile) => byFile.get(absFile),
     isEntryPath: (file) => isGlobEntry(file) || known.some((p) => p.package !== undefined && p.file === file),
     mayReload: createReloadFilter(options.include, options.exclude),
+    remotePlugins: () => [],
     warnOnce(key, message) {
       if (warned.has(key)) return
       warned.add(key)

@@ -84,6 +84,10 @@ export const DEFAULTS = {
   /** Quiet time of a batch of saves, in ms: at least `min`, at most `max`. */
   debounce: { min: 5, max: 100 },
   reloadDependents: true,
+  /** Whether this project's plugins are served to hosts on other dev servers. */
+  expose: false,
+  /** The dev servers whose plugins join this project's (their URLs). */
+  remotes: [] as readonly string[],
 } as const
 
 /** The config the browser runtime uses when the registry module passes none (tests, hand-made registries). */
