@@ -37,8 +37,11 @@ export interface HotPluginsContext {
   onDiscovered: ((plugins: readonly DiscoveredPlugin[], lookalikes: readonly string[]) => void) | undefined
   /** Logs a warning once per key for the life of the server (or build). */
   warnOnce(key: string, message: string): void
-  /** The plugins of the `remotes` that join this app's (none until a remote is reached; set by the remotes' plugin). */
-  remotePlugins: () => readonly RemotePlugin[]
+  /**
+   * The plugins of the `remotes` that join this app's, once each remote was tried (none of a remote
+   * not reached yet); set by the remotes' plugin.
+   */
+  remotePlugins: () => Promise<readonly RemotePlugin[]>
 }
 
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
@@ -97,7 +100,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     entryByFile: (absFile) => byFile.get(absFile),
     isEntryPath: (file) => isGlobEntry(file) || known.some((p) => p.package !== undefined && p.file === file),
     mayReload: createReloadFilter(options.include, options.exclude),
-    remotePlugins: () => [],
+    remotePlugins: async () => [],
     warnOnce(key, message) {
       if (warned.has(key)) return
       warned.add(key)

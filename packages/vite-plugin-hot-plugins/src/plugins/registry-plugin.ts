@@ -43,7 +43,7 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
           state,
           overlay,
           reloadDependents,
-        }, context.remotePlugins())
+        }, await context.remotePlugins())
       },
     },
   }

@@ -35,6 +35,9 @@ export function remotesPlugin(context: HotPluginsContext): Plugin {
   }
 }
 
+/** How long the registry waits, at most, for the first try of every remote. */
+const FIRST_TRY_MS = 2_000
+
 /** The state of one remote, as the terminal was last told. */
 type LinkState = 'new' | 'up' | 'down' | 'refused'
 
@@ -49,18 +52,24 @@ function attachRemotes(server: ViteDevServer, context: HotPluginsContext): () =>
       said.add(key)
       logger.error(`${LOG_PREFIX} ${message}`, { timestamp: true })
     })
-  context.remotePlugins = joined
+  // A page loaded right after the start gets the remotes' plugins at once, not a moment later.
+  const settled: (() => void)[] = []
+  const tried = context.options.remotes.map(() => new Promise<void>((resolve) => settled.push(resolve)))
+  const firstTry = Promise.race([Promise.all(tried), new Promise((resolve) => setTimeout(resolve, FIRST_TRY_MS).unref())])
+  context.remotePlugins = () => firstTry.then(joined)
   const sendRegistryUpdate = createRegistryUpdater()
   const relay = createRelay(server, joined)
   let nextBatch = -1
 
-  const follow = (remote: string) => {
+  const follow = (remote: string, index: number) => {
+    const settle = () => settled[index]!()
     let state: LinkState = 'new'
     let connected = false
     const entriesChanged = (next: ExposedEntry[]) => {
       const before = entries.get(remote) ?? []
       entries.set(remote, next)
       const ids = next.map((e) => e.id).join(', ') || 'no plugins'
+      settle()
       if (!connected) logger.info(`${LOG_PREFIX} remote ${remote} connected: ${ids}`, { timestamp: true })
       else logger.info(`${LOG_PREFIX} remote ${remote} now exposes ${ids}`, { timestamp: true })
       connected = true
@@ -76,6 +85,7 @@ function attachRemotes(server: ViteDevServer, context: HotPluginsContext): () =>
         else relay.error(remote, message.announcement)
       },
       down({ cause, refused }) {
+        settle()
         const next: LinkState = refused ? 'refused' : 'down'
         if (next !== state) logger.warn(`${LOG_PREFIX} ${describeDown(remote, state, next, cause)}`, { timestamp: true })
         state = next

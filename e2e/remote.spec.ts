@@ -1,0 +1,146 @@
+import { test as base, expect, type App, type PageGlobals } from './fixtures'
+import { copyRemoteProject, type RemoteProject } from './remote-project'
+
+// A port of its own: no other spec serves on it.
+const REMOTE_PORT = 5391
+const CHARTS = 'src/plugins/charts/index.ts'
+const EXPOSE = "hotPlugins({ plugins: 'src/plugins/*/index.ts', expose: true })"
+
+/**
+ * The playground (the host, on any port) with playground-remote (the plugin project, on its own
+ * dev server at REMOTE_PORT) in its `remotes`. The remote is copied and started before the host
+ * unless `remoteRunsAtStart` is false; `exposeOptions` replaces its `expose: true`.
+ */
+const test = base.extend<{ remote: RemoteProject; remoteRunsAtStart: boolean; exposeOptions: string | undefined }>({
+  remoteRunsAtStart: [true, { option: true }],
+  exposeOptions: [undefined, { option: true }],
+  remote: async ({ remoteRunsAtStart, exposeOptions }, use, testInfo) => {
+    const remote = await copyRemoteProject(`remote-${testInfo.titlePath.slice(1).join('-')}`, REMOTE_PORT)
+    if (exposeOptions !== undefined) await remote.edit('vite.config.ts', EXPOSE, EXPOSE.replace('expose: true', `expose: ${exposeOptions}`))
+    if (remoteRunsAtStart) await remote.start()
+    const before = process.env.PLAYGROUND_REMOTES
+    process.env.PLAYGROUND_REMOTES = remote.url
+    try {
+      await use(remote)
+    } finally {
+      if (before === undefined) delete process.env.PLAYGROUND_REMOTES
+      else process.env.PLAYGROUND_REMOTES = before
+      await remote.remove()
+    }
+  },
+  // The host's config reads its remotes when its server starts: the remote fixture comes first.
+  hotPluginsOptions: async ({ remote }, use) => {
+    void remote
+    await use(undefined)
+  },
+})
+
+const charts = (app: App) => ({
+  title: app.page.getByTestId('charts-title'),
+  count: app.page.getByTestId('charts-count'),
+  add: app.page.getByTestId('charts-add'),
+})
+
+/** Gives the remote's charts plugin a new title, whatever its title is now. */
+async function retitle(remote: RemoteProject, title: string): Promise<void> {
+  const now = (await remote.read(CHARTS)).match(/const title = '[^']*'/)?.[0]
+  if (!now) throw new Error(`${CHARTS} has no title to change`)
+  await remote.edit(CHARTS, now, `const title = '${title}'`)
+}
+
+const hostLogged = (app: App, text: string) => expect.poll(() => app.logs.filter((l) => l.includes(text)).length)
+
+test('a save in the remote project swaps its plugin in the host page: state kept, no page reload', async ({ app, remote }) => {
+  const chart = charts(app)
+  await expect(chart.count).toHaveText('1 bars')
+  await chart.add.click()
+  await chart.add.click()
+  await expect(chart.count).toHaveText('3 bars')
+  const plugin = await app.page.evaluate(() => (window as unknown as PageGlobals).pluginHost!.plugins().find((p) => p.id === 'charts'))
+  expect(plugin?.file).toBe(`//localhost:${REMOTE_PORT}/src/plugins/charts/index.ts`)
+
+  await remote.edit(CHARTS, "const title = 'Charts'", "const title = 'Charts v2'")
+  await expect(chart.title).toHaveText('Charts v2')
+  await expect(chart.count).toHaveText('3 bars')
+  // A helper of the remote plugin: its entry is swapped with the new helper.
+  await remote.edit('src/plugins/charts/bars.ts', "bar.dataset.testid = 'charts-bar'", "bar.dataset.testid = 'charts-bar'\n    bar.title = `${value}`")
+  await expect(app.page.getByTestId('charts-bar').first()).toHaveAttribute('title', '3')
+  await app.waitForReloads('charts', 2)
+  const completed = await app.events('reload-completed', 'charts')
+  expect(completed.every((e) => e.stateKept)).toBe(true)
+  await hostLogged(app, `reloaded charts@localhost:${REMOTE_PORT}`).toBe(2)
+  // The host's own plugins are untouched, and still swap as before.
+  await app.edit('src/plugins/counter/index.ts', "const label = 'Count'", "const label = 'Host count'")
+  await expect(app.page.getByTestId('counter-label')).toHaveText('Host count')
+  await app.expectNoPageReload()
+  // The panel names the plugin with its dev server.
+  await app.page.getByTestId('hp-badge').click()
+  await app.page.getByRole('tab', { name: 'Plugins' }).click()
+  const row = app.page.locator('[data-testid="hp-plugin-row"][data-plugin="charts"]')
+  await expect(row.locator('td').first()).toHaveText(`charts@localhost:${REMOTE_PORT}`)
+})
+
+test("a compile error in the remote project is refused before anything runs; the fix swaps in", async ({ app, remote }) => {
+  const chart = charts(app)
+  await chart.add.click()
+  await expect(chart.count).toHaveText('2 bars')
+  const good = await remote.read(CHARTS)
+  await remote.edit(CHARTS, 'export function getReloadState() {', 'export function getReloadState() {{{')
+
+  await expect.poll(async () => (await app.events('reload-failed', 'charts')).length).toBe(1)
+  const [failure] = await app.events('reload-failed', 'charts')
+  expect(failure?.outcome).toBe('kept-old')
+  expect(failure?.message).toContain('its new code does not compile; the previous version keeps running')
+  await expect(app.page.locator('vite-error-overlay')).toHaveCount(1)
+  await hostLogged(app, `does not compile; charts@localhost:${REMOTE_PORT} keeps running the previous version`).toBe(1)
+  // The old version runs on, with its state.
+  await chart.add.dispatchEvent('click')
+  await expect(chart.count).toHaveText('3 bars')
+  expect(await app.events('reload-completed', 'charts')).toEqual([])
+
+  await remote.write(CHARTS, good.replace("const title = 'Charts'", "const title = 'Fixed'"))
+  await expect(chart.title).toHaveText('Fixed')
+  await expect(chart.count).toHaveText('3 bars')
+  await expect(app.page.locator('vite-error-overlay')).toHaveCount(0)
+  await app.expectNoPageReload()
+})
+
+test.describe('remote down at start', () => {
+  test.use({ remoteRunsAtStart: false })
+
+  test('the host runs its own plugins, says once that the remote is not reachable, and starts its plugins when it comes up', async ({ app, remote }) => {
+    await expect(app.page.getByTestId('counter-label')).toHaveText('Count')
+    await expect(charts(app).count).toHaveCount(0)
+    await hostLogged(app, `remote ${remote.url} is not reachable`).toBe(1)
+
+    await remote.start()
+    await expect(charts(app).count).toHaveText('1 bars')
+    await hostLogged(app, `remote ${remote.url} connected: charts`).toBe(1)
+    // Said once, however often it was tried meanwhile.
+    expect(app.logs.filter((l) => l.includes('is not reachable'))).toHaveLength(1)
+    await charts(app).add.click()
+    await remote.edit(CHARTS, "const title = 'Charts'", "const title = 'Up now'")
+    await expect(charts(app).title).toHaveText('Up now')
+    await expect(charts(app).count).toHaveText('2 bars')
+    await app.expectNoPageReload()
+  })
+})
+
+test('the remote restarts while the page runs: its plugin keeps running, the host page is not reloaded, the next save applies', async ({ app, remote }) => {
+  const chart = charts(app)
+  await chart.add.click()
+  await expect(chart.count).toHaveText('2 bars')
+  for (let restart = 1; restart <= 3; restart++) {
+    await remote.stop()
+    await hostLogged(app, `remote ${remote.url} stopped`).toBe(restart)
+    await chart.add.click()
+    await expect(chart.count).toHaveText(`${restart + 2} bars`)
+    await remote.start()
+    await hostLogged(app, `remote ${remote.url} connected: charts`).toBe(restart + 1)
+    await retitle(remote, `Restart ${restart}`)
+    await expect(chart.title).toHaveText(`Restart ${restart}`)
+    await expect(chart.count).toHaveText(`${restart + 2} bars`)
+  }
+  await app.expectNoPageReload()
+  expect(app.console.filter((l) => l.includes('[vite] server connection lost'))).toEqual([])
+})
