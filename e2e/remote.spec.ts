@@ -144,3 +144,92 @@ test('the remote restarts while the page runs: its plugin keeps running, the hos
   await app.expectNoPageReload()
   expect(app.console.filter((l) => l.includes('[vite] server connection lost'))).toEqual([])
 })
+
+const LEGEND = `export const meta = { dependsOn: ['charts'] }
+
+export function activate(ctx: { panel: HTMLElement; setTitle(title: string): void }) {
+  ctx.setTitle('Legend')
+  const legend = document.createElement('em')
+  legend.dataset.testid = 'legend'
+  legend.textContent = 'legend of the charts'
+  ctx.panel.append(legend)
+  return () => ctx.panel.replaceChildren()
+}
+`
+
+test('dependencies across sources: the remote plugin restarts for the host plugin it depends on, a host plugin for the remote one', async ({ app, remote }) => {
+  const chart = charts(app)
+  await chart.add.click()
+  await expect(chart.count).toHaveText('2 bars')
+  await app.edit('src/plugins/theme/index.ts', "const accent = '#3559e0'", "const accent = '#e05a35'")
+  await expect.poll(async () => (await app.events('reload-completed', 'charts')).map((e) => e.via)).toEqual(['theme'])
+  await expect(chart.count).toHaveText('2 bars')
+
+  await app.write('src/plugins/legend/index.ts', LEGEND)
+  await expect(app.page.getByTestId('legend')).toHaveText('legend of the charts')
+  await retitle(remote, 'Charts again')
+  await expect(chart.title).toHaveText('Charts again')
+  await expect.poll(async () => (await app.events('reload-completed', 'legend')).map((e) => e.via)).toEqual(['charts'])
+  await expect(app.page.getByTestId('legend')).toHaveCount(1)
+  await expect(chart.count).toHaveText('2 bars')
+  await app.expectNoPageReload()
+})
+
+const GAUGE = `export function activate(ctx: { panel: HTMLElement; setTitle(title: string): void }) {
+  ctx.setTitle('Gauge')
+  const gauge = document.createElement('meter')
+  gauge.dataset.testid = 'gauge'
+  gauge.value = 0.5
+  ctx.panel.append(gauge)
+  return () => ctx.panel.replaceChildren()
+}
+`
+
+test('plugins created and deleted in the remote project join and leave the running host page', async ({ app, remote }) => {
+  await expect(charts(app).count).toHaveText('1 bars')
+  await remote.write('src/plugins/gauge/index.ts', GAUGE)
+  await expect(app.page.getByTestId('gauge')).toHaveCount(1)
+  await expect.poll(async () => (await app.events('plugin-added', 'gauge')).length).toBe(1)
+  await remote.edit('src/plugins/gauge/index.ts', 'gauge.value = 0.5', 'gauge.value = 0.75')
+  await expect(app.page.getByTestId('gauge')).toHaveAttribute('value', '0.75')
+  await (await import('node:fs/promises')).rm(`${remote.root}/src/plugins/gauge`, { recursive: true })
+  await expect(app.page.getByTestId('gauge')).toHaveCount(0)
+  await expect.poll(async () => (await app.events('plugin-removed', 'gauge')).length).toBe(1)
+  await expect(charts(app).count).toHaveText('1 bars')
+  await app.expectNoPageReload()
+})
+
+const REMOTE_COUNTER = `export function activate(ctx: { panel: HTMLElement; setTitle(title: string): void }) {
+  ctx.setTitle('Remote counter')
+  const marker = document.createElement('span')
+  marker.dataset.testid = 'remote-counter'
+  ctx.panel.append(marker)
+  return () => ctx.panel.replaceChildren()
+}
+`
+
+test("an id of the host's and of the remote's: an error names both, the host's own plugin runs", async ({ app, remote }) => {
+  await remote.write('src/plugins/counter/index.ts', REMOTE_COUNTER)
+  await hostLogged(app, 'two plugins have the id "counter": src/plugins/counter/index.ts (this app) and src/plugins/counter/index.ts of ' + remote.url).toBe(1)
+  expect(app.logs.find((l) => l.includes('two plugins have the id'))).toMatch(/^error: /)
+  // The remote's other plugins still arrive and swap; the host's counter is its own.
+  await remote.edit(CHARTS, "const title = 'Charts'", "const title = 'Charts after the clash'")
+  await expect(charts(app).title).toHaveText('Charts after the clash')
+  await expect(app.page.getByTestId('remote-counter')).toHaveCount(0)
+  await app.edit('src/plugins/counter/index.ts', "const label = 'Count'", "const label = 'Still the host'")
+  await expect(app.page.getByTestId('counter-label')).toHaveText('Still the host')
+  await app.expectNoPageReload()
+})
+
+test.describe('a host the remote does not allow', () => {
+  test.use({ exposeOptions: "{ allowOrigins: ['http://localhost:1'] }" })
+
+  test('is refused: both terminals say so, its page cannot import the plugins, and its own plugins run', async ({ app, remote }) => {
+    await hostLogged(app, `remote ${remote.url} refused this app (403`).toBe(1)
+    await expect.poll(() => remote.logs().filter((l) => l.includes('is not in expose.allowOrigins')).length).toBeGreaterThan(0)
+    await expect(app.page.getByTestId('counter-label')).toHaveText('Count')
+    await expect(charts(app).count).toHaveCount(0)
+    const imported = await app.page.evaluate((url) => import(/* @vite-ignore */ url).then(() => 'loaded', () => 'refused'), `${remote.url}/${CHARTS}`)
+    expect(imported).toBe('refused')
+  })
+})
