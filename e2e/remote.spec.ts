@@ -233,3 +233,25 @@ test.describe('a host the remote does not allow', () => {
     expect(imported).toBe('refused')
   })
 })
+
+test("a remote plugin whose new code throws keeps its old version: on evaluation, and in activate (rolled back); the next good save applies", async ({ app, remote }) => {
+  const chart = charts(app)
+  await chart.add.click()
+  await expect(chart.count).toHaveText('2 bars')
+  const good = await remote.read(CHARTS)
+  await remote.write(CHARTS, good.replace("const title = 'Charts'", "const title = 'Charts'\nthrow new Error('broken on evaluation')"))
+  await expect.poll(async () => (await app.events('reload-failed', 'charts')).map((e) => e.outcome)).toEqual(['kept-old'])
+  expect((await app.events('reload-failed', 'charts'))[0]?.message).toContain('broken on evaluation')
+
+  await remote.write(CHARTS, good.replace('  ctx.setTitle(title)', "  ctx.setTitle(title)\n  throw new Error('broken in activate')"))
+  await expect.poll(async () => (await app.events('reload-failed', 'charts')).map((e) => e.outcome)).toEqual(['kept-old', 'rolled-back'])
+  expect((await app.events('reload-failed', 'charts'))[1]?.message).toContain('broken in activate')
+  await expect(chart.title).toHaveText('Charts')
+  await chart.add.click()
+  await expect(chart.count).toHaveText('3 bars')
+
+  await remote.write(CHARTS, good.replace("const title = 'Charts'", "const title = 'Good again'"))
+  await expect(chart.title).toHaveText('Good again')
+  await expect(chart.count).toHaveText('3 bars')
+  await app.expectNoPageReload()
+})
