@@ -19,6 +19,8 @@ describe('resolveOptions', () => {
       overlay: { position: 'bottom-right', open: false },
       debounce: { min: 5, max: 100 },
       reloadDependents: true,
+      expose: false,
+      remotes: [],
     }
     expect(resolveOptions()).toEqual(defaults)
     expect(resolveOptions({})).toEqual(defaults)
