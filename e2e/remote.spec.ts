@@ -69,6 +69,8 @@ test('a save in the remote project swaps its plugin in the host page: state kept
   const completed = await app.events('reload-completed', 'charts')
   expect(completed.every((e) => e.stateKept)).toBe(true)
   await hostLogged(app, `reloaded charts@localhost:${REMOTE_PORT}`).toBe(2)
+  // Persisted per host project + remote + plugin id.
+  await app.waitForSavedState(`charts@localhost:${REMOTE_PORT}`, { values: [3, 4, 5] })
   // The host's own plugins are untouched, and still swap as before.
   await app.edit('src/plugins/counter/index.ts', "const label = 'Count'", "const label = 'Host count'")
   await expect(app.page.getByTestId('counter-label')).toHaveText('Host count')

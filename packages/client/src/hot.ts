@@ -7,6 +7,7 @@ import { createHotRegistry as createCoreRegistry, type HotContextLike, type HotR
 import { consoleLogger } from './host/logger.js'
 import { createPersistence } from './engine/state/persistence.js'
 import { createRemoteControl } from './sources/remote-control.js'
+import { storeByPluginName } from './sources/remote-dev-server.js'
 import { createMemoryStore, createResilientStore } from './engine/state/stores.js'
 import { storeOfSettledTab } from './engine/state/tab-handshake.js'
 import { loadDevtools } from './browser/devtools-loader.js'
@@ -52,7 +53,9 @@ export function createHotRegistry(
     store = createResilientStore(tabStore.store, consoleLogger)
     schedulePrune(() => tabStore.ready.then(() => tabStore.durable.prune(Date.now(), PRUNE_AFTER_MS, MAX_RECORDS)))
   }
-  const persistence = createPersistence({ store, restore, prefetch: inits.map((init) => init.id) })
+  // The plugins now (the registry's list, kept current, once it exists): a remote's plugin's state is kept under its name with the remote.
+  let entriesNow: readonly { id: string; file: string }[] = inits
+  const persistence = createPersistence({ store: storeByPluginName(store, () => entriesNow), restore, prefetch: inits.map((init) => init.id) })
   const reloadedBecause = session.takeReloadReason()
   // With `overlay: false` the devtools' code is never fetched.
   const devtools = loadDevtools(config, (id) => registry.reloadNow(id))
@@ -95,6 +98,7 @@ export function createHotRegistry(
       document.querySelectorAll('vite-error-overlay').forEach((overlay) => overlay.remove())
     },
   })
+  entriesNow = registry.entries
   if (persist && restoreOnReload === 'always') saveAheadOfUserReloads(registry)
   if (hot?.data) hot.data[REGISTRY_HOT_DATA_KEY] = registry
   return registry

@@ -1,4 +1,5 @@
-import type { RemoteUpdate } from '../protocol/index.js'
+import { pluginName, type RemoteUpdate } from '../protocol/index.js'
+import type { StateStore } from '../engine/state/state.js'
 import type { UpdateSink } from '../engine/update-source.js'
 import type { PluginModule } from '../host/types.js'
 
@@ -24,5 +25,26 @@ export function receiveRemoteUpdate(update: RemoteUpdate, sink: UpdateSink, opti
       (module) => sink.arrived(id, module),
       () => sink.arrived(id, undefined),
     )
+  }
+}
+
+/**
+ * The store, with the state of a remote's plugin kept under its name with the remote
+ * (`charts@localhost:5174`): the state of a host's plugin and of a remote's of one id never mix, nor
+ * do those of two remotes. `entries` are the plugins now; a plugin seen once keeps its name after it
+ * is removed, so its state is found when it comes back.
+ */
+export function storeByPluginName(store: StateStore, entries: () => readonly { id: string; file: string }[]): StateStore {
+  const names = new Map<string, string>()
+  const nameOf = (id: string): string => {
+    const entry = entries().find((e) => e.id === id)
+    if (entry) names.set(id, pluginName(id, entry.file))
+    return names.get(id) ?? id
+  }
+  return {
+    load: (id) => store.load(nameOf(id)),
+    saveMany: (records) => store.saveMany(records.map(([id, record]) => [nameOf(id), record] as const)),
+    setAside: (id, record) => store.setAside(nameOf(id), record),
+    clear: (id) => store.clear(id === undefined ? undefined : nameOf(id)),
   }
 }

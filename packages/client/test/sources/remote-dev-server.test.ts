@@ -3,6 +3,8 @@ import { HotEvents, type RemoteUpdate } from '../../src/protocol/index.js'
 import type { PluginModule } from '../../src/host/types.js'
 import { createPluginHost } from '../../src/host/host.js'
 import { createHotRegistry, type RegistryEntryInit } from '../../src/sources/vite-hmr.js'
+import { storeByPluginName } from '../../src/sources/remote-dev-server.js'
+import { createMemoryStore } from '../../src/engine/state/stores.js'
 import { entry, fakeHot, loggingPlugin, memoryLogger, recordEvents } from '../helpers.js'
 
 const CHARTS_URL = 'http://localhost:5174/src/plugins/charts/index.ts'
@@ -101,5 +103,28 @@ describe('plugins from a remote dev server', () => {
     const done = app.next('reload-completed', 'charts')
     app.relay(update(-1, 150))
     expect(await done).toMatchObject({ id: 'charts' })
+  })
+})
+
+describe('the state of a remote’s plugin', () => {
+  it('is stored under its name with the remote, apart from a host plugin of the same id; a removed one keeps its name', async () => {
+    const memory = createMemoryStore()
+    let entries = [
+      { id: 'charts', file: '//localhost:5174/src/plugins/charts/index.ts' },
+      { id: 'counter', file: 'src/plugins/counter/index.ts' },
+    ]
+    const store = storeByPluginName(memory, () => entries)
+    const record = (state: unknown) => ({ format: 1 as const, state, stateVersion: undefined, pluginVersion: undefined, savedAt: 1 })
+    await store.saveMany([
+      ['charts', record('remote')],
+      ['counter', record('host')],
+    ])
+    expect(await memory.load('charts@localhost:5174')).toEqual(record('remote'))
+    expect(await memory.load('charts')).toBeUndefined()
+    expect(await memory.load('counter')).toEqual(record('host'))
+    entries = entries.filter((e) => e.id !== 'charts')
+    expect(await store.load('charts')).toEqual(record('remote'))
+    await store.clear('charts')
+    expect(await memory.load('charts@localhost:5174')).toBeUndefined()
   })
 })
