@@ -69,6 +69,9 @@ test('a save in the remote project swaps its plugin in the host page: state kept
   const completed = await app.events('reload-completed', 'charts')
   expect(completed.every((e) => e.stateKept)).toBe(true)
   await hostLogged(app, `reloaded charts@localhost:${REMOTE_PORT}`).toBe(2)
+  // The control API lists it with its file on the remote.
+  const status = (await (await fetch(`${app.url}__hot-plugins/status`)).json()) as { plugins: { id: string; file: string; tabs: { status: string }[] }[] }
+  expect(status.plugins.find((p) => p.id === 'charts')).toMatchObject({ file: `//localhost:${REMOTE_PORT}/${CHARTS}`, tabs: [{ status: 'idle' }] })
   // Persisted per host project + remote + plugin id.
   await app.waitForSavedState(`charts@localhost:${REMOTE_PORT}`, { values: [3, 4, 5] })
   // The host's own plugins are untouched, and still swap as before.
