@@ -117,6 +117,8 @@ test.describe('remote down at start', () => {
     await expect(app.page.getByTestId('counter-label')).toHaveText('Count')
     await expect(charts(app).count).toHaveCount(0)
     await hostLogged(app, `remote ${remote.url} is not reachable`).toBe(1)
+    // The page says so too.
+    expect(app.console.filter((l) => l.includes(`[hot-plugins] remote ${remote.url} is not reachable`))).toHaveLength(1)
 
     await remote.start()
     await expect(charts(app).count).toHaveText('1 bars')
@@ -231,6 +233,7 @@ test.describe('a host the remote does not allow', () => {
 
   test('is refused: both terminals say so, its page cannot import the plugins, and its own plugins run', async ({ app, remote }) => {
     await hostLogged(app, `remote ${remote.url} refused this app (403`).toBe(1)
+    expect(app.console.filter((l) => l.includes(`[hot-plugins] remote ${remote.url} refused this app (403`))).toHaveLength(1)
     await expect.poll(() => remote.logs().filter((l) => l.includes('is not in expose.allowOrigins')).length).toBeGreaterThan(0)
     await expect(app.page.getByTestId('counter-label')).toHaveText('Count')
     await expect(charts(app).count).toHaveCount(0)

@@ -39,6 +39,8 @@ export function createHotRegistry(
     running.replaceEntries(inits, hot)
     return running
   }
+  // Said in the page too, not only in the terminal: their plugins join once the remote is up.
+  for (const problem of config.remoteProblems ?? []) consoleLogger.warn(problem)
   const session = createTabSession(config.project)
   const afterToolingReload = session.takeRestorePending()
   const { persist, restoreOnReload } = config.state

@@ -42,6 +42,8 @@ export interface HotPluginsContext {
    * not reached yet); set by the remotes' plugin.
    */
   remotePlugins: () => Promise<readonly RemotePlugin[]>
+  /** What keeps remotes' plugins out of the page now, one line per remote (not reachable, refused). */
+  remoteProblems: () => string[]
 }
 
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
@@ -101,6 +103,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     isEntryPath: (file) => isGlobEntry(file) || known.some((p) => p.package !== undefined && p.file === file),
     mayReload: createReloadFilter(options.include, options.exclude),
     remotePlugins: async () => [],
+    remoteProblems: () => [],
     warnOnce(key, message) {
       if (warned.has(key)) return
       warned.add(key)

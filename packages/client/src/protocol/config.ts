@@ -54,6 +54,8 @@ export interface RegistryConfig {
   overlay?: OverlayConfig
   /** Whether the plugins depending on a swapped plugin stop and start again against it. Absent: true. */
   reloadDependents?: boolean
+  /** Why remote dev servers' plugins are missing from this page (a remote not reachable, or refusing), one line per remote. */
+  remoteProblems?: string[]
 }
 
 /** Files whose changes never reload a plugin unless `exclude` says otherwise. */

@@ -33,6 +33,8 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
           }
           return generateBuildRegistry(plugins)
         }
+        const remotePlugins = await context.remotePlugins()
+        const remoteProblems = context.remoteProblems()
         return generateDevRegistry(plugins, {
           project: projectKey(context.root),
           base: context.base,
@@ -43,7 +45,8 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
           state,
           overlay,
           reloadDependents,
-        }, await context.remotePlugins())
+          ...(remoteProblems.length > 0 ? { remoteProblems } : {}),
+        }, remotePlugins)
       },
     },
   }

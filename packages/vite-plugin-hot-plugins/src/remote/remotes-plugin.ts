@@ -57,6 +57,8 @@ function attachRemotes(server: ViteDevServer, context: HotPluginsContext): () =>
   const tried = context.options.remotes.map(() => new Promise<void>((resolve) => settled.push(resolve)))
   const firstTry = Promise.race([Promise.all(tried), new Promise((resolve) => setTimeout(resolve, FIRST_TRY_MS).unref())])
   context.remotePlugins = () => firstTry.then(joined)
+  const problems = new Map<string, string>()
+  context.remoteProblems = () => [...problems.values()]
   const sendRegistryUpdate = createRegistryUpdater()
   const relay = createRelay(server, joined)
   let nextBatch = -1
@@ -70,6 +72,7 @@ function attachRemotes(server: ViteDevServer, context: HotPluginsContext): () =>
       entries.set(remote, next)
       const ids = next.map((e) => e.id).join(', ') || 'no plugins'
       settle()
+      problems.delete(remote)
       if (!connected) logger.info(`${LOG_PREFIX} remote ${remote} connected: ${ids}`, { timestamp: true })
       else logger.info(`${LOG_PREFIX} remote ${remote} now exposes ${ids}`, { timestamp: true })
       connected = true
@@ -85,9 +88,11 @@ function attachRemotes(server: ViteDevServer, context: HotPluginsContext): () =>
         else relay.error(remote, message.announcement)
       },
       down({ cause, refused }) {
-        settle()
         const next: LinkState = refused ? 'refused' : 'down'
-        if (next !== state) logger.warn(`${LOG_PREFIX} ${describeDown(remote, state, next, cause)}`, { timestamp: true })
+        const problem = describeDown(remote, state, next, cause)
+        if (next !== state) logger.warn(`${LOG_PREFIX} ${problem}`, { timestamp: true })
+        problems.set(remote, problem)
+        settle()
         state = next
       },
     })
