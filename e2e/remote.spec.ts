@@ -137,6 +137,10 @@ test('the remote restarts while the page runs: its plugin keeps running, the hos
   const chart = charts(app)
   await chart.add.click()
   await expect(chart.count).toHaveText('2 bars')
+  // A helper changed before the restarts: the page must not fall back to the copy it loaded first.
+  const bar = app.page.getByTestId('charts-bar').first()
+  await remote.edit('src/plugins/charts/bars.ts', "bar.dataset.testid = 'charts-bar'", "bar.dataset.testid = 'charts-bar'\n    bar.title = 'edited'")
+  await expect(bar).toHaveAttribute('title', 'edited')
   for (let restart = 1; restart <= 3; restart++) {
     await remote.stop()
     await hostLogged(app, `remote ${remote.url} stopped`).toBe(restart)
@@ -144,9 +148,11 @@ test('the remote restarts while the page runs: its plugin keeps running, the hos
     await expect(chart.count).toHaveText(`${restart + 2} bars`)
     await remote.start()
     await hostLogged(app, `remote ${remote.url} connected: charts`).toBe(restart + 1)
+    await expect.poll(() => remote.logs().filter((l) => l.includes("follows this project's plugins")).length).toBe(restart + 1)
     await retitle(remote, `Restart ${restart}`)
     await expect(chart.title).toHaveText(`Restart ${restart}`)
     await expect(chart.count).toHaveText(`${restart + 2} bars`)
+    await expect(bar).toHaveAttribute('title', 'edited')
   }
   await app.expectNoPageReload()
   expect(app.console.filter((l) => l.includes('[vite] server connection lost'))).toEqual([])

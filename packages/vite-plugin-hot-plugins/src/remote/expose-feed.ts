@@ -35,14 +35,15 @@ export function createExposeFeed(base: string) {
   }, KEEP_ALIVE_MS)
   timer.unref()
   return {
-    /** A host's dev server connects. */
-    attach(req: IncomingMessage, res: ServerResponse): void {
+    /** A host's dev server connects; `followed` is called once its feed is open. */
+    attach(req: IncomingMessage, res: ServerResponse, followed?: () => void): void {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' })
       const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
       const listener = { res, origin: `${protocol}://${req.headers.host ?? 'localhost'}` }
       listeners.add(listener)
       req.on('close', () => listeners.delete(listener))
       sendEntries(listener)
+      followed?.()
     },
     /** The exposed plugins are now these. */
     entries(next: readonly ExposedPlugin[]): void {

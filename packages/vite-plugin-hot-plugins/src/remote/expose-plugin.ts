@@ -1,8 +1,9 @@
 import { EXPOSE_FEED_PATH, HotEvents, LOG_PREFIX, PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, type CompileErrorAnnouncement, type UpdateAnnouncement } from '@hot-plugins/client/protocol'
-import type { Connect, DevEnvironment, Plugin, ViteDevServer } from 'vite'
+import type { Connect, DevEnvironment, EnvironmentModuleNode, Plugin, ViteDevServer } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { rootRelative } from '../discovery/path-globs.js'
 import { invalidateForNextImport } from '../hmr/change.js'
+import { describeBatch } from '../hmr/update-log.js'
 import { createExposeFeed, type ExposeFeed } from './expose-feed.js'
 import { foreignOrigin, isAllowedOrigin } from './origin-gate.js'
 import { VITE_CLIENT_STAND_IN } from './vite-client-stand-in.js'
@@ -49,9 +50,12 @@ export function exposePlugin(context: HotPluginsContext): Plugin {
         // Invalidated now, before the hosts hear of it: their import must get the new code.
         invalidateForNextImport(this.environment, modules, timestamp)
         feed.send({ type: 'update', announcement, timestamp })
-        // With no page of its own running the registry, Vite finds no boundary for a plugin served
-        // only to hosts, and would reload this server's pages (and say so in the terminal).
-        return this.environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID) ? undefined : []
+        // With a page of its own running the registry, Vite updates it (and names the batch).
+        if (this.environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID)) return undefined
+        // Else Vite finds no boundary for a plugin served only to hosts, and would reload this
+        // server's pages (and say so in the terminal).
+        context.logger?.info(`${LOG_PREFIX} hmr update ${describeBatch(announcement)} (sent to the hosts)`, { timestamp: true })
+        return []
       },
     },
   }
@@ -103,10 +107,8 @@ function gate(server: ViteDevServer, context: HotPluginsContext, allowed: readon
     context.plugins().then(
       (plugins) => {
         feed.entries(plugins)
-        feed.attach(req, res)
-        // A host's page imports the entries from here: after a restart, the module graph learns
-        // them again, so that the next save finds their plugin.
-        for (const plugin of plugins) void server.environments.client.transformRequest(plugin.url).catch(() => {})
+        feed.attach(req, res, () => context.logger?.info(`${LOG_PREFIX} ${origin} follows this project's plugins`, { timestamp: true }))
+        void relearn(server.environments.client, plugins.map((p) => p.url))
       },
       (error: unknown) => refuse(res, 500, error instanceof Error ? error.message : String(error)),
     )
@@ -116,4 +118,21 @@ function gate(server: ViteDevServer, context: HotPluginsContext, allowed: readon
 function refuse(res: import('node:http').ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' })
   res.end(message)
+}
+
+/**
+ * A host's page may have run these plugins before this server (re)started: its module graph learns
+ * them again, so that the next save finds their plugin, and every module they import gets a new
+ * `?t=`, so that the page's next import of an entry does not reuse a helper it loaded before.
+ */
+async function relearn(environment: DevEnvironment, entries: readonly string[]): Promise<void> {
+  await Promise.all(entries.map((url) => environment.transformRequest(url).catch(() => undefined)))
+  const own = new Set<EnvironmentModuleNode>()
+  const visit = (module: EnvironmentModuleNode | undefined) => {
+    if (!module || own.has(module) || module.file === null || module.file.includes('/node_modules/')) return
+    own.add(module)
+    for (const imported of module.importedModules) visit(imported)
+  }
+  for (const url of entries) visit(await environment.moduleGraph.getModuleByUrl(url))
+  invalidateForNextImport(environment, [...own], Date.now())
 }
