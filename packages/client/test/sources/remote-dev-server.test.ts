@@ -94,6 +94,24 @@ describe('plugins from a remote dev server', () => {
     expect(log).toContain('legend.activate')
   })
 
+  it('a batch of two remote plugins applies all or nothing: one throwing in activate rolls both back', async () => {
+    const log: string[] = []
+    const app = await start([remoteEntry('charts', loggingPlugin(log, 'charts-v1')), remoteEntry('gauge', loggingPlugin(log, 'gauge-v1'))])
+    app.served.set(CHARTS_URL, () => loggingPlugin(log, 'charts-v2'))
+    app.served.set('http://localhost:5174/src/plugins/gauge/index.ts', () => ({
+      activate() {
+        throw new Error('gauge broke')
+      },
+    }))
+    const failed = app.next('reload-failed', 'gauge')
+    app.relay(update(-1, 100, ['charts', 'gauge']))
+    expect(await failed).toMatchObject({ outcome: 'rolled-back' })
+    expect(app.events.find((e) => e.type === 'rolled-back' && e.payload.id === 'charts')?.payload).toMatchObject({ because: 'gauge', batch: -1 })
+    expect(app.events.filter((e) => e.type === 'reload-completed')).toEqual([])
+    // Both run their first version again.
+    expect(log.filter((l) => l.endsWith('.activate({"api":1})')).slice(-2).sort()).toEqual(['charts-v1.activate({"api":1})', 'gauge-v1.activate({"api":1})'])
+  })
+
   it('a storm is announced without an import: the final version comes with the next batch', async () => {
     const log: string[] = []
     const app = await start([remoteEntry('charts', loggingPlugin(log, 'v1'))])
