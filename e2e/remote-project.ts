@@ -16,6 +16,8 @@ export interface RemoteProject extends PlaygroundCopy {
   start(): Promise<void>
   /** Stops its dev server, as Ctrl+C would. */
   stop(): Promise<void>
+  /** How many HMR sockets its running dev server has open (a host's page must open none). */
+  sockets(): number
 }
 
 /** Copies playground-remote into `playground-temp/<name>` and serves it on `port` once `start` is called. */
@@ -36,6 +38,7 @@ export async function copyRemoteProject(name: string, port: number): Promise<Rem
       running = await startDevServer(root, { port })
       runs.push(running.logs)
     },
+    sockets: () => (running?.server.ws as unknown as { clients: Set<unknown> } | undefined)?.clients.size ?? 0,
     async stop() {
       await running?.server.close()
       running = undefined

@@ -65,10 +65,17 @@ test('a save in the remote project swaps its plugin in the host page: state kept
   // A helper of the remote plugin: its entry is swapped with the new helper.
   await remote.edit('src/plugins/charts/bars.ts', "bar.dataset.testid = 'charts-bar'", "bar.dataset.testid = 'charts-bar'\n    bar.title = `${value}`")
   await expect(app.page.getByTestId('charts-bar').first()).toHaveAttribute('title', '3')
-  await app.waitForReloads('charts', 2)
+  // Its stylesheet came from the remote, and swaps with it.
+  await expect(chart.title).toHaveCSS('color', 'rgb(20, 120, 60)')
+  await remote.edit('src/plugins/charts/charts.css', 'rgb(20, 120, 60)', 'rgb(200, 30, 30)')
+  await expect(chart.title).toHaveCSS('color', 'rgb(200, 30, 30)')
+  await expect(chart.count).toHaveText('3 bars')
+  // The stylesheet imports the remote's Vite client: the host's page got one that opens no socket.
+  expect(remote.sockets()).toBe(0)
+  await app.waitForReloads('charts', 3)
   const completed = await app.events('reload-completed', 'charts')
   expect(completed.every((e) => e.stateKept)).toBe(true)
-  await hostLogged(app, `reloaded charts@localhost:${REMOTE_PORT}`).toBe(2)
+  await hostLogged(app, `reloaded charts@localhost:${REMOTE_PORT}`).toBe(3)
   // The control API lists it with its file on the remote.
   const status = (await (await fetch(`${app.url}__hot-plugins/status`)).json()) as { plugins: { id: string; file: string; tabs: { status: string }[] }[] }
   expect(status.plugins.find((p) => p.id === 'charts')).toMatchObject({ file: `//localhost:${REMOTE_PORT}/${CHARTS}`, tabs: [{ status: 'idle' }] })

@@ -41,9 +41,10 @@ export function exposePlugin(context: HotPluginsContext): Plugin {
     },
     hotUpdate: {
       order: 'post',
-      handler({ modules, timestamp }) {
+      handler({ modules, timestamp, file }) {
         const announcement = announced
-        if (!feed || !announcement || modules.length === 0) return undefined
+        if (!feed || modules.length === 0) return undefined
+        if (!announcement) return styleOrSelfAccepted(this.environment, context, feed, { modules, timestamp, file })
         const files = new Set(announcement.files)
         if (!modules.some((m) => m.file !== null && files.has(rootRelative(context.root, m.file)))) return undefined
         announced = undefined
@@ -59,6 +60,36 @@ export function exposePlugin(context: HotPluginsContext): Plugin {
       },
     },
   }
+}
+
+/**
+ * A change Vite handles in place for this server's own pages (a stylesheet, a module that accepts
+ * its own updates) reaches a host's page through no socket: the plugins that import it are swapped
+ * there instead, with their state. This server's own pages update as Vite does.
+ */
+function styleOrSelfAccepted(
+  environment: DevEnvironment,
+  context: HotPluginsContext,
+  feed: ExposeFeed,
+  { modules, timestamp, file }: { modules: readonly EnvironmentModuleNode[]; timestamp: number; file: string },
+): undefined {
+  const idByEntry = new Map(context.known().map((p) => [p.absFile, p.id]))
+  const plugins = new Set<string>()
+  const seen = new Set<EnvironmentModuleNode>()
+  const queue = [...modules]
+  for (const module of queue) {
+    if (seen.has(module)) continue
+    seen.add(module)
+    const id = module.file === null ? undefined : idByEntry.get(module.file)
+    if (id !== undefined) plugins.add(id)
+    queue.push(...module.importers)
+  }
+  if (plugins.size === 0) return undefined
+  invalidateForNextImport(environment, modules, timestamp)
+  const announcement: UpdateAnnouncement = { files: [rootRelative(context.root, file)], plugins: [...plugins].sort(), timestamp }
+  feed.send({ type: 'update', announcement, timestamp })
+  context.logger?.info(`${LOG_PREFIX} hmr update ${describeBatch(announcement)} (sent to the hosts)`, { timestamp: true })
+  return undefined
 }
 
 /** Calls `to` with each announcement and refused compile the pipeline sends over the HMR channel. */

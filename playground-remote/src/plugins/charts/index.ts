@@ -1,5 +1,6 @@
 import type { HostContext } from './context'
 import { renderBars } from './bars'
+import './charts.css'
 
 // `theme` is the host's plugin: this one starts after it, and again when it is swapped.
 export const meta = { version: '1.0.0', dependsOn: ['theme'] }
