@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import type { Logger, ViteDevServer } from 'vite'
+import { build, type Logger, type ViteDevServer } from 'vite'
 import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID, type RemoteUpdate } from '@hot-plugins/client/protocol'
 import hotPlugins from '../../src/index.js'
 import { cleanupAfterEach, listeningServer } from '../fixtures.js'
@@ -139,6 +139,30 @@ describe('plugins from another dev server', () => {
     await logged(host.lines, `remote ${url} connected: charts`)
     expect(await registryOf(host)).toContain(`url: "${url}/${CHARTS}"`)
     expect(host.lines.filter((l) => l.includes('is not reachable'))).toHaveLength(1)
+  })
+})
+
+describe('vite build of a host with remotes', () => {
+  it('bundles the app’s own plugins only, and says once that the remotes are left out', async () => {
+    const made = await teardown.tree({ ...hostFiles, 'index.html': '<script type="module" src="/src/main.ts"></script>\n' })
+    const { logger, lines } = recordingLogger()
+    const nodeEnv = process.env.NODE_ENV
+    try {
+      const output = await build({
+        root: made.root,
+        configFile: false,
+        customLogger: logger,
+        plugins: [hotPlugins({ plugins: 'src/plugins/*/index.ts', remotes: ['http://localhost:5174'] })],
+        build: { write: false },
+      })
+      const code = JSON.stringify(output)
+      expect(code).toContain('function activate')
+      expect(code).not.toContain('localhost:5174')
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV
+      else process.env.NODE_ENV = nodeEnv
+    }
+    expect(lines.filter((l) => l.includes('"remotes" is for the dev server: the build holds this app\'s own plugins only (http://localhost:5174 left out)'))).toHaveLength(1)
   })
 })
 
