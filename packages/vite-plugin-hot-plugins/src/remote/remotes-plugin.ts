@@ -155,5 +155,7 @@ function createRelay(server: ViteDevServer, joined: () => RemotePlugin[]) {
 function ownOrigin(server: ViteDevServer): string {
   const address = server.httpServer?.address()
   const port = address !== null && typeof address === 'object' ? address.port : server.config.server.port
-  return server.config.server.origin ?? `${server.config.server.https ? 'https' : 'http'}://localhost:${port}`
+  const { host } = server.config.server
+  const name = typeof host === 'string' && host !== '0.0.0.0' && host !== '::' ? (host.includes(':') ? `[${host}]` : host) : 'localhost'
+  return server.config.server.origin ?? `${server.config.server.https ? 'https' : 'http'}://${name}:${port}`
 }
