@@ -76,6 +76,9 @@ test('a save in the remote project swaps its plugin in the host page: state kept
   const completed = await app.events('reload-completed', 'charts')
   expect(completed.every((e) => e.stateKept)).toBe(true)
   await hostLogged(app, `reloaded charts@localhost:${REMOTE_PORT}`).toBe(3)
+  // The remote's terminal hears of it too, naming the host.
+  const host = new URL(app.url).origin
+  await expect.poll(() => remote.logs().filter((l) => /reloaded charts in \d+ ms, state kept \(in /.test(l) && l.endsWith(`(in ${host})`)).length).toBe(3)
   // The control API lists it with its file on the remote.
   const status = (await (await fetch(`${app.url}__hot-plugins/status`)).json()) as { plugins: { id: string; file: string; tabs: { status: string }[] }[] }
   expect(status.plugins.find((p) => p.id === 'charts')).toMatchObject({ file: `//localhost:${REMOTE_PORT}/${CHARTS}`, tabs: [{ status: 'idle' }] })

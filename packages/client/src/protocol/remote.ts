@@ -8,6 +8,9 @@ import type { CompileErrorAnnouncement, UpdateAnnouncement } from './events.js'
 /** The feed of an exposing dev server, under its `base`: a stream of {@link ExposeMessage} (server-sent events). */
 export const EXPOSE_FEED_PATH = `${CONTROL_PATH}expose`
 
+/** Where a host's dev server posts what its pages made of the remote's batches (a `BatchResult`), for the remote's terminal. */
+export const EXPOSE_RESULTS_PATH = `${EXPOSE_FEED_PATH}/results`
+
 /** A plugin entry a remote exposes, as its feed names it. */
 export interface ExposedEntry {
   id: string

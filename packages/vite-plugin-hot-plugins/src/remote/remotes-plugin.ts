@@ -1,10 +1,13 @@
 import {
+  EXPOSE_RESULTS_PATH,
   HotEvents,
   LOG_PREFIX,
   PLUGIN_NAME,
   RESOLVED_VIRTUAL_REGISTRY_ID,
   pluginName,
   remoteFile,
+  remoteName,
+  type BatchResult,
   type CompileErrorAnnouncement,
   type ExposedEntry,
   type ExposeMessage,
@@ -97,6 +100,9 @@ function attachRemotes(server: ViteDevServer, context: HotPluginsContext): () =>
       },
     })
   }
+  environment.hot.on(HotEvents.result, (result: BatchResult) => {
+    for (const remote of context.options.remotes) reportToRemote(remote, result, ownOrigin(server))
+  })
   let links: { close(): void }[] = []
   const start = () => void (links = context.options.remotes.map(follow))
   if (server.httpServer && !server.httpServer.listening) server.httpServer.once('listening', start)
@@ -149,6 +155,15 @@ function createRelay(server: ViteDevServer, joined: () => RemotePlugin[]) {
       environment.hot.send(HotEvents.error, refused)
     },
   }
+}
+
+/** Tells a remote what a page made of its plugins' batch (its terminal names the host): best effort, a remote that is down misses it. */
+function reportToRemote(remote: string, result: BatchResult, origin: string): void {
+  const prefix = `//${remoteName(remote)}/`
+  const plugins = result.plugins.filter((p) => p.file.startsWith(prefix))
+  if (plugins.length === 0) return
+  const body = JSON.stringify({ ...result, plugins: plugins.map((p) => ({ ...p, file: p.file.slice(prefix.length) })) })
+  void fetch(`${remote}/${EXPOSE_RESULTS_PATH}`, { method: 'POST', headers: { Origin: origin, 'Content-Type': 'application/json' }, body }).catch(() => {})
 }
 
 /** The origin of this app's pages, which the remote checks against its `expose.allowOrigins`. */
