@@ -140,7 +140,8 @@ function gate(server: ViteDevServer, context: HotPluginsContext, allowed: readon
       (plugins) => {
         feed.entries(plugins)
         feed.attach(req, res, () => context.logger?.info(`${LOG_PREFIX} ${origin} follows this project's plugins`, { timestamp: true }))
-        void relearn(server.environments.client, plugins.map((p) => p.url))
+        // A server closing meanwhile ends it: nothing to learn then.
+        relearn(server.environments.client, plugins.map((p) => p.url)).catch(() => {})
       },
       (error: unknown) => refuse(res, 500, error instanceof Error ? error.message : String(error)),
     )

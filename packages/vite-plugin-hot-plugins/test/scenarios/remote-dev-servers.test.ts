@@ -22,13 +22,14 @@ function recordingLogger() {
 }
 
 /** The plugin project, exposing its plugins; `port` 0: any. */
-async function remoteProject(expose: Parameters<typeof hotPlugins>[0] = { expose: true }, port = 0) {
+async function remoteProject(expose: Parameters<typeof hotPlugins>[0] = { expose: true }, port = 0, servedUnder = '/') {
   const made = await teardown.tree(remoteFiles)
   const { logger, lines } = recordingLogger()
   const { server, base } = await listeningServer(made.root, [], {
     plugins: [hotPlugins({ plugins: 'src/plugins/*/index.ts', ...expose })],
     server: { port, strictPort: port !== 0, watch: null },
     customLogger: logger,
+    base: servedUnder,
   })
   teardown.server(server)
   const save = async (file: string, content: string) => {
@@ -127,6 +128,15 @@ describe('plugins from another dev server', () => {
     await logged(host.lines, `remote ${remote.base} refused this app (403`)
     expect(await registryOf(host)).not.toContain('charts')
     expect((await fetch(`${remote.base}/${CHARTS}`, { headers: { Origin: 'http://localhost:1' } })).status).toBe(200)
+  })
+
+  it('a remote served under a base is listed with it', async () => {
+    const remote = await remoteProject({ expose: true }, 0, '/plugins/')
+    const url = `${new URL(remote.base).origin}/plugins`
+    const host = await hostApp([url])
+    await logged(host.lines, `remote ${url} connected: charts`)
+    expect(await registryOf(host)).toContain(`url: "${url}/${CHARTS}"`)
+    expect(await (await fetch(`${url}/${CHARTS}`, fromHost(host))).text()).toContain('title = "v1"')
   })
 
   it('a remote that is not running: the host says so, and takes its plugins once it comes up', async () => {
