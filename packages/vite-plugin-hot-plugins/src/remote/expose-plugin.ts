@@ -44,9 +44,11 @@ export function exposePlugin(context: HotPluginsContext): Plugin {
       handler({ modules, timestamp, file }) {
         const announcement = announced
         if (!feed || modules.length === 0) return undefined
-        if (!announcement) return styleOrSelfAccepted(this.environment, context, feed, { modules, timestamp, file })
-        const files = new Set(announcement.files)
-        if (!modules.some((m) => m.file !== null && files.has(rootRelative(context.root, m.file)))) return undefined
+        const files = new Set(announcement?.files)
+        // Not the batch just announced: a change Vite handles itself.
+        if (!announcement || !modules.some((m) => m.file !== null && files.has(rootRelative(context.root, m.file)))) {
+          return styleOrSelfAccepted(this.environment, context, feed, { modules, timestamp, file })
+        }
         announced = undefined
         // Invalidated now, before the hosts hear of it: their import must get the new code.
         invalidateForNextImport(this.environment, modules, timestamp)
