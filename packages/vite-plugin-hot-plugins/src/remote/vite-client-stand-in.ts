@@ -25,9 +25,9 @@ export function removeStyle(id) {
 }
 export function injectQuery(url, queryToInject) {
   if (url[0] !== '.' && url[0] !== '/') return url
-  const [path, rest = ''] = url.split(/(?=[?#])/)
-  const [search = '', hash = ''] = rest.split('#')
-  return path + '?' + queryToInject + (search ? '&' + search.slice(1) : '') + (hash ? '#' + hash : '')
+  const pathname = url.replace(/[?#].*$/, '')
+  const { search, hash } = new URL(url, 'http://vite.dev')
+  return pathname + '?' + queryToInject + (search ? '&' + search.slice(1) : '') + (hash || '')
 }
 export class ErrorOverlay {}
 export function createHotContext() {
