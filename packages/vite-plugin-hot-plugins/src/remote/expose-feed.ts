@@ -54,7 +54,8 @@ export function createExposeFeed(base: string) {
     send(message: Exclude<ExposeMessage, { type: 'entries' }>): void {
       for (const listener of listeners) write(listener, message)
     },
-    listening: () => listeners.size > 0,
+    /** How many hosts' dev servers follow the feed now. */
+    hosts: () => listeners.size,
     dispose(): void {
       clearInterval(timer)
       for (const { res } of listeners) res.end()

@@ -57,7 +57,7 @@ export function exposePlugin(context: HotPluginsContext): Plugin {
         if (this.environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID)) return undefined
         // Else Vite finds no boundary for a plugin served only to hosts, and would reload this
         // server's pages (and say so in the terminal).
-        context.logger?.info(`${LOG_PREFIX} hmr update ${describeBatch(announcement)} (sent to the hosts)`, { timestamp: true })
+        context.logger?.info(`${LOG_PREFIX} hmr update ${describeBatch(announcement)} ${sentTo(feed)}`, { timestamp: true })
         return []
       },
     },
@@ -90,8 +90,15 @@ function styleOrSelfAccepted(
   invalidateForNextImport(environment, modules, timestamp)
   const announcement: UpdateAnnouncement = { files: [rootRelative(context.root, file)], plugins: [...plugins].sort(), timestamp }
   feed.send({ type: 'update', announcement, timestamp })
-  context.logger?.info(`${LOG_PREFIX} hmr update ${describeBatch(announcement)} (sent to the hosts)`, { timestamp: true })
+  context.logger?.info(`${LOG_PREFIX} hmr update ${describeBatch(announcement)} ${sentTo(feed)}`, { timestamp: true })
   return undefined
+}
+
+/** Where a batch went: no save goes unsaid, even one no host hears of. */
+function sentTo(feed: ExposeFeed): string {
+  const hosts = feed.hosts()
+  if (hosts === 0) return '(no host follows this project now: no page got it; a host that connects gets the plugins as they are then)'
+  return `(sent to ${hosts} host${hosts === 1 ? '' : 's'})`
 }
 
 /** Calls `to` with each announcement and refused compile the pipeline sends over the HMR channel. */

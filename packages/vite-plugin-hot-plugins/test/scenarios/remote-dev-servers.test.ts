@@ -94,6 +94,7 @@ describe('plugins from another dev server', () => {
     ])
     // Vite found no page of the remote's own to update: it reloaded none, and said nothing of it.
     expect(remote.lines.filter((l) => l.includes('page reload'))).toEqual([])
+    expect(remote.lines.filter((l) => l.includes('[hot-plugins] hmr update src/plugins/charts/bars.ts → charts (sent to 1 host)'))).toHaveLength(1)
   })
 
   it('a save of the remote that does not compile reaches the host’s pages as refused, with Vite’s overlay', async () => {
