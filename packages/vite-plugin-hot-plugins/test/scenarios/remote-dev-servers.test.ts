@@ -131,6 +131,14 @@ describe('plugins from another dev server', () => {
     expect((await fetch(`${remote.base}/${CHARTS}`, { headers: { Origin: 'http://localhost:1' } })).status).toBe(200)
   })
 
+  it('lets a page of an allowed origin that Vite’s own cors default would not allow load the plugins', async () => {
+    const remote = await remoteProject({ expose: { allowOrigins: ['http://host.test:5173'] } })
+    const response = await fetch(`${remote.base}/${CHARTS}`, { headers: { Origin: 'http://host.test:5173' } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://host.test:5173')
+    expect((await fetch(`${remote.base}/${CHARTS}`, { headers: { Origin: 'http://localhost:5173' } })).status).toBe(403)
+  })
+
   it('a remote served under a base is listed with it', async () => {
     const remote = await remoteProject({ expose: true }, 0, '/plugins/')
     const url = `${new URL(remote.base).origin}/plugins`
