@@ -81,7 +81,7 @@ export async function breakCounterUntilFallbackReload(app: App): Promise<void> {
 /** Sets the `hotPlugins()` options of the copy's vite.config.ts (before its server starts). */
 export function withHotPluginsOptions(options: string): (copy: PlaygroundCopy) => Promise<void> {
   return (copy) =>
-    copy.edit('vite.config.ts', "hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}' })", `hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}', ${options} })`)
+    copy.edit('vite.config.ts', "hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}',", `hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}', ${options},`)
 }
 
 export const test = base.extend<{

@@ -78,7 +78,7 @@ export async function copyWorkspace(name: string): Promise<PlaygroundCopy> {
   // plugin-beta depends on the workspace package @acme/utils: pnpm links it into beta's node_modules.
   await mkdir(path.join(dir, 'packages/plugin-beta/node_modules/@acme'), { recursive: true })
   await symlink('../../../utils', path.join(dir, 'packages/plugin-beta/node_modules/@acme/utils'), 'dir')
-  await files.edit('vite.config.ts', "hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}' })", `hotPlugins({ ${WORKSPACE_PLUGINS} })`)
+  await files.edit('vite.config.ts', "hotPlugins({ plugins: 'src/plugins/*/index.{ts,tsx}',", `hotPlugins({ ${WORKSPACE_PLUGINS},`)
   return { root, ...files, remove: () => rm(dir, { recursive: true, force: true }) }
 }
 

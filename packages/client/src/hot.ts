@@ -7,6 +7,7 @@ import { createHotRegistry as createCoreRegistry, type HotContextLike, type HotR
 import { consoleLogger } from './host/logger.js'
 import { createPersistence } from './engine/state/persistence.js'
 import { createRemoteControl } from './sources/remote-control.js'
+import { storeByPluginName } from './sources/remote-dev-server.js'
 import { createMemoryStore, createResilientStore } from './engine/state/stores.js'
 import { storeOfSettledTab } from './engine/state/tab-handshake.js'
 import { loadDevtools } from './browser/devtools-loader.js'
@@ -39,6 +40,8 @@ export function createHotRegistry(
     running.replaceEntries(inits, hot)
     return running
   }
+  // Said in the page too, not only in the terminal: their plugins join once the remote is up.
+  for (const problem of config.remoteProblems ?? []) consoleLogger.warn(problem)
   const session = createTabSession(config.project)
   const afterToolingReload = session.takeRestorePending()
   const { persist, restoreOnReload } = config.state
@@ -53,7 +56,9 @@ export function createHotRegistry(
     store = createResilientStore(tabStore.store, consoleLogger)
     schedulePrune(() => tabStore.ready.then(() => tabStore.durable.prune(Date.now(), PRUNE_AFTER_MS, MAX_RECORDS)))
   }
-  const persistence = createPersistence({ store, restore, prefetch: inits.map((init) => init.id) })
+  // The plugins now (the registry's list, kept current, once it exists): a remote's plugin's state is kept under its name with the remote.
+  let entriesNow: readonly { id: string; file: string }[] = inits
+  const persistence = createPersistence({ store: storeByPluginName(store, () => entriesNow), restore, prefetch: inits.map((init) => init.id) })
   const reloadedBecause = session.takeReloadReason()
   // With `overlay: false` the devtools' code is never fetched.
   const devtools = loadDevtools(config, (id) => registry.reloadNow(id))
@@ -82,7 +87,8 @@ export function createHotRegistry(
       retry: config.retry,
       fallback: config.fallback,
       failuresBeforeFallback: config.failuresBeforeFallback,
-      importModule: (url, query) => import(/* @vite-ignore */ `${config.base}${url.slice(1)}?${query}`) as Promise<PluginModule>,
+      // A remote dev server's plugin has an absolute URL; the app's own are under Vite's base.
+      importModule: (url, query) => import(/* @vite-ignore */ `${url.startsWith('/') ? `${config.base}${url.slice(1)}` : url}?${query}`) as Promise<PluginModule>,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       rememberReloadReason: session.rememberReloadReason,
       reloadPage: () => location.reload(),
@@ -97,6 +103,7 @@ export function createHotRegistry(
       document.querySelectorAll('vite-error-overlay').forEach((overlay) => overlay.remove())
     },
   })
+  entriesNow = registry.entries
   if (persist && restoreOnReload === 'always') saveAheadOfUserReloads(registry)
   if (hot?.data) hot.data[REGISTRY_HOT_DATA_KEY] = registry
   return registry

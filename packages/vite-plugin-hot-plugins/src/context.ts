@@ -3,6 +3,7 @@ import type { Logger, ResolvedConfig } from 'vite'
 import { createEntryMatcher, createReloadFilter, discoverPlugins, type DiscoveredPlugin } from './discovery/discover-plugins.js'
 import { createLookalikeFinder } from './discovery/entry-lookalikes.js'
 import type { ResolvedHotPluginsOptions } from './options.js'
+import type { RemotePlugin } from './remote/remote-plugins.js'
 
 /** What the small plugins of `hotPlugins()` share. */
 export interface HotPluginsContext {
@@ -38,6 +39,13 @@ export interface HotPluginsContext {
   onDiscovered: ((plugins: readonly DiscoveredPlugin[], lookalikes: readonly string[]) => void) | undefined
   /** Logs a warning once per key for the life of the server (or build). */
   warnOnce(key: string, message: string): void
+  /**
+   * The plugins of the `remotes` that join this app's, once each remote was tried (none of a remote
+   * not reached yet); set by the remotes' plugin.
+   */
+  remotePlugins: () => Promise<readonly RemotePlugin[]>
+  /** What keeps remotes' plugins out of the page now, one line per remote (not reachable, refused). */
+  remoteProblems: () => string[]
 }
 
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
@@ -101,6 +109,8 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     entryByFile: (absFile) => byFile.get(absFile),
     isEntryPath: (file) => isGlobEntry(file) || known.some((p) => p.package !== undefined && p.file === file),
     mayReload: createReloadFilter(options.include, options.exclude),
+    remotePlugins: async () => [],
+    remoteProblems: () => [],
     warnOnce(key, message) {
       if (warned.has(key)) return
       warned.add(key)

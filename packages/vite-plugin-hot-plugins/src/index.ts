@@ -5,8 +5,10 @@ import { resolveOptions } from './resolve-options.js'
 import { registryPlugin } from './plugins/registry-plugin.js'
 import { injectPlugin } from './plugins/inject-plugin.js'
 import { devServerPlugin } from './plugins/dev-server-plugin.js'
+import { exposePlugin } from './remote/expose-plugin.js'
+import { remotesPlugin } from './remote/remotes-plugin.js'
 
-export type { HotPluginsOptions, ResolvedHotPluginsOptions } from './options.js'
+export type { ExposeOptions, HotPluginsOptions, ResolvedHotPluginsOptions } from './options.js'
 export { DEFAULT_EXCLUDE, resolveOptions } from './options.js'
 export { DuplicatePluginIdError } from './discovery/discover-plugins.js'
 
@@ -20,7 +22,8 @@ export { DuplicatePluginIdError } from './discovery/discover-plugins.js'
  */
 export default function hotPlugins(options?: HotPluginsOptions): Plugin[] {
   const context = createContext(resolveOptions(options))
-  return [registryPlugin(context), injectPlugin(context), devServerPlugin(context)]
+  // The exposing plugin comes before the dev server's: its paths are under the control API's.
+  return [registryPlugin(context), injectPlugin(context), exposePlugin(context), devServerPlugin(context), remotesPlugin(context)]
 }
 
 export { hotPlugins }

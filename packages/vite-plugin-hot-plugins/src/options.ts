@@ -51,6 +51,18 @@ export interface PluginPackages {
   packages: string | string[]
 }
 
+/** Who may load the plugins of a project that exposes them (`expose`). */
+export interface ExposeOptions {
+  /**
+   * The origins of host pages (and host dev servers) allowed to load this project's plugins:
+   * exact origins (`'http://localhost:5173'`) or RegExps. Any other origin is refused (403).
+   * @default the loopback origins Vite's own `server.cors` default allows: http and https on
+   * `localhost`, `*.localhost`, `127.0.0.1` and `[::1]`, any port
+   * @example ['http://localhost:5173', /^https:\/\/.*\.dev\.acme\.test$/]
+   */
+  allowOrigins?: (string | RegExp)[]
+}
+
 /** Options of `hotPlugins()`. */
 export interface HotPluginsOptions {
   /**
@@ -159,6 +171,24 @@ export interface HotPluginsOptions {
    * @example 'clean'
    */
   leaks?: LeakMode
+  /**
+   * Serve this project's plugins to host apps running on other dev servers (the hosts list this
+   * server in their `remotes`): each host's page imports them from here and swaps them on every
+   * save, state kept. Dev only.
+   * @default false
+   * @example true
+   * @example { allowOrigins: ['http://localhost:5173'] }
+   */
+  expose?: boolean | ExposeOptions
+  /**
+   * Dev servers of other projects (that `expose` their plugins) whose plugins join this app's:
+   * `virtual:hot-plugins` lists them after the app's own, and a save in such a project swaps its
+   * plugin in this app's page without a reload. A remote that is not running is reported once and
+   * its plugins start when it comes up. Dev only: `vite build` bundles none of them.
+   * @default []
+   * @example ['http://localhost:5174']
+   */
+  remotes?: string[]
 }
 
 
@@ -184,6 +214,10 @@ export interface ResolvedHotPluginsOptions {
   debounce: BatchWindow
   reloadDependents: boolean
   leaks: LeakMode
+  /** `false`, or who may load the exposed plugins. */
+  expose: false | { allowOrigins: (string | RegExp)[] }
+  /** The remote dev servers' URLs, without a trailing slash. */
+  remotes: string[]
 }
 
 export { resolveOptions } from './resolve-options.js'

@@ -1,5 +1,6 @@
 import { DEFAULTS, type OverlayConfig, type OverlayPosition, type RestoreOnReload, type RetryPolicy } from '@hot-plugins/client/protocol'
 import type { BatchWindow } from './hmr/batcher.js'
+import { resolveExpose, resolveRemotes } from './remote/resolve-remote-options.js'
 import type { HotPluginsOptions, OverlayOptions, PluginPackages, ResolvedHotPluginsOptions, StateOptions } from './options.js'
 
 const RESTORE_MODES: readonly RestoreOnReload[] = ['auto', 'always', 'never']
@@ -24,6 +25,8 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
     debounce: resolveDebounce(options.debounce),
     reloadDependents: trueOrFalse('reloadDependents', options.reloadDependents ?? DEFAULTS.reloadDependents),
     leaks: oneOf('leaks', options.leaks ?? DEFAULTS.leaks, ['warn', 'clean', 'off'] as const),
+    expose: resolveExpose(options.expose ?? DEFAULTS.expose),
+    remotes: resolveRemotes(options.remotes ?? [...DEFAULTS.remotes]),
   }
 }
 

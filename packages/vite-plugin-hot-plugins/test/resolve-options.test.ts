@@ -20,6 +20,8 @@ describe('resolveOptions', () => {
       debounce: { first: 0, min: 5, max: 100 },
       reloadDependents: true,
       leaks: 'warn',
+      expose: false,
+      remotes: [],
     }
     expect(resolveOptions()).toEqual(defaults)
     expect(resolveOptions({})).toEqual(defaults)

@@ -1,6 +1,6 @@
 import type { FailureOutcome, FailureTracker } from './failures.js'
 import type { PluginInfo } from '../host/types.js'
-import { timeOfDay } from '../protocol/index.js'
+import { pluginName, timeOfDay } from '../protocol/index.js'
 import { formatMs, h } from './dom.js'
 
 /** What the panel can do to a plugin. */
@@ -27,7 +27,8 @@ export function renderPlugins(plugins: readonly PluginInfo[], actions: PanelActi
     return h(
       'tr',
       { testid: 'hp-plugin-row', attrs: { 'data-plugin': plugin.id } },
-      h('td', { class: 'plugin', text: plugin.id, attrs: { title: plugin.file } }),
+      // A remote dev server's plugin is named with it: `charts@localhost:5174`.
+      h('td', { class: 'plugin', text: pluginName(plugin.id, plugin.file), attrs: { title: plugin.file } }),
       h('td', { text: plugin.version ?? '–' }),
       h(
         'td',

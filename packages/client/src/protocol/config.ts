@@ -62,6 +62,8 @@ export interface RegistryConfig {
   reloadDependents?: boolean
   /** The leak report after every teardown. Absent: `warn`. */
   leaks?: LeakMode
+  /** Why remote dev servers' plugins are missing from this page (a remote not reachable, or refusing), one line per remote. */
+  remoteProblems?: string[]
 }
 
 /** Files whose changes never reload a plugin unless `exclude` says otherwise. */
@@ -93,6 +95,10 @@ export const DEFAULTS = {
   debounce: { first: 0, min: 5, max: 100 },
   reloadDependents: true,
   leaks: 'warn' as LeakMode,
+  /** Whether this project's plugins are served to hosts on other dev servers. */
+  expose: false,
+  /** The dev servers whose plugins join this project's (their URLs). */
+  remotes: [] as readonly string[],
 } as const
 
 /** The config the browser runtime uses when the registry module passes none (tests, hand-made registries). */

@@ -16,6 +16,11 @@ export const HotEvents = {
    * added ones started); the dev server then prunes what only removed plugins imported (their styles).
    */
   entriesApplied: 'hot-plugins:entries-applied',
+  /**
+   * server → browser: a remote dev server's plugins changed ({@link RemoteUpdate}); the host's dev
+   * server relays it, and the page imports their new versions from the remote.
+   */
+  remoteUpdate: 'hot-plugins:remote-update',
 } as const
 
 /** What the dev server appends to a plugin entry (`export const __hotPlugin = …`). */

@@ -1,7 +1,8 @@
-import { HotEvents, type CompileErrorAnnouncement, type UpdateAnnouncement } from '../protocol/index.js'
+import { HotEvents, type CompileErrorAnnouncement, type RemoteUpdate, type UpdateAnnouncement } from '../protocol/index.js'
 import { createEngine, type Engine, type EngineOptions } from '../engine/engine.js'
 import type { EntryDeclaration, UpdateSink, UpdateSource } from '../engine/update-source.js'
 import type { PluginModule } from '../host/types.js'
+import { receiveRemoteUpdate } from './remote-dev-server.js'
 
 /** The part of Vite's `import.meta.hot` the source uses: the transport, injectable in tests. */
 export interface HotContextLike {
@@ -23,6 +24,8 @@ export interface ViteHmrOptions {
   clearCompileErrorOverlay?: () => void
   /** Called with the hot context of each new version of the registry module (Vite drops the old one's listeners). */
   onHotContext?: (hot: HotContextLike) => void
+  /** Imports a plugin of a remote dev server by its absolute URL, with a query. @default a dynamic import */
+  importRemote?: (url: string, query: string) => Promise<PluginModule>
 }
 
 /** The update source over Vite's HMR channel, as the generated registry module drives it. */
@@ -77,6 +80,19 @@ export function viteHmrSource(inits: readonly RegistryEntryInit[], hot: HotConte
       to.refused(announcement)
     })
     on.on('vite:beforeUpdate', (payload: BeforeUpdate) => to.guard(() => beforeUpdate(to, payload)))
+    // A remote dev server's plugins: the host's dev server relays their updates.
+    on.on(HotEvents.remoteUpdate, (update: RemoteUpdate) =>
+      to.guard(() =>
+        receiveRemoteUpdate(update, to, {
+          importModule: options.importRemote ?? ((url, query) => import(/* @vite-ignore */ `${url}?${query}`) as Promise<PluginModule>),
+          onUpdate() {
+            if (!overlayMayShow) return
+            overlayMayShow = false
+            options.clearCompileErrorOverlay?.()
+          },
+        }),
+      ),
+    )
     on.on('vite:beforeFullReload', to.saveBeforeReload)
     on.on('vite:ws:disconnect', to.saveBeforeReload)
   }
@@ -135,7 +151,8 @@ export interface HotRegistryOptions extends EngineOptions, ViteHmrOptions {}
  * new module is in hand.
  */
 export function createHotRegistry(inits: readonly RegistryEntryInit[], hot?: HotContextLike, options: HotRegistryOptions = {}): HotRegistry {
-  const source = viteHmrSource(inits, hot, options)
+  const importModule = options.recovery?.importModule
+  const source = viteHmrSource(inits, hot, importModule && !options.importRemote ? { ...options, importRemote: importModule } : options)
   const engine = createEngine(inits, source, options)
   return { ...engine, accept: source.accept, replaceEntries: source.replaceEntries }
 }

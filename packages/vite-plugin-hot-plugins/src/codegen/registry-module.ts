@@ -1,5 +1,6 @@
 import { CLIENT_HOT_ENTRY, type RegistryConfig } from '@hot-plugins/client/protocol'
 import type { DiscoveredPlugin } from '../discovery/discover-plugins.js'
+import type { RemotePlugin } from '../remote/remote-plugins.js'
 
 const json = JSON.stringify
 
@@ -11,8 +12,10 @@ const json = JSON.stringify
  * set of entries changes, the dev server updates the registry itself: it accepts its own update,
  * and its new version hands the new list to the registry that runs (kept in `import.meta.hot.data`).
  */
-export function generateDevRegistry(plugins: readonly DiscoveredPlugin[], config: RegistryConfig): string {
-  const entries = plugins.map(
+export function generateDevRegistry(plugins: readonly DiscoveredPlugin[], config: RegistryConfig, remotes: readonly RemotePlugin[] = []): string {
+  // A remote's plugins come from its own dev server: Vite's updates never name them, so they are
+  // not accepted here; the host's dev server relays their updates instead.
+  const entries = [...plugins, ...remotes].map(
     (p) =>
       `  { id: ${json(p.id)}, file: ${json(p.file)}, url: ${json(p.url)}, load: () => import(${json(p.url)}) },`,
   )

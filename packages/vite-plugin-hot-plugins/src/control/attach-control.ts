@@ -10,6 +10,8 @@ import { buildStatus } from './status.js'
 export function attachControl(server: ViteDevServer, context: HotPluginsContext): void {
   const tabs = trackConnectedTabs(server.environments.client.hot)
   const { base, logger } = server.config
-  server.middlewares.use(createControlApi({ base, tabs, discovered: () => context.plugins(), logger }))
-  addListShortcut(server, async () => formatPluginListing(buildStatus(await context.plugins(), tabs.list()), Date.now()))
+  // The app's own plugins, then its remotes'.
+  const discovered = async () => [...(await context.plugins()), ...(await context.remotePlugins())]
+  server.middlewares.use(createControlApi({ base, tabs, discovered, logger }))
+  addListShortcut(server, async () => formatPluginListing(buildStatus(await discovered(), tabs.list()), Date.now()))
 }

@@ -1,5 +1,8 @@
 import type { DevEnvironment, EnvironmentModuleNode } from 'vite'
 
+// One clock for every updater (the entry set's, the remotes'): two updates never share a `?t=`.
+let lastTimestamp = 0
+
 /**
  * Sends the update of the registry module itself (the set of plugins changed). It is what
  * `environment.reloadModule(registry)` does for a module that accepts its own updates — invalidate
@@ -8,11 +11,10 @@ import type { DevEnvironment, EnvironmentModuleNode } from 'vite'
  * changed instead.
  */
 export function createRegistryUpdater() {
-  let last = 0
   return (environment: DevEnvironment, registry: EnvironmentModuleNode): void => {
     if (environment.config.server.hmr === false) return
     // Each version needs its own `?t=`, however quickly two updates follow each other.
-    const timestamp = (last = Math.max(Date.now(), last + 1))
+    const timestamp = (lastTimestamp = Math.max(Date.now(), lastTimestamp + 1))
     environment.moduleGraph.invalidateModule(registry, new Set(), timestamp, true)
     environment.hot.send({
       type: 'update',

@@ -1,4 +1,4 @@
-import { LOG_PREFIX, type BatchResult } from '@hot-plugins/client/protocol'
+import { LOG_PREFIX, pluginName, type BatchResult } from '@hot-plugins/client/protocol'
 import type { Logger, LogOptions } from 'vite'
 import type { ClosedBatch } from './batcher.js'
 
@@ -48,7 +48,8 @@ export function logBatchResult(logger: Pick<Logger, 'info' | 'warn'>, result: Ba
   if (swapped.length > 0) {
     const kept = swapped.filter((p) => p.stateKept).length
     const state = kept === 0 ? '' : kept === swapped.length ? ', state kept' : `, state kept for ${kept} of ${swapped.length}`
-    const ids = swapped.map((p) => (p.via === undefined ? p.id : `${p.id} (for ${p.via})`)).join(', ')
+    // A remote dev server's plugin is named with it: `charts@localhost:5174`.
+    const ids = swapped.map((p) => (p.via === undefined ? pluginName(p.id, p.file) : `${pluginName(p.id, p.file)} (for ${p.via})`)).join(', ')
     logger.info(`${LOG_PREFIX} reloaded ${ids} in ${Math.round(result.durationMs)} ms${state}`, { timestamp: true })
   }
   for (const failed of result.plugins.filter((p) => p.outcome !== 'swapped')) {

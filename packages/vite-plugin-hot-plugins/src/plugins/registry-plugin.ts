@@ -1,4 +1,4 @@
-import { PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
+import { LOG_PREFIX, PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import { createHash } from 'node:crypto'
 import type { Plugin } from 'vite'
 import { generateBuildRegistry, generateDevRegistry } from '../codegen/registry-module.js'
@@ -27,8 +27,15 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
         const plugins = await context.plugins()
         // The hot registry is the browser's in the dev server; SSR and builds get the plain list.
         const hot = context.isDevServer && this.environment.config.consumer === 'client'
-        if (!hot) return generateBuildRegistry(plugins)
-        const { state, retry, fallback, failuresBeforeFallback, enabled, overlay, reloadDependents, leaks } = context.options
+        const { state, retry, fallback, failuresBeforeFallback, enabled, overlay, reloadDependents, leaks, remotes } = context.options
+        if (!hot) {
+          if (remotes.length > 0 && !context.isDevServer) {
+            context.warnOnce('remotes in build', `${LOG_PREFIX} "remotes" is for the dev server: the build holds this app's own plugins only (${remotes.join(', ')} left out)`)
+          }
+          return generateBuildRegistry(plugins)
+        }
+        const remotePlugins = await context.remotePlugins()
+        const remoteProblems = context.remoteProblems()
         return generateDevRegistry(plugins, {
           project: projectKey(context.root),
           base: context.base,
@@ -40,7 +47,8 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
           overlay,
           reloadDependents,
           leaks,
-        })
+          ...(remoteProblems.length > 0 ? { remoteProblems } : {}),
+        }, remotePlugins)
       },
     },
   }

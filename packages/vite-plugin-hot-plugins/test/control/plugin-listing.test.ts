@@ -21,6 +21,12 @@ describe('formatPluginListing (the terminal shortcut)', () => {
     )
   })
 
+  it('names a remote dev server’s plugin with the remote', () => {
+    const status: ControlStatus = { tabs: 0, plugins: [{ id: 'charts', file: '//localhost:5174/src/plugins/charts/index.ts', tabs: [] }] }
+    expect(formatPluginListing(status, NOW)).toContain('(1 plugin: charts@localhost:5174)')
+    expect(formatPluginListing({ ...status, tabs: 1 }, NOW).split('\n')[2]).toMatch(/^  charts@localhost:5174 .*not running in any tab$/)
+  })
+
   it('lists each plugin of one tab with status, version, reloads and its last reload', () => {
     const status: ControlStatus = {
       tabs: 1,
