@@ -153,6 +153,12 @@ describe('hotPlugins() in a dev server', () => {
     expect(server.config.optimizeDeps.entries).toEqual(['**/*.html', '!**/__tests__/**', '!**/coverage/**', 'src/plugins/*/index.ts'])
   })
 
+  it("pre-bundles the unbundled client's own dependencies, so that the page's first import of them reloads nothing", async () => {
+    const { server } = await serve(files)
+    expect(server.config.optimizeDeps.exclude).toContain('@hot-plugins/client')
+    expect(server.config.optimizeDeps.include).toContain('@hot-plugins/client > idb-keyval')
+  })
+
   it('announces which plugins own a changed file, and stays silent for other files', async () => {
     const { root, server } = await serve(files)
     for (const url of ['/src/plugins/counter/index.ts', '/src/plugins/chart/index.ts', '/src/plugins/chart/widget.ts', '/src/main.ts']) {
