@@ -36,6 +36,8 @@ export interface HotPluginsContext {
   onDiscovered: ((plugins: readonly DiscoveredPlugin[], lookalikes: readonly string[]) => void) | undefined
   /** Logs a warning once per key for the life of the server (or build). */
   warnOnce(key: string, message: string): void
+  /** Whether the app runs Vite DevTools (its setup hook called ours): the badge then steps aside. */
+  viteDevtools: boolean
 }
 
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
@@ -52,6 +54,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     base: '/',
     isDevServer: false,
     logger: undefined,
+    viteDevtools: false,
     configure(config) {
       context.root = config.root
       context.base = config.base

@@ -5,6 +5,7 @@ import { resolveOptions } from './resolve-options.js'
 import { registryPlugin } from './plugins/registry-plugin.js'
 import { injectPlugin } from './plugins/inject-plugin.js'
 import { devServerPlugin } from './plugins/dev-server-plugin.js'
+import { viteDevtoolsPlugin } from './vite-devtools/plugin.js'
 
 export type { HotPluginsOptions, ResolvedHotPluginsOptions } from './options.js'
 export { DEFAULT_EXCLUDE, resolveOptions } from './options.js'
@@ -20,7 +21,8 @@ export { DuplicatePluginIdError } from './discovery/discover-plugins.js'
  */
 export default function hotPlugins(options?: HotPluginsOptions): Plugin[] {
   const context = createContext(resolveOptions(options))
-  return [registryPlugin(context), injectPlugin(context), devServerPlugin(context)]
+  // The dock's page is served ahead of the control API, which answers every other path under it.
+  return [registryPlugin(context), injectPlugin(context), viteDevtoolsPlugin(context), devServerPlugin(context)]
 }
 
 export { hotPlugins }

@@ -60,6 +60,7 @@ export function showDevtools(host: DevtoolsHost, options: DevtoolsOptions): void
     mountDevtoolsPanel({
       position: overlay.position,
       open: overlay.open,
+      badge: overlay.badge !== false,
       history,
       failures,
       actions,

@@ -36,7 +36,7 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
           failuresBeforeFallback,
           enabled,
           state,
-          overlay,
+          overlay: overlay && { ...overlay, badge: overlay.badge === 'auto' ? !context.viteDevtools : overlay.badge !== false },
           reloadDependents,
         })
       },
