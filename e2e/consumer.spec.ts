@@ -187,6 +187,8 @@ test('the packed tarballs ship what they must and nothing from tests or the buil
   await expectTarball(tarballs.client, ['dist/index.js', 'dist/index.d.ts', 'dist/hot.js', 'dist/devtools/index.js', 'dist/devtools/index.d.ts', 'dist/protocol/index.d.ts', 'virtual.d.ts', 'hmr-events.d.ts'])
   const pluginManifest = await expectTarball(tarballs.plugin, ['dist/index.js', 'dist/index.d.ts', 'dist/options.d.ts'])
   expect(pluginManifest.peerDependencies['@hot-plugins/client']).toMatch(/^\^\d/)
+  // Vite DevTools is optional: the tested range, and no install warning without it.
+  expect([pluginManifest.peerDependencies['@vitejs/devtools'], pluginManifest.peerDependenciesMeta?.['@vitejs/devtools']?.optional]).toEqual(['~0.8.0', true])
 })
 
 test('every code block of the READMEs is a file, a fragment or a skip with a reason', async () => {

@@ -128,7 +128,7 @@ export interface HotPluginsOptions {
    * The devtools panel in the page: a badge in a corner opens it (so does Alt+Shift+H); it shows
    * every plugin and the reload history; a notice beside the badge names a plugin whose save failed.
    * `false` mounts nothing (no notice either); `true` is the default panel.
-   * @default { position: 'bottom-right', open: false }
+   * @default { position: 'bottom-right', open: false, badge: 'auto' }
    * @example { position: 'top-left', open: true }
    * @example false
    */

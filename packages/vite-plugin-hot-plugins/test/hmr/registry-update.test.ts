@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { createRegistryUpdater, hotPaths } from '../../src/hmr/registry-update'
 
 describe('hotPaths', () => {
-  it('keeps a served URL as the one path (Vite 8.3 names a virtual module this way)', () => {
+  it("keeps a served URL as the one path (a real file's)", () => {
     expect(hotPaths('/@id/__x00__virtual:hot-plugins')).toEqual(['/@id/__x00__virtual:hot-plugins'])
     expect(hotPaths('/src/main.ts')).toEqual(['/src/main.ts'])
   })
 
-  it('names a raw virtual id (the URL in Vite 7 and 8.4) in both forms a hot context may have', () => {
+  it("names a raw virtual id (its URL in Vite 7 and 8) in both forms a hot context may have (Vite 8's, Vite 7's)", () => {
     expect(hotPaths('\0virtual:hot-plugins')).toEqual(['\0virtual:hot-plugins', '/@id/__x00__virtual:hot-plugins'])
     expect(hotPaths('virtual:other')).toEqual(['virtual:other', '/@id/virtual:other'])
   })

@@ -91,7 +91,7 @@ describe('hotPlugins() in a dev server', () => {
     expect(code).toContain('import.meta.hot.accept("/src/plugins/chart/index.ts", (module) => registry.accept("chart", module))')
     // The runtime's configuration: the project key (a hash of the root) and the state options.
     expect(code).toMatch(
-      /\], import\.meta\.hot, \{"project":"[0-9a-f]{16}","base":"\/","retry":\{"attempts":3,"initialDelayMs":100,"maxDelayMs":2000,"factor":2,"jitter":0\.2\},"fallback":"reload","failuresBeforeFallback":3,"enabled":true,"state":\{"persist":true,"restoreOnReload":"auto"\},"overlay":\{"position":"bottom-right","open":false\},"reloadDependents":true\}\)/,
+      /\], import\.meta\.hot, \{"project":"[0-9a-f]{16}","base":"\/","retry":\{"attempts":3,"initialDelayMs":100,"maxDelayMs":2000,"factor":2,"jitter":0\.2\},"fallback":"reload","failuresBeforeFallback":3,"enabled":true,"state":\{"persist":true,"restoreOnReload":"auto"\},"overlay":\{"position":"bottom-right","open":false,"badge":true\},"reloadDependents":true\}\)/,
     )
   })
 
