@@ -39,6 +39,9 @@ export type PluginWithDevtools = Plugin & { devtools: { setup(ctx: ViteDevtoolsC
 
 const CATEGORY = 'hot-plugins'
 
+/** A plug, inline: an icon set's name would be fetched from the network, which a dev machine may not reach. */
+const ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="#3ecf8e" stroke-width="2" stroke-linecap="round"><path d="M9 2v6M15 2v6M6 8h12v4a6 6 0 0 1-12 0zM12 18v4"/></svg>')}`
+
 /**
  * Vite DevTools support: when the app runs Vite DevTools, a dock entry shows the plugins and the
  * reload history (the page at `__hot-plugins/devtools/`, which also works opened on its own), the
@@ -101,7 +104,7 @@ export function viteDevtoolsPlugin(context: HotPluginsContext): PluginWithDevtoo
           id: CATEGORY,
           title: 'Hot plugins',
           description: 'The UI plugins, their status in each tab, and every hot reload',
-          icon: 'ph:plug-duotone',
+          icon: ICON,
           type: 'iframe',
           url: `${context.base}${DEVTOOLS_DOCK_PATH}`,
           category: 'app',
