@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,8 +9,8 @@ import { expect, test, type Page } from '@playwright/test'
 import { parseReadmeBlocks, readReadmeBlocks } from './readme-blocks'
 
 // A user's path: pack both packages, install the tarballs into a new Vite app outside this
-// workspace (with the locked Vite, and with the newest Vite 8), build it from the code blocks of
-// each README in turn (see readme-blocks.ts), type-check it, start its own dev server and
+// workspace (with the locked Vite, the newest Vite 8 and the newest Vite 7), build it from the code
+// blocks of each README in turn (see readme-blocks.ts), type-check it, start its own dev server and
 // hot-swap its plugin in Chromium.
 
 const run = promisify(execFile)
@@ -55,16 +56,29 @@ async function expectTarball(tarball: string, required: string[]): Promise<Recor
   expect(unwanted, `${path.basename(tarball)} ships test or build files`).toEqual([])
   expect(files.filter((f) => f.endsWith('.js')).every((f) => f.startsWith('dist/'))).toBe(true)
   expect(JSON.stringify(manifest), 'no workspace: protocol left in the packed manifest').not.toContain('workspace:')
-  expect(manifest.peerDependencies?.vite).toBe('^8.0.0')
+  expect(manifest.peerDependencies?.vite).toBe('^7.0.0 || ^8.0.0')
   expect(manifest.type).toBe('module')
   expect(manifest.sideEffects).toBe(false)
   expect(manifest.engines?.node).toBeTruthy()
   return manifest
 }
 
+/** A port no server listens on now (Vite 7 reads `--port 0` as "the default port", 5173). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
 /** Starts the app's own Vite (its CLI, as `pnpm vite` would) and resolves with its URL. */
-function startVite(app: string, logs: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(app, 'node_modules/vite/bin/vite.js'), '--port', '0', '--strictPort', '--clearScreen', 'false'], {
+async function startVite(app: string, logs: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const port = String(await freePort())
+  const child = spawn(process.execPath, [path.join(app, 'node_modules/vite/bin/vite.js'), '--port', port, '--strictPort', '--clearScreen', 'false'], {
     cwd: app,
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -144,9 +158,9 @@ const ENTRY = /^src\/plugins\/[^/]+\/index\.tsx?$/
 const lockedVersion = async (pkg: string): Promise<string> =>
   JSON.parse(await readFile(path.join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')).version
 
-/** The newest Vite 8 the registry serves. */
-async function newestVite8(): Promise<string> {
-  const { stdout } = await run('npm', ['view', 'vite@^8', 'version', '--json'], { env: cleanEnv() })
+/** The newest version of a Vite major (`7`, `8`) the registry serves. */
+async function newestVite(major: number): Promise<string> {
+  const { stdout } = await run('npm', ['view', `vite@^${major}`, 'version', '--json'], { env: cleanEnv() })
   const versions = JSON.parse(stdout) as string | string[]
   return Array.isArray(versions) ? versions.at(-1)! : versions
 }
@@ -173,6 +187,8 @@ test('the packed tarballs ship what they must and nothing from tests or the buil
   await expectTarball(tarballs.client, ['dist/index.js', 'dist/index.d.ts', 'dist/hot.js', 'dist/devtools/index.js', 'dist/devtools/index.d.ts', 'dist/protocol/index.d.ts', 'virtual.d.ts', 'hmr-events.d.ts'])
   const pluginManifest = await expectTarball(tarballs.plugin, ['dist/index.js', 'dist/index.d.ts', 'dist/options.d.ts'])
   expect(pluginManifest.peerDependencies['@hot-plugins/client']).toMatch(/^\^\d/)
+  // Vite DevTools is optional: the tested range, and no install warning without it.
+  expect([pluginManifest.peerDependencies['@vitejs/devtools'], pluginManifest.peerDependenciesMeta?.['@vitejs/devtools']?.optional]).toEqual(['~0.8.0', true])
 })
 
 test('every code block of the READMEs is a file, a fragment or a skip with a reason', async () => {
@@ -189,7 +205,10 @@ test('every code block of the READMEs is a file, a fragment or a skip with a rea
 
 for (const vite of [
   { name: 'the locked Vite', version: () => lockedVersion('vite') },
-  { name: 'the newest Vite 8', version: newestVite8 },
+  { name: 'the newest Vite 8', version: () => newestVite(8) },
+  { name: 'the newest Vite 7', version: () => newestVite(7) },
+  // The low end of the peer range: hook filters, `applyToEnvironment` and `hotUpdate` are there.
+  { name: 'Vite 7.0.0', version: async () => '7.0.0' },
 ]) {
   test(`the READMEs' code, installed with the packed packages into a new app, type-checks and hot-swaps (${vite.name})`, async ({ page }) => {
     test.setTimeout(300_000) // installing, then three apps with a type check per step, on two cores
@@ -312,6 +331,9 @@ async function runReadme(app: string, readme: string, page: Page): Promise<void>
     // The last plugin gone, the dev server says that no entry matches.
     expect(logs.slice(removed).filter((l) => /page reload|\[hot-plugins\] (?!plugin removed: counter|no plugin entry matched)/.test(l))).toEqual([])
   } finally {
+    // Left open, the page would find the next app's server (Vite's client polls for a restart) and
+    // reload into it, with this app's state.
+    await page.goto('about:blank')
     await stopVite(child)
   }
 }

@@ -5,7 +5,7 @@ import type { ControlStatus } from '../packages/client/src/protocol/index'
 import { expect, test, type App } from './fixtures'
 
 const COUNTER = 'src/plugins/counter/index.ts'
-const PLAYGROUND_PLUGINS = ['clock', 'counter', 'notes', 'react-counter', 'theme', 'vue-todos']
+const PLAYGROUND_PLUGINS = ['clock', 'counter', 'notes', 'preact-counter', 'react-counter', 'solid-counter', 'svelte-counter', 'theme', 'vue-todos']
 
 /** The dev server's control API, called as curl or a script would: no browser, no Origin. */
 function controlApi(app: App) {

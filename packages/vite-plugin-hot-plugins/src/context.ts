@@ -46,6 +46,8 @@ export interface HotPluginsContext {
   remotePlugins: () => Promise<readonly RemotePlugin[]>
   /** What keeps remotes' plugins out of the page now, one line per remote (not reachable, refused). */
   remoteProblems: () => string[]
+  /** Whether the app runs Vite DevTools (its setup hook called ours): the badge then steps aside. */
+  viteDevtools: boolean
 }
 
 export function createContext(options: ResolvedHotPluginsOptions): HotPluginsContext {
@@ -63,6 +65,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     base: '/',
     isDevServer: false,
     logger: undefined,
+    viteDevtools: false,
     configure(config) {
       context.root = config.root
       context.base = config.base

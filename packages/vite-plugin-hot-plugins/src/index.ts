@@ -7,6 +7,7 @@ import { injectPlugin } from './plugins/inject-plugin.js'
 import { devServerPlugin } from './plugins/dev-server-plugin.js'
 import { exposePlugin } from './remote/expose-plugin.js'
 import { remotesPlugin } from './remote/remotes-plugin.js'
+import { viteDevtoolsPlugin } from './vite-devtools/plugin.js'
 
 export type { ExposeOptions, HotPluginsOptions, ResolvedHotPluginsOptions } from './options.js'
 export { DEFAULT_EXCLUDE, resolveOptions } from './options.js'
@@ -22,8 +23,9 @@ export { DuplicatePluginIdError } from './discovery/discover-plugins.js'
  */
 export default function hotPlugins(options?: HotPluginsOptions): Plugin[] {
   const context = createContext(resolveOptions(options))
-  // The exposing plugin comes before the dev server's: its paths are under the control API's.
-  return [registryPlugin(context), injectPlugin(context), exposePlugin(context), devServerPlugin(context), remotesPlugin(context)]
+  // The exposing plugin and the dock's page come before the dev server's: their paths are under the
+  // control API's, which answers every other path there.
+  return [registryPlugin(context), injectPlugin(context), exposePlugin(context), viteDevtoolsPlugin(context), devServerPlugin(context), remotesPlugin(context)]
 }
 
 export { hotPlugins }

@@ -1,4 +1,4 @@
-import { DEFAULTS, type FallbackMode, type LeakMode, type OverlayConfig, type OverlayPosition, type RestoreOnReload, type RetryPolicy } from '@hot-plugins/client/protocol'
+import { DEFAULTS, type FallbackMode, type LeakMode, type OverlayBadge, type OverlayConfig, type OverlayPosition, type RestoreOnReload, type RetryPolicy } from '@hot-plugins/client/protocol'
 import type { BatchWindow } from './hmr/batcher.js'
 
 /** How plugin state is kept beyond a hot swap. */
@@ -32,6 +32,13 @@ export interface OverlayOptions {
    * @default false
    */
   open?: boolean
+  /**
+   * Show the badge. `'auto'` hides it when the app runs Vite DevTools (`devtools: true` in the Vite
+   * config, with `@vitejs/devtools` installed): its dock then lists the plugins and the reloads.
+   * Without the badge the panel still opens with Alt+Shift+H, and the notice of a failed save shows.
+   * @default 'auto'
+   */
+  badge?: OverlayBadge
 }
 
 /**
@@ -133,7 +140,7 @@ export interface HotPluginsOptions {
    * The devtools panel in the page: a badge in a corner opens it (so does Alt+Shift+H); it shows
    * every plugin and the reload history; a notice beside the badge names a plugin whose save failed.
    * `false` mounts nothing (no notice either); `true` is the default panel.
-   * @default { position: 'bottom-right', open: false }
+   * @default { position: 'bottom-right', open: false, badge: 'auto' }
    * @example { position: 'top-left', open: true }
    * @example false
    */

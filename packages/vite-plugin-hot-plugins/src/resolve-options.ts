@@ -111,7 +111,11 @@ function resolveOverlay(overlay: boolean | OverlayOptions | undefined): OverlayC
   if (typeof open !== 'boolean') {
     throw new TypeError(`hotPlugins(options): "overlay.open" must be true or false, got ${show(open)}`)
   }
-  return { position: oneOf('overlay.position', overlay.position ?? DEFAULTS.overlay.position, OVERLAY_POSITIONS), open }
+  const badge = overlay.badge ?? DEFAULTS.overlay.badge
+  if (badge !== 'auto' && typeof badge !== 'boolean') {
+    throw new TypeError(`hotPlugins(options): "overlay.badge" must be true, false or 'auto', got ${show(badge)}`)
+  }
+  return { position: oneOf('overlay.position', overlay.position ?? DEFAULTS.overlay.position, OVERLAY_POSITIONS), open, badge }
 }
 
 function resolveRetry(retry: Partial<RetryPolicy> | undefined): RetryPolicy {

@@ -16,7 +16,7 @@ describe('resolveOptions', () => {
       enabled: true,
       include: ['**'],
       exclude: [...DEFAULT_EXCLUDE],
-      overlay: { position: 'bottom-right', open: false },
+      overlay: { position: 'bottom-right', open: false, badge: 'auto' },
       debounce: { first: 0, min: 5, max: 100 },
       reloadDependents: true,
       leaks: 'warn',
@@ -106,11 +106,12 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions(options as never)).toThrow(message)
   })
 
-  it('resolves the overlay: off, on, or a corner and whether it starts open', () => {
+  it('resolves the overlay: off, on, or a corner, whether it starts open and whether the badge shows', () => {
     expect(resolveOptions({ overlay: false }).overlay).toBe(false)
-    expect(resolveOptions({ overlay: true }).overlay).toEqual({ position: 'bottom-right', open: false })
-    expect(resolveOptions({ overlay: { position: 'top-left' } }).overlay).toEqual({ position: 'top-left', open: false })
-    expect(resolveOptions({ overlay: { open: true } }).overlay).toEqual({ position: 'bottom-right', open: true })
+    expect(resolveOptions({ overlay: true }).overlay).toEqual({ position: 'bottom-right', open: false, badge: 'auto' })
+    expect(resolveOptions({ overlay: { position: 'top-left' } }).overlay).toEqual({ position: 'top-left', open: false, badge: 'auto' })
+    expect(resolveOptions({ overlay: { open: true } }).overlay).toEqual({ position: 'bottom-right', open: true, badge: 'auto' })
+    expect(resolveOptions({ overlay: { badge: false } }).overlay).toEqual({ position: 'bottom-right', open: false, badge: false })
   })
 
   it.each([
@@ -118,6 +119,7 @@ describe('resolveOptions', () => {
     [{ overlay: null }, '"overlay" must be true, false or an object'],
     [{ overlay: { position: 'middle' } }, `"overlay.position" must be one of 'bottom-right', 'bottom-left', 'top-right', 'top-left', got "middle"`],
     [{ overlay: { open: 1 } }, '"overlay.open" must be true or false, got 1'],
+    [{ overlay: { badge: 'hide' } }, `"overlay.badge" must be true, false or 'auto', got "hide"`],
   ])('rejects overlay %j with a message naming the option', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(message)
   })

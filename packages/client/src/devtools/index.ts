@@ -22,7 +22,7 @@ export interface DevtoolsOptions {
   project: string
   /**
    * Where the panel sits and whether it starts open.
-   * @default { position: 'bottom-right', open: false }
+   * @default { position: 'bottom-right', open: false, badge: 'auto' }
    */
   overlay?: Exclude<OverlayConfig, false>
   /** Imports a plugin's current entry again and swaps it in ("Reload now"). */
@@ -60,6 +60,7 @@ export function showDevtools(host: DevtoolsHost, options: DevtoolsOptions): void
     mountDevtoolsPanel({
       position: overlay.position,
       open: overlay.open,
+      badge: overlay.badge !== false,
       history,
       failures,
       actions,

@@ -11,6 +11,11 @@ import { panelStyles } from './styles.js'
 export interface DevtoolsPanelOptions {
   position: OverlayPosition
   open: boolean
+  /**
+   * Whether the badge shows (another tool lists the plugins: Vite DevTools' dock); without it the
+   * panel opens with the shortcut and from the notice. @default true
+   */
+  badge?: boolean
   plugins(): readonly PluginInfo[]
   history: ReloadHistory
   /** The plugins failing now: counted on the badge, named in the notice beside it. */
@@ -40,7 +45,7 @@ export function mountDevtoolsPanel(options: DevtoolsPanelOptions): { element: HT
   const count = h('span', { class: 'count', testid: 'hp-badge-count' })
   const badge = h(
     'button',
-    { class: 'badge', testid: 'hp-badge', attrs: { type: 'button', 'aria-expanded': 'false', title: `hot-plugins devtools (${DEVTOOLS_SHORTCUT.label})` } },
+    { class: 'badge', testid: 'hp-badge', attrs: { type: 'button', 'aria-expanded': 'false', title: `hot-plugins devtools (${DEVTOOLS_SHORTCUT.label})`, ...(options.badge === false && { hidden: '' }) } },
     dot,
     h('span', { text: 'hot-plugins' }),
     ' ',

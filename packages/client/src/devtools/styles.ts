@@ -20,7 +20,7 @@ export function panelStyles(position: OverlayPosition): string {
   .badge .count:empty { display: none; }
   .notice { display: flex; gap: 6px; align-items: flex-start; width: max-content; max-width: min(360px, calc(100vw - 24px));
             padding: 6px 6px 6px 10px; border-radius: 8px; background: #1d1f27; border: 1px solid #ff6b6b88; box-shadow: 0 2px 8px #0005; }
-  .notice[hidden] { display: none; }
+  .notice[hidden], .badge[hidden] { display: none; }
   .notice ul { list-style: none; margin: 0; padding: 0; min-width: 0; }
   .notice li { padding: 1px 0; }
   .notice li + li { border-top: 1px solid #fff1; }

@@ -6,10 +6,16 @@
 /** The corner the devtools badge and panel sit in. */
 export type OverlayPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'
 
-/** The devtools panel as the browser gets it; `false`: no panel at all. */
-export type OverlayConfig = false | { position: OverlayPosition; open: boolean }
+/**
+ * Whether the devtools badge shows: `'auto'` hides it when the app runs Vite DevTools (whose dock
+ * then lists the plugins and reloads), the dev server deciding before the browser gets it.
+ */
+export type OverlayBadge = boolean | 'auto'
 
-export const DEFAULT_OVERLAY: Exclude<OverlayConfig, false> = { position: 'bottom-right', open: false }
+/** The devtools panel as the browser gets it; `false`: no panel at all. `badge` absent: shown. */
+export type OverlayConfig = false | { position: OverlayPosition; open: boolean; badge?: OverlayBadge }
+
+export const DEFAULT_OVERLAY: Exclude<OverlayConfig, false> = { position: 'bottom-right', open: false, badge: 'auto' }
 
 /** When persisted state is given back at page load. */
 export type RestoreOnReload = 'auto' | 'always' | 'never'

@@ -1,5 +1,5 @@
 /** The dev server's control API and the tab status it answers from: paths, requests, answers. */
-import type { PluginStatus, ReloadOutcome } from './events.js'
+import type { BatchResult, PluginStatus, ReloadOutcome } from './events.js'
 
 /**
  * Path segment of the dev server's control API, under Vite's `base`: `GET /__hot-plugins/status`,
@@ -13,6 +13,12 @@ export const CONTROL_PATH = '__hot-plugins/'
  * the modules of that version are served under `${base}__hot-plugins/last-good/<id>/<at>/…`.
  */
 export const LAST_GOOD_PATH = `${CONTROL_PATH}last-good/`
+
+/**
+ * The page Vite DevTools' dock shows (`GET ${base}__hot-plugins/devtools/`: the plugins and the
+ * reload history), and the history it reads (`GET …/devtools/history`: {@link DockHistoryEntry}[]).
+ */
+export const DEVTOOLS_DOCK_PATH = `${CONTROL_PATH}devtools/`
 
 /** The answer of `GET ${base}__hot-plugins/last-good/<id>`. */
 export interface LastGoodManifest {
@@ -137,4 +143,10 @@ export interface ControlHotReloadAnswer {
 /** The body of every failed answer of the control API. */
 export interface ControlError {
   error: string
+}
+
+/** A batch's outcome as a tab reported it, kept by the dev server for Vite DevTools' dock. */
+export interface DockHistoryEntry extends BatchResult {
+  /** When the dev server got it (ms since the epoch, the server's clock). */
+  at: number
 }

@@ -18,6 +18,13 @@ export const CLIENT_PACKAGE = '@hot-plugins/client'
 /** The dev-only entry of the client package: the hot-swap engine. Never part of a build. */
 export const CLIENT_HOT_ENTRY = `${CLIENT_PACKAGE}/hot`
 
+/**
+ * The client's own npm dependencies that the browser imports. The client is served unbundled (kept
+ * out of Vite's dependency optimizer), so these are pre-bundled by name: found only when the page
+ * first imports them, they would make Vite re-optimize and reload the page.
+ */
+export const CLIENT_BROWSER_DEPENDENCIES = ['idb-keyval'] as const
+
 /** Where the registry keeps itself in `import.meta.hot.data`, for the next version of its module. */
 export const REGISTRY_HOT_DATA_KEY = 'hot-plugins:registry'
 

@@ -8,7 +8,7 @@ let lastTimestamp = 0
  * `environment.reloadModule(registry)` does for a module that accepts its own updates — invalidate
  * it under a new timestamp, send one `js-update` whose boundary is the module — without Vite's
  * terminal line `hmr update virtual:hot-plugins`, which names no file: the dev server logs what
- * changed instead.
+ * changed instead. (`reloadModule` would not do in any case: Vite 7 reloads only modules with a file.)
  */
 export function createRegistryUpdater() {
   return (environment: DevEnvironment, registry: EnvironmentModuleNode): void => {
@@ -18,7 +18,26 @@ export function createRegistryUpdater() {
     environment.moduleGraph.invalidateModule(registry, new Set(), timestamp, true)
     environment.hot.send({
       type: 'update',
-      updates: [{ type: 'js-update', timestamp, path: registry.url, acceptedPath: registry.url, explicitImportRequired: false, isWithinCircularImport: false }],
+      updates: hotPaths(registry.url).map((path) => ({
+        type: 'js-update' as const,
+        timestamp,
+        path,
+        acceptedPath: path,
+        explicitImportRequired: false,
+        isWithinCircularImport: false,
+      })),
     })
   }
+}
+
+/**
+ * The URLs under which the page's hot context may know a virtual module. Both Vite 7 and 8 keep the
+ * raw id (`\0virtual:…`) as the module's URL; Vite 8 names the hot context by it too, Vite 7 by
+ * the served form (`/@id/__x00__virtual:…`). An update under a path no hot context has is dropped
+ * by the page without a word, so the update names both forms: the page applies the one it knows,
+ * once, and skips the other.
+ */
+export function hotPaths(url: string): string[] {
+  if (url.startsWith('/') || url.startsWith('.')) return [url]
+  return [url, `/@id/${url.replace('\0', '__x00__')}`]
 }

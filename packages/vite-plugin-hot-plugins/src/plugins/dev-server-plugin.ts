@@ -1,4 +1,4 @@
-import { CLIENT_PACKAGE, HotEvents, PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, type BatchResult, type UpdateAnnouncement } from '@hot-plugins/client/protocol'
+import { CLIENT_BROWSER_DEPENDENCIES, CLIENT_PACKAGE, HotEvents, PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, type BatchResult, type UpdateAnnouncement } from '@hot-plugins/client/protocol'
 import { isFileLoadingAllowed, type EnvironmentModuleNode, type Plugin, type ViteDevServer } from 'vite'
 import { optimizeDepsEntries } from '../codegen/scan-entries.js'
 import { attachControl } from '../control/attach-control.js'
@@ -44,6 +44,7 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
           // the registry, and avoids a re-optimisation (and page reload) when the registry is first
           // loaded. Plugin packages are served as source, so that they hot-reload.
           exclude: [CLIENT_PACKAGE, ...workspace.exclude],
+          include: CLIENT_BROWSER_DEPENDENCIES.map((dependency) => `${CLIENT_PACKAGE} > ${dependency}`),
           // The dependency scanner does not enter virtual:hot-plugins: point it at the entries.
           entries: optimizeDepsEntries(config, [...context.options.plugins, ...workspace.entries]),
         },

@@ -44,7 +44,7 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
           failuresBeforeFallback,
           enabled,
           state,
-          overlay,
+          overlay: overlay && { ...overlay, badge: overlay.badge === 'auto' ? !context.viteDevtools : overlay.badge !== false },
           reloadDependents,
           leaks,
           ...(remoteProblems.length > 0 ? { remoteProblems } : {}),

@@ -30,7 +30,7 @@ export function fakeChannel() {
       disconnect: () => emit('vite:client:disconnect', undefined, client),
     }
   }
-  return { channel, connect }
+  return { channel, connect, emit }
 }
 
 /** One plugin as a tab reports it. */

@@ -91,7 +91,7 @@ describe('hotPlugins() in a dev server', () => {
     expect(code).toContain('import.meta.hot.accept("/src/plugins/chart/index.ts", (module) => registry.accept("chart", module))')
     // The runtime's configuration: the project key (a hash of the root) and the state options.
     expect(code).toMatch(
-      /\], import\.meta\.hot, \{"project":"[0-9a-f]{16}","base":"\/","retry":\{"attempts":3,"initialDelayMs":100,"maxDelayMs":2000,"factor":2,"jitter":0\.2\},"fallback":"reload","failuresBeforeFallback":3,"enabled":true,"state":\{"persist":true,"restoreOnReload":"auto"\},"overlay":\{"position":"bottom-right","open":false\},"reloadDependents":true,"leaks":"warn"\}\)/,
+      /\], import\.meta\.hot, \{"project":"[0-9a-f]{16}","base":"\/","retry":\{"attempts":3,"initialDelayMs":100,"maxDelayMs":2000,"factor":2,"jitter":0\.2\},"fallback":"reload","failuresBeforeFallback":3,"enabled":true,"state":\{"persist":true,"restoreOnReload":"auto"\},"overlay":\{"position":"bottom-right","open":false,"badge":true\},"reloadDependents":true,"leaks":"warn"\}\)/,
     )
   })
 
@@ -161,6 +161,12 @@ describe('hotPlugins() in a dev server', () => {
   it("points Vite's dependency scanner at the plugin entries, which it cannot find through the virtual registry", async () => {
     const { server } = await serve(files)
     expect(server.config.optimizeDeps.entries).toEqual(['**/*.html', '!**/__tests__/**', '!**/coverage/**', 'src/plugins/*/index.ts'])
+  })
+
+  it("pre-bundles the unbundled client's own dependencies, so that the page's first import of them reloads nothing", async () => {
+    const { server } = await serve(files)
+    expect(server.config.optimizeDeps.exclude).toContain('@hot-plugins/client')
+    expect(server.config.optimizeDeps.include).toContain('@hot-plugins/client > idb-keyval')
   })
 
   it('announces which plugins own a changed file, and stays silent for other files', async () => {

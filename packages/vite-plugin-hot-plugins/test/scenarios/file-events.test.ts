@@ -7,6 +7,8 @@ import hotPlugins from '../../src/index.js'
 import { cleanupAfterEach } from '../fixtures.js'
 
 const REGISTRY_URL = '/@id/__x00__virtual:hot-plugins'
+/** The registry's own update: one js-update under each form of its URL (see hmr/registry-update.ts). */
+const REGISTRY_UPDATE = [RESOLVED_VIRTUAL_REGISTRY_ID, REGISTRY_URL]
 
 /** A plugin of two files, as users write them: an entry importing a helper. */
 const twoFilePlugin = (folder: string, word = 'clicked') => ({
@@ -160,7 +162,7 @@ describe('a plugin folder of two files deleted', () => {
     it(`is a removal, not an error (${order}): only the registry's update is sent, with one terminal line`, async () => {
       const app = await deleteFolder(order)
       expect(app.errors()).toEqual([])
-      expect(app.updates()).toEqual([[RESOLVED_VIRTUAL_REGISTRY_ID]])
+      expect(app.updates()).toEqual([REGISTRY_UPDATE])
       expect(app.logs.filter((l) => l.includes('hmr update') || l.includes('page reload') || l.includes('plugin removed'))).toEqual([removed])
     })
   }
@@ -203,7 +205,7 @@ describe('a plugin folder of two files renamed', () => {
     await app.get('/src/plugins/b/index.ts')
     app.emit('unlink', 'src/plugins/a/helper.ts')
     await app.drained()
-    expect(app.updates()).toEqual([[RESOLVED_VIRTUAL_REGISTRY_ID]])
+    expect(app.updates()).toEqual([REGISTRY_UPDATE])
     expect(app.errors()).toEqual([])
   })
 

@@ -1,0 +1,2 @@
+// A module of the plugin that is no component: an edit here swaps the plugin, like an edit of the entry.
+export const title = 'Svelte counter'
