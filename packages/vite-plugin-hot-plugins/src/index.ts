@@ -5,6 +5,7 @@ import { resolveOptions } from './resolve-options.js'
 import { registryPlugin } from './plugins/registry-plugin.js'
 import { injectPlugin } from './plugins/inject-plugin.js'
 import { devServerPlugin } from './plugins/dev-server-plugin.js'
+import { feedPlugin } from './feed/feed-plugin.js'
 
 export type { HotPluginsOptions, ResolvedHotPluginsOptions } from './options.js'
 export { DEFAULT_EXCLUDE, resolveOptions } from './options.js'
@@ -12,7 +13,8 @@ export { DuplicatePluginIdError } from './discovery/discover-plugins.js'
 
 /**
  * Hot-reloads the app's UI plugins: a changed plugin is swapped for its new code without a page
- * reload, its state handed over. In `vite build` it only provides `virtual:hot-plugins`.
+ * reload, its state handed over. In `vite build` it provides `virtual:hot-plugins` and writes the
+ * feed of the build (`hot-plugins.json`) for `followFeed`.
  *
  * @example
  * // vite.config.ts
@@ -20,7 +22,7 @@ export { DuplicatePluginIdError } from './discovery/discover-plugins.js'
  */
 export default function hotPlugins(options?: HotPluginsOptions): Plugin[] {
   const context = createContext(resolveOptions(options))
-  return [registryPlugin(context), injectPlugin(context), devServerPlugin(context)]
+  return [registryPlugin(context), injectPlugin(context), devServerPlugin(context), feedPlugin(context)]
 }
 
 export { hotPlugins }
