@@ -1,0 +1,145 @@
+import { readFile, rename } from 'node:fs/promises'
+import path from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { buildVariant, followTheFeed, startFeedSite } from './feed-site'
+import { copyPlayground, tempFolder, type PlaygroundCopy } from './playground'
+
+// One build of each version, into the same site (a deploy keeps the old assets); each test opens
+// the page of v1 and deploys a feed.
+let copy: PlaygroundCopy
+let site: Awaited<ReturnType<typeof startFeedSite>>
+
+const GREETER = `export const meta = { version: '1.0.0' }
+export function activate(ctx: { panel: HTMLElement; setTitle(title: string): void }) {
+  ctx.setTitle('Greeter')
+  const text = document.createElement('p')
+  text.dataset.testid = 'greeter-text'
+  text.textContent = 'Hello from the feed'
+  ctx.panel.append(text)
+  return () => ctx.panel.replaceChildren()
+}
+`
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000)
+  copy = await copyPlayground('feed')
+  await followTheFeed(copy)
+  const counter = 'src/plugins/counter/index.ts'
+  const v1 = await buildVariant(copy, 'v1')
+  // v4: a plugin added, one removed, the rest as in v1.
+  const clockFolder = path.join(copy.root, 'src/plugins/clock')
+  await copy.write('src/plugins/greeter/index.ts', GREETER)
+  await rename(clockFolder, path.join(copy.root, 'clock-aside'))
+  const v4 = await buildVariant(copy, 'v4')
+  await rename(path.join(copy.root, 'src/plugins/greeter'), path.join(copy.root, 'greeter-aside'))
+  await rename(path.join(copy.root, 'clock-aside'), clockFolder)
+  // v2: the counter changed.
+  await copy.edit(counter, "const label = 'Count'", "const label = 'Taps'")
+  await copy.edit(counter, "version: '1.0.0'", "version: '1.1.0'")
+  const v2 = await buildVariant(copy, 'v2')
+  // v3: the counter's activate throws.
+  await copy.edit(counter, "ctx.setTitle('Counter')", "ctx.setTitle('Counter')\n  if (count >= 0) throw new Error('v3 cannot start')")
+  await copy.edit(counter, "version: '1.1.0'", "version: '1.2.0'")
+  const v3 = await buildVariant(copy, 'v3')
+  site = await startFeedSite(tempFolder('feed-site'), { v1, v2, v3, v4 }, 'v1')
+})
+
+test.afterAll(async () => {
+  await site?.close()
+  await copy?.remove()
+})
+
+/** Opens the page of v1 (its own feed deployed), counts to 3, marks the window; records failures and CSP violations. */
+async function openV1(page: Page, query = ''): Promise<void> {
+  await site.deploy('v1')
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] }
+    w.cspViolations = []
+    document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`))
+  })
+  await page.goto(`${site.url}${query}`)
+  await page.waitForFunction(() => 'feed' in window)
+  await page.evaluate(() => {
+    const w = window as unknown as { failures: string[]; marker: string; pluginHost: { on(e: string, f: (p: { error: Error }) => void): void } }
+    w.failures = []
+    w.marker = 'v1 page'
+    w.pluginHost.on('reload-failed', (e) => w.failures.push(e.error.message))
+  })
+  for (let i = 0; i < 3; i++) await page.getByTestId('counter-button').click()
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+}
+
+const check = (page: Page) => page.evaluate(() => (window as unknown as { feed: { check(): Promise<unknown> } }).feed.check())
+const marker = (page: Page) => page.evaluate(() => (window as unknown as { marker?: string }).marker)
+const failures = (page: Page) => page.evaluate(() => (window as unknown as { failures: string[] }).failures)
+const reloadCounts = (page: Page) =>
+  page.evaluate(() => (window as unknown as { pluginHost: { plugins(): { id: string; reloadCount: number }[] } }).pluginHost.plugins().map((p) => `${p.id}:${p.reloadCount}`))
+
+test('a new version in the feed is verified and swapped in with its state, without a page reload', async ({ page }) => {
+  await openV1(page)
+  // The first check found the page's own build: nothing swapped.
+  expect((await reloadCounts(page)).every((entry) => entry.endsWith(':0'))).toBe(true)
+  await site.deploy('v2')
+  expect(await check(page)).toMatchObject({ status: 'applied', updated: ['counter'], added: [], removed: [] })
+  await expect(page.getByTestId('counter-label')).toHaveText('Taps')
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+  expect(await marker(page)).toBe('v1 page')
+  expect(await page.evaluate(() => (window as unknown as { pluginHost: { get(id: string): { version?: string } } }).pluginHost.get('counter')?.version)).toBe('1.1.0')
+  await page.getByTestId('counter-button').click()
+  await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+  // Nothing changed since: a conditional request, answered 304.
+  const before = site.served.filter((s) => s.path === '/hot-plugins.json' && s.status === 304).length
+  expect(await check(page)).toEqual({ status: 'unchanged' })
+  expect(site.served.filter((s) => s.path === '/hot-plugins.json' && s.status === 304).length).toBe(before + 1)
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([])
+})
+
+test('a tampered chunk is refused before any of it runs; the old version runs on', async ({ page }) => {
+  const chunk = await site.chunkOf('v2', 'counter')
+  const published = await readFile(chunk, 'utf8')
+  await site.write(chunk, `${published};window.tampered = true\n`)
+  try {
+    await openV1(page)
+    await site.deploy('v2')
+    await check(page)
+    expect(await failures(page)).toEqual([expect.stringMatching(/counter.*does not match its integrity.*refused before any of it ran/)])
+    expect(await page.evaluate(() => (window as unknown as { tampered?: boolean }).tampered)).toBeUndefined()
+    await expect(page.getByTestId('counter-label')).toHaveText('Count')
+    await page.getByTestId('counter-button').click()
+    await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+    expect(await marker(page)).toBe('v1 page')
+  } finally {
+    await site.write(chunk, published)
+  }
+})
+
+test('a version whose activate throws is rolled back, its state kept', async ({ page }) => {
+  await openV1(page)
+  await site.deploy('v3')
+  await check(page)
+  expect(await failures(page)).toEqual([expect.stringContaining('v3 cannot start')])
+  await expect(page.getByTestId('counter-label')).toHaveText('Count')
+  await page.getByTestId('counter-button').click()
+  await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+  expect(await marker(page)).toBe('v1 page')
+})
+
+test('a plugin new in the feed starts, a plugin gone from it stops', async ({ page }) => {
+  await openV1(page)
+  await expect(page.getByTestId('clock-ticks')).toBeVisible()
+  await site.deploy('v4')
+  expect(await check(page)).toMatchObject({ status: 'applied', added: ['greeter'], removed: ['clock'] })
+  await expect(page.getByTestId('greeter-text')).toHaveText('Hello from the feed')
+  await expect(page.getByTestId('clock-ticks')).toHaveCount(0)
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+  expect(await marker(page)).toBe('v1 page')
+})
+
+test('a feed of another origin is refused, and never fetched', async ({ page }) => {
+  const errors: string[] = []
+  page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())))
+  await openV1(page, `?feed=${encodeURIComponent(`${site.otherOrigin}/hot-plugins.json`)}`)
+  expect(await check(page)).toMatchObject({ status: 'failed' })
+  expect(errors).toContainEqual(expect.stringMatching(/\[hot-plugins\] followFeed: the feed .* is of another origin .* not in allowOrigins; refused/))
+  expect(site.served.filter((s) => s.host.startsWith('127.0.0.1'))).toEqual([])
+})

@@ -1,0 +1,165 @@
+import type { Logger } from '../../host/types.js'
+import type { CheckOutcome } from './feed-check.js'
+
+/** What the tabs following one feed tell each other. */
+export type FeedMessage =
+  /** The feed's latest text (with its ETag): every tab applies it. */
+  | { type: 'feed'; text: string; etag: string | undefined }
+  /** A tab just started: the checking tab sends the latest text. */
+  | { type: 'hello' }
+  /** A tab is visible (`woke`: it just became so): the checking tab keeps the visible interval. */
+  | { type: 'visible'; woke: boolean }
+
+/** The tabs of this browser that follow the same feed (a BroadcastChannel: never delivers to the sender). */
+export interface FeedTabs {
+  post(message: FeedMessage): void
+  listen(handler: (message: FeedMessage) => void): () => void
+}
+
+/** One tab of the browser at a time checks (a Web Lock): `onLeader` runs once this tab holds it. Returns what lets go. */
+export type Leadership = (onLeader: () => void) => () => void
+
+export interface Visibility {
+  hidden(): boolean
+  onChange(handler: () => void): () => void
+}
+
+export interface FollowerTimers {
+  now(): number
+  /** Runs `task` after `ms`; returns what cancels it. */
+  later(task: () => void, ms: number): () => void
+}
+
+export interface FollowerOptions {
+  feedUrl: string
+  /** One conditional request, with the ETag of the last answer. */
+  check(etag: string | undefined): Promise<CheckOutcome>
+  /** Applies a text of the feed (parse, swap); never rejects. */
+  apply(text: string): Promise<unknown>
+  timers: FollowerTimers
+  random: () => number
+  logger: Logger
+  intervalMs: number
+  hiddenIntervalMs: number
+  jitter: number
+  retry: { initialDelayMs: number; maxDelayMs: number }
+  /** Absent: this tab checks on its own. */
+  tabs?: FeedTabs
+  leadership?: Leadership
+  /** Absent: the page counts as visible. */
+  visibility?: Visibility
+}
+
+export interface Follower {
+  /** Checks now (whichever tab checks otherwise), applies what changed, tells the other tabs. */
+  checkNow(): Promise<CheckOutcome>
+  stop(): void
+}
+
+/**
+ * Follows a feed: the one tab of the browser that holds the leadership checks it, at a jittered
+ * interval (longer while no following tab is visible), with backoff while it fails (warned once,
+ * then quiet until it answers again); every tab applies each new text the checking tab passes on.
+ */
+export function createFollower(options: FollowerOptions): Follower {
+  const { timers, tabs } = options
+  let leader = !options.leadership
+  let etag: string | undefined
+  let lastText: string | undefined
+  let failures = 0
+  let lastCheckAt = -Infinity
+  let visibleUntil = -Infinity
+  let cancelTimer = () => {}
+  let inFlight: Promise<CheckOutcome> | undefined
+  let stopped = false
+
+  const visible = () => !options.visibility?.hidden()
+  const jittered = (ms: number) => Math.round(ms * (1 + options.jitter * (2 * options.random() - 1)))
+  const nextDelay = () => {
+    if (failures > 0) return jittered(Math.min(options.retry.maxDelayMs, options.retry.initialDelayMs * 2 ** (failures - 1)))
+    return jittered(visible() || timers.now() < visibleUntil ? options.intervalMs : options.hiddenIntervalMs)
+  }
+  const schedule = () => {
+    cancelTimer()
+    if (leader && !stopped) cancelTimer = timers.later(() => void run(), nextDelay())
+  }
+  const take = async (text: string, tag: string | undefined): Promise<void> => {
+    etag = tag
+    if (text === lastText) return
+    lastText = text
+    await options.apply(text)
+  }
+  const settle = async (outcome: CheckOutcome): Promise<void> => {
+    lastCheckAt = timers.now()
+    if (outcome.kind === 'failed') {
+      failures++
+      if (failures === 1) options.logger.warn(`${outcome.error.message}; the plugins keep running; checking again with backoff, quietly until it answers`)
+      return
+    }
+    if (failures > 0) options.logger.info(`the feed ${options.feedUrl} answers again`)
+    failures = 0
+    if (outcome.kind === 'changed') {
+      if (outcome.text !== lastText) tabs?.post({ type: 'feed', text: outcome.text, etag: outcome.etag })
+      await take(outcome.text, outcome.etag)
+    }
+  }
+  const run = (): Promise<CheckOutcome> => {
+    inFlight ??= (async () => {
+      cancelTimer()
+      const outcome = await options.check(etag)
+      if (!stopped) await settle(outcome)
+      return outcome
+    })().finally(() => {
+      inFlight = undefined
+      schedule()
+    })
+    return inFlight
+  }
+  const stale = () => timers.now() - lastCheckAt >= options.intervalMs
+
+  const unlisten = tabs?.listen((message) => {
+    if (stopped) return
+    if (message.type === 'feed') void take(message.text, message.etag)
+    else if (message.type === 'hello' && leader && lastText !== undefined) tabs.post({ type: 'feed', text: lastText, etag })
+    else if (message.type === 'visible' && leader) {
+      visibleUntil = timers.now() + options.intervalMs * 1.5
+      if (message.woke && stale()) void run()
+    }
+  })
+  // A visible tab that does not check says so, each interval: the checking tab may be hidden.
+  let cancelHeartbeat = () => {}
+  const heartbeat = (woke: boolean) => {
+    cancelHeartbeat()
+    if (stopped || leader || !visible()) return
+    tabs?.post({ type: 'visible', woke })
+    cancelHeartbeat = timers.later(() => heartbeat(false), options.intervalMs)
+  }
+  const unwatch = options.visibility?.onChange(() => {
+    if (!visible()) return
+    if (leader && stale()) void run()
+    else heartbeat(true)
+  })
+  const letGo = options.leadership?.((): void => {
+    if (stopped) return
+    leader = true
+    cancelHeartbeat()
+    void run()
+  })
+  if (leader) void run()
+  else {
+    tabs?.post({ type: 'hello' })
+    heartbeat(false)
+  }
+
+  return {
+    checkNow: run,
+    stop() {
+      stopped = true
+      cancelTimer()
+      cancelHeartbeat()
+      unlisten?.()
+      unwatch?.()
+      letGo?.()
+    },
+  }
+}
