@@ -1,4 +1,4 @@
-import { readFile, rename } from 'node:fs/promises'
+import { readdir, readFile, rename } from 'node:fs/promises'
 import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { buildVariant, followTheFeed, startFeedSite } from './feed-site'
@@ -74,6 +74,15 @@ const marker = (page: Page) => page.evaluate(() => (window as unknown as { marke
 const failures = (page: Page) => page.evaluate(() => (window as unknown as { failures: string[] }).failures)
 const reloadCounts = (page: Page) =>
   page.evaluate(() => (window as unknown as { pluginHost: { plugins(): { id: string; reloadCount: number }[] } }).pluginHost.plugins().map((p) => `${p.id}:${p.reloadCount}`))
+
+test('the build that follows a feed holds the engine, and none of Vite\'s HMR, the devtools or IndexedDB', async () => {
+  const assets = path.join(copy.root, 'dist-v1/assets')
+  const code = (await Promise.all((await readdir(assets)).filter((f) => f.endsWith('.js')).map((f) => readFile(path.join(assets, f), 'utf8')))).join('\n')
+  expect(code).toContain('does not match its integrity')
+  for (const marker of ['hot-plugins:update', 'vite:beforeUpdate', 'import.meta.hot', '/@vite/client', 'hot-plugins-devtools', 'indexedDB']) {
+    expect(code, `build output contains ${JSON.stringify(marker)}`).not.toContain(marker)
+  }
+})
 
 test('a new version in the feed is verified and swapped in with its state, without a page reload', async ({ page }) => {
   await openV1(page)

@@ -3,20 +3,16 @@
  * its deploys publish (`hot-plugins.json`) and swaps new plugin versions in with their state,
  * through the same engine as a dev swap. Apps that never import it carry none of it.
  */
-import { createEngine } from './engine/engine.js'
-import type { HostCore, HotSource } from './host/core.js'
-import { attachHotSource, type PluginHost } from './host/host.js'
+import type { PluginHost } from './host/host.js'
 import { consoleLogger } from './host/logger.js'
-import type { Logger } from './host/types.js'
-import { DEFAULTS, HOT_SOURCE_SYMBOL_KEY } from './protocol/index.js'
-import { checkFeed, type CheckOutcome } from './sources/feed/feed-check.js'
-import { FeedError, parseFeed, parseUrl } from './sources/feed/feed-manifest.js'
-import { feedSource, type FeedApplied } from './sources/feed/feed-source.js'
-import { createFollower, type Follower } from './sources/feed/follower.js'
+import { DEFAULTS } from './protocol/index.js'
+import { FeedError, parseUrl } from './sources/feed/feed-manifest.js'
+import { follow, type Feed } from './sources/feed/follow.js'
 import { feedLeadership, feedTabs, pageVisibility } from './browser/feed-tabs.js'
 import { verifiedImport } from './browser/verified-import.js'
 
 export type { FeedApplied } from './sources/feed/feed-source.js'
+export type { Feed, FeedCheck } from './sources/feed/follow.js'
 export type { FeedChunk, FeedManifest, FeedPlugin } from './protocol/index.js'
 
 export interface FollowFeedOptions {
@@ -51,20 +47,6 @@ export interface FollowFeedOptions {
   shareAcrossTabs?: boolean
 }
 
-/** What a check did. */
-export type FeedCheck =
-  | { status: 'unchanged' }
-  | ({ status: 'applied' } & FeedApplied)
-  | { status: 'failed'; error: Error }
-
-/** A followed feed. */
-export interface Feed {
-  /** Checks the feed now and applies what changed; resolves once every swap, start and stop ran. */
-  check(): Promise<FeedCheck>
-  /** Stops following (the plugins keep running what they run). */
-  stop(): void
-}
-
 /**
  * Follows a feed: checks it now, then at a jittered interval (a conditional request: an unchanged
  * feed costs a `304`); new versions of the host's plugins are verified against the feed's
@@ -73,73 +55,27 @@ export interface Feed {
  * Call it after `host.start(plugins)`. A refused feed or chunk is logged; the page keeps running.
  */
 export function followFeed(host: PluginHost, options: FollowFeedOptions): Feed {
-  const cores = new Set<HostCore>()
-  let logger: Logger = consoleLogger
   const feedUrl = resolveFeedUrl(options)
   if (feedUrl instanceof FeedError) {
     consoleLogger.error(feedUrl.message)
     return { check: () => Promise.resolve({ status: 'failed', error: feedUrl }), stop: () => {} }
   }
-  const maxBytes = options.maxBytes ?? DEFAULTS.feed.maxBytes
-  const source = feedSource({
-    feedUrl,
-    load: verifiedImport,
-    running: (id) => [...cores].map((core) => core.records.get(id)?.module).find((m) => m !== undefined),
-    now: () => performance.now(),
-  })
-  const engine = createEngine(source.declarations, source, {
-    onAttach(core) {
-      cores.add(core)
-      logger = core.logger
-    },
-    // In production a failure never reloads the page: the old version runs on, the failure reported.
-    recovery: { failuresBeforeFallback: 0, importModule: (url) => source.importModule(url) },
-  })
-  attachHotSource(host, (engine.entries as unknown as Record<symbol, HotSource>)[Symbol.for(HOT_SOURCE_SYMBOL_KEY)]!)
-
-  let applied: Promise<FeedCheck> = Promise.resolve({ status: 'unchanged' })
-  const apply = (text: string): Promise<FeedCheck> => {
-    applied = applied.then(async (): Promise<FeedCheck> => {
-      try {
-        return { status: 'applied', ...(await source.apply(parseFeed(text, feedUrl, maxBytes))) }
-      } catch (error) {
-        const refused = error instanceof Error ? error : new Error(String(error))
-        logger.error(`${refused.message}; the feed is refused, the plugins keep running what they run`)
-        return { status: 'failed', error: refused }
-      }
-    })
-    return applied
-  }
   const shared = options.shareAcrossTabs !== false
-  const tabs = shared ? feedTabs(feedUrl) : undefined
-  const leadership = shared ? feedLeadership(feedUrl) : undefined
-  const follower: Follower = createFollower({
+  return follow(host, {
     feedUrl,
-    check: (etag) =>
-      checkFeed((url, headers) => fetch(url, { headers, cache: 'no-store', credentials: 'same-origin' }), feedUrl, etag, maxBytes),
-    apply,
+    fetchFeed: (url, headers) => fetch(url, { headers, cache: 'no-store', credentials: 'same-origin' }),
+    load: verifiedImport,
     timers: { now: () => performance.now(), later: (task, ms) => clearer(setTimeout(task, ms)) },
     random: Math.random,
-    get logger() {
-      return logger
-    },
     intervalMs: options.intervalMs ?? DEFAULTS.feed.intervalMs,
     hiddenIntervalMs: options.hiddenIntervalMs ?? DEFAULTS.feed.hiddenIntervalMs,
     jitter: DEFAULTS.feed.jitter,
+    maxBytes: options.maxBytes ?? DEFAULTS.feed.maxBytes,
     retry: DEFAULTS.feed.retry,
-    ...(tabs ? { tabs } : {}),
-    ...(leadership ? { leadership } : {}),
+    tabs: shared ? feedTabs(feedUrl) : undefined,
+    leadership: shared ? feedLeadership(feedUrl) : undefined,
     visibility: pageVisibility,
   })
-  return {
-    async check() {
-      const outcome: CheckOutcome = await follower.checkNow()
-      if (outcome.kind === 'failed') return { status: 'failed', error: outcome.error }
-      if (outcome.kind === 'unchanged') return { status: 'unchanged' }
-      return applied
-    },
-    stop: () => follower.stop(),
-  }
 }
 
 const clearer = (timer: ReturnType<typeof setTimeout>) => () => clearTimeout(timer)

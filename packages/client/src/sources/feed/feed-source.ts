@@ -64,6 +64,9 @@ export function feedSource(options: FeedSourceOptions): FeedSource {
   const tried = new Map<string, string>()
   const reported = new Set<string>()
   const loads = new Map<string, Promise<PluginModule>>()
+  // Chunks that could not be fetched: loaded anew at the next check (once this one, and the
+  // engine's report of it, are done with the failed load).
+  const retryable = new Set<string>()
   let batch = 0
 
   const keyOf = (id: string) => `${options.feedUrl}#${encodeURIComponent(id)}`
@@ -97,7 +100,7 @@ export function feedSource(options: FeedSourceOptions): FeedSource {
       }
       const refused = result.error instanceof ChunkLoadError && result.error.refused
       if (refused) tried.set(result.p.id, version)
-      else loads.delete(version)
+      else retryable.add(version)
       if (reported.has(version)) continue
       reported.add(version)
       handed.push({ id: result.p.id, module: undefined })
@@ -138,6 +141,8 @@ export function feedSource(options: FeedSourceOptions): FeedSource {
         for (const { id, module } of handed) sink.arrived(id, module)
       }
       await Promise.all(endings)
+      for (const version of retryable) loads.delete(version)
+      retryable.clear()
       return { updated: handed.map((h) => h.id), added, removed }
     },
   }

@@ -117,10 +117,20 @@ export function createFollower(options: FollowerOptions): Follower {
   }
   const stale = () => timers.now() - lastCheckAt >= options.intervalMs
 
+  // Tabs opened together (a browser restoring its session) get one answer between them.
+  let answering = false
+  const answer = () => {
+    if (answering || lastText === undefined) return
+    answering = true
+    timers.later(() => {
+      answering = false
+      if (!stopped && lastText !== undefined) tabs?.post({ type: 'feed', text: lastText, etag })
+    }, 0)
+  }
   const unlisten = tabs?.listen((message) => {
     if (stopped) return
     if (message.type === 'feed') void take(message.text, message.etag)
-    else if (message.type === 'hello' && leader && lastText !== undefined) tabs.post({ type: 'feed', text: lastText, etag })
+    else if (message.type === 'hello' && leader) answer()
     else if (message.type === 'visible' && leader) {
       visibleUntil = timers.now() + options.intervalMs * 1.5
       if (message.woke && stale()) void run()
