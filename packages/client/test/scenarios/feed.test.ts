@@ -107,8 +107,8 @@ describe('a production host following a feed', () => {
     deploy.publish([{ id: 'notes', url: 'assets/notes-2.js', module: notes2, dependsOn: ['theme'] }, { id: 'theme', url: 'assets/theme-2.js', module: theme2 }])
     expect(await app.feed.check()).toMatchObject({ status: 'applied', updated: ['notes', 'theme'], added: [], removed: [] })
     expect(notes2.read()).toBe('notes2: 2')
-    const completed = app.events.filter((e) => e.type === 'reload-completed').map((e) => [e.payload.id, e.payload.batch, e.payload.stateKept])
-    expect(completed).toEqual([['theme', 1, true], ['notes', 1, true]])
+    const completed = app.events.filter((e) => e.type === 'reload-completed').map((e) => [e.payload.id, e.payload.batch, e.payload.stateKept, e.payload.source])
+    expect(completed).toEqual([['theme', 1, true, 'feed'], ['notes', 1, true, 'feed']])
   })
 
   it('a chunk refused by its integrity: the old version runs on, reported once, never tried again', async () => {
@@ -121,7 +121,9 @@ describe('a production host following a feed', () => {
     deploy.refused.add(`${ORIGIN}/assets/a-2.js`)
     await app.feed.check()
     const failed = app.events.filter((e) => e.type === 'reload-failed')
-    expect(failed.map((e) => [e.payload.id, e.payload.outcome, e.payload.error.message])).toEqual([['a', 'kept-old', expect.stringContaining('does not match its integrity')]])
+    expect(failed.map((e) => [e.payload.id, e.payload.outcome, e.payload.source, e.payload.error.message])).toEqual([
+      ['a', 'kept-old', 'feed', expect.stringContaining('does not match its integrity')],
+    ])
     expect(a.read()).toBe('a1: 1')
     deploy.setText(JSON.stringify(JSON.parse(JSON.stringify({ format: 1, plugins: [{ id: 'a', file: 'src/plugins/a/index.ts', url: 'assets/a-2.js', integrity: SRI, imports: [] }] }))))
     await app.feed.check()

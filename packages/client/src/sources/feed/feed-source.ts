@@ -109,6 +109,7 @@ export function feedSource(options: FeedSourceOptions): FeedSource {
   }
 
   return {
+    name: 'feed',
     declarations: [],
     connect: (next) => void (sink = next),
     batchApplied: () => {},
