@@ -1,4 +1,4 @@
-import { readdir, readFile, rename } from 'node:fs/promises'
+import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { buildVariant, followTheFeed, startFeedSite } from './feed-site'
@@ -142,6 +142,43 @@ test('a plugin new in the feed starts, a plugin gone from it stops', async ({ pa
   await expect(page.getByTestId('clock-ticks')).toHaveCount(0)
   await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
   expect(await marker(page)).toBe('v1 page')
+})
+
+test('two tabs of one browser: one checks, both swap the new version in, each with its state', async ({ context }) => {
+  const first = await context.newPage()
+  await openV1(first)
+  const feedRequests = () => site.served.filter((s) => s.path === '/hot-plugins.json').length
+  const second = await context.newPage()
+  const before = feedRequests()
+  await openV1(second)
+  await second.getByTestId('counter-button').click()
+  // The second tab got the feed from the first, which holds the lock: it asked for nothing.
+  expect(feedRequests()).toBe(before)
+  await site.deploy('v2')
+  expect(await check(first)).toMatchObject({ status: 'applied', updated: ['counter'] })
+  await expect(first.getByTestId('counter-label')).toHaveText('Taps')
+  await expect(second.getByTestId('counter-label')).toHaveText('Taps')
+  await expect(second.getByTestId('counter-value')).toHaveText('4 clicks')
+  await expect(first.getByTestId('counter-value')).toHaveText('3 clicks')
+  expect(feedRequests()).toBe(before + 1)
+  expect(await marker(second)).toBe('v1 page')
+})
+
+test('a deploy that deleted the old chunks: the running plugins keep working, the new version swaps in', async ({ page }) => {
+  await openV1(page)
+  const old = await site.chunkOf('v1', 'counter')
+  const published = await readFile(old, 'utf8')
+  await rm(old)
+  try {
+    await page.getByTestId('counter-button').click()
+    await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+    await site.deploy('v2')
+    expect(await check(page)).toMatchObject({ status: 'applied', updated: ['counter'] })
+    await expect(page.getByTestId('counter-label')).toHaveText('Taps')
+    await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
+  } finally {
+    await site.write(old, published)
+  }
 })
 
 test('a feed of another origin is refused, and never fetched', async ({ page }) => {
