@@ -56,6 +56,17 @@ export interface Follower {
   stop(): void
 }
 
+/** What the checking part and the tabs' part of a follower share. */
+interface FollowerState {
+  leader: boolean
+  stopped: boolean
+  etag: string | undefined
+  lastText: string | undefined
+  /** Until when another tab said it is visible. */
+  visibleUntil: number
+  lastCheckAt: number
+}
+
 /**
  * Follows a feed: the one tab of the browser that holds the leadership checks it, at a jittered
  * interval (longer while no following tab is visible), with backoff while it fails (warned once,
@@ -63,34 +74,95 @@ export interface Follower {
  */
 export function createFollower(options: FollowerOptions): Follower {
   const { timers, tabs } = options
-  let leader = !options.leadership
-  let etag: string | undefined
-  let lastText: string | undefined
+  const state: FollowerState = { leader: !options.leadership, stopped: false, etag: undefined, lastText: undefined, visibleUntil: -Infinity, lastCheckAt: -Infinity }
+  const visible = () => !options.visibility?.hidden()
+  const take = async (text: string, tag: string | undefined): Promise<void> => {
+    state.etag = tag
+    if (text === state.lastText) return
+    state.lastText = text
+    await options.apply(text)
+  }
+  const checks = createChecks(options, state, take, visible)
+
+  // Tabs opened together (a browser restoring its session) get one answer between them.
+  let answering = false
+  const answer = () => {
+    if (answering || state.lastText === undefined) return
+    answering = true
+    timers.later(() => {
+      answering = false
+      if (!state.stopped && state.lastText !== undefined) tabs?.post({ type: 'feed', text: state.lastText, etag: state.etag })
+    }, 0)
+  }
+  const unlisten = tabs?.listen((message) => {
+    if (state.stopped) return
+    if (message.type === 'feed') void take(message.text, message.etag)
+    else if (message.type === 'hello' && state.leader) answer()
+    else if (message.type === 'visible' && state.leader) {
+      state.visibleUntil = timers.now() + options.intervalMs * 1.5
+      if (message.woke && checks.stale()) void checks.run()
+    }
+  })
+  // A visible tab that does not check says so, each interval: the checking tab may be hidden.
+  let cancelHeartbeat = () => {}
+  const heartbeat = (woke: boolean) => {
+    cancelHeartbeat()
+    if (state.stopped || state.leader || !visible()) return
+    tabs?.post({ type: 'visible', woke })
+    cancelHeartbeat = timers.later(() => heartbeat(false), options.intervalMs)
+  }
+  const unwatch = options.visibility?.onChange(() => {
+    if (!visible()) return
+    if (state.leader && checks.stale()) void checks.run()
+    else heartbeat(true)
+  })
+  const letGo = options.leadership?.((): void => {
+    if (state.stopped) return
+    state.leader = true
+    cancelHeartbeat()
+    void checks.run()
+  })
+  if (state.leader) void checks.run()
+  else {
+    tabs?.post({ type: 'hello' })
+    heartbeat(false)
+  }
+
+  return {
+    checkNow: checks.run,
+    stop() {
+      state.stopped = true
+      checks.cancel()
+      cancelHeartbeat()
+      unlisten?.()
+      unwatch?.()
+      letGo?.()
+    },
+  }
+}
+
+/** The checks of the feed: one at a time, the next one scheduled after each while this tab leads. */
+function createChecks(
+  options: FollowerOptions,
+  state: FollowerState,
+  take: (text: string, etag: string | undefined) => Promise<void>,
+  visible: () => boolean,
+) {
+  const { timers } = options
   let failures = 0
-  let lastCheckAt = -Infinity
-  let visibleUntil = -Infinity
   let cancelTimer = () => {}
   let inFlight: Promise<CheckOutcome> | undefined
-  let stopped = false
-
-  const visible = () => !options.visibility?.hidden()
   const jittered = (ms: number) => Math.round(ms * (1 + options.jitter * (2 * options.random() - 1)))
   const nextDelay = () => {
     if (failures > 0) return jittered(Math.min(options.retry.maxDelayMs, options.retry.initialDelayMs * 2 ** (failures - 1)))
-    return jittered(visible() || timers.now() < visibleUntil ? options.intervalMs : options.hiddenIntervalMs)
+    return jittered(visible() || timers.now() < state.visibleUntil ? options.intervalMs : options.hiddenIntervalMs)
   }
   const schedule = () => {
     cancelTimer()
-    if (leader && !stopped) cancelTimer = timers.later(() => void run(), nextDelay())
-  }
-  const take = async (text: string, tag: string | undefined): Promise<void> => {
-    etag = tag
-    if (text === lastText) return
-    lastText = text
-    await options.apply(text)
+    if (state.leader && !state.stopped) cancelTimer = timers.later(() => void run(), nextDelay())
   }
   const settle = async (outcome: CheckOutcome): Promise<void> => {
-    lastCheckAt = timers.now()
+    state.lastCheckAt = timers.now()
     if (outcome.kind === 'failed') {
       failures++
       if (failures === 1) options.logger.warn(`${outcome.error.message}; the plugins keep running; checking again with backoff, quietly until it answers`)
@@ -99,15 +171,15 @@ export function createFollower(options: FollowerOptions): Follower {
     if (failures > 0) options.logger.info(`the feed ${options.feedUrl} answers again`)
     failures = 0
     if (outcome.kind === 'changed') {
-      if (outcome.text !== lastText) tabs?.post({ type: 'feed', text: outcome.text, etag: outcome.etag })
+      if (outcome.text !== state.lastText) options.tabs?.post({ type: 'feed', text: outcome.text, etag: outcome.etag })
       await take(outcome.text, outcome.etag)
     }
   }
   const run = (): Promise<CheckOutcome> => {
     inFlight ??= (async () => {
       cancelTimer()
-      const outcome = await options.check(etag)
-      if (!stopped) await settle(outcome)
+      const outcome = await options.check(state.etag)
+      if (!state.stopped) await settle(outcome)
       return outcome
     })().finally(() => {
       inFlight = undefined
@@ -115,61 +187,9 @@ export function createFollower(options: FollowerOptions): Follower {
     })
     return inFlight
   }
-  const stale = () => timers.now() - lastCheckAt >= options.intervalMs
-
-  // Tabs opened together (a browser restoring its session) get one answer between them.
-  let answering = false
-  const answer = () => {
-    if (answering || lastText === undefined) return
-    answering = true
-    timers.later(() => {
-      answering = false
-      if (!stopped && lastText !== undefined) tabs?.post({ type: 'feed', text: lastText, etag })
-    }, 0)
-  }
-  const unlisten = tabs?.listen((message) => {
-    if (stopped) return
-    if (message.type === 'feed') void take(message.text, message.etag)
-    else if (message.type === 'hello' && leader) answer()
-    else if (message.type === 'visible' && leader) {
-      visibleUntil = timers.now() + options.intervalMs * 1.5
-      if (message.woke && stale()) void run()
-    }
-  })
-  // A visible tab that does not check says so, each interval: the checking tab may be hidden.
-  let cancelHeartbeat = () => {}
-  const heartbeat = (woke: boolean) => {
-    cancelHeartbeat()
-    if (stopped || leader || !visible()) return
-    tabs?.post({ type: 'visible', woke })
-    cancelHeartbeat = timers.later(() => heartbeat(false), options.intervalMs)
-  }
-  const unwatch = options.visibility?.onChange(() => {
-    if (!visible()) return
-    if (leader && stale()) void run()
-    else heartbeat(true)
-  })
-  const letGo = options.leadership?.((): void => {
-    if (stopped) return
-    leader = true
-    cancelHeartbeat()
-    void run()
-  })
-  if (leader) void run()
-  else {
-    tabs?.post({ type: 'hello' })
-    heartbeat(false)
-  }
-
   return {
-    checkNow: run,
-    stop() {
-      stopped = true
-      cancelTimer()
-      cancelHeartbeat()
-      unlisten?.()
-      unwatch?.()
-      letGo?.()
-    },
+    run,
+    stale: () => timers.now() - state.lastCheckAt >= options.intervalMs,
+    cancel: () => cancelTimer(),
   }
 }

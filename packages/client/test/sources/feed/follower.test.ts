@@ -70,10 +70,10 @@ describe('createFollower', () => {
     const server = feedServer()
     let hidden = true
     let changed = () => {}
-    followerOf(timers, server, { visibility: { hidden: () => hidden, onChange: (handler) => ((changed = handler), () => {}) } })
-    await timers.advance(HOUR)
-    expect(server.requests.length).toBeGreaterThanOrEqual(11)
-    expect(server.requests.length).toBeLessThanOrEqual(16)
+    followerOf(timers, server, { random: () => 0.5, visibility: { hidden: () => hidden, onChange: (handler) => ((changed = handler), () => {}) } })
+    await timers.advance(HOUR + 2 * MINUTE)
+    // At 0, then every 5 minutes.
+    expect(server.requests).toEqual(Array.from({ length: 13 }, (_, i) => i * 5 * MINUTE))
     const before = server.requests.length
     hidden = false
     changed()
@@ -145,6 +145,21 @@ describe('tabs of one browser share one follower', () => {
     await timers.advance(50 * MINUTE)
     expect(server.requests.length).toBeGreaterThanOrEqual(50)
     expect(server.requests.length).toBeLessThanOrEqual(77)
+  })
+
+  it('a hidden checking tab keeps the visible interval while another tab of the browser is visible', async () => {
+    const timers = fakeTimers()
+    const server = feedServer()
+    const browser = fakeBrowser()
+    const never = () => () => {}
+    followerOf(timers, server, { ...browser.tab(), visibility: { hidden: () => true, onChange: never } })
+    followerOf(timers, server, { ...browser.tab(), visibility: { hidden: () => false, onChange: never } })
+    await timers.advance(HOUR)
+    expect(server.requests.length).toBeGreaterThanOrEqual(50)
+    const alone = feedServer()
+    followerOf(timers, alone, { ...fakeBrowser().tab(), visibility: { hidden: () => true, onChange: never } })
+    await timers.advance(HOUR)
+    expect(alone.requests.length).toBeLessThanOrEqual(16)
   })
 
   it('a tab opened later gets the latest feed from the checking tab, without a request', async () => {
