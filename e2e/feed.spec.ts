@@ -122,6 +122,25 @@ test('a tampered chunk is refused before any of it runs; the old version runs on
   }
 })
 
+test('a chunk that cannot be fetched: reported, the old version runs on, swapped in once it can be', async ({ page }) => {
+  const chunk = await site.chunkOf('v2', 'counter')
+  const published = await readFile(chunk, 'utf8')
+  await rm(chunk)
+  try {
+    await openV1(page)
+    await site.deploy('v2')
+    expect(await check(page)).toMatchObject({ status: 'applied', waiting: ['counter'] })
+    expect(await failures(page)).toEqual([expect.stringMatching(/counter.*could not be loaded \(HTTP 404\); the old version runs on/)])
+    await expect(page.getByTestId('counter-label')).toHaveText('Count')
+  } finally {
+    await site.write(chunk, published)
+  }
+  // Fetched again after about 5 s, without a new check of the feed.
+  await expect(page.getByTestId('counter-label')).toHaveText('Taps', { timeout: 15_000 })
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+  expect(await failures(page)).toHaveLength(1)
+})
+
 test('a version whose activate throws is rolled back, its state kept', async ({ page }) => {
   await openV1(page)
   await site.deploy('v3')

@@ -131,7 +131,7 @@ describe('a production host following a feed', () => {
     expect(deploy.loads.filter((url) => url.endsWith('a-2.js'))).toHaveLength(1)
   })
 
-  it('a chunk that could not be fetched is fetched again at the next check, reported once, and swapped in once it loads', async () => {
+  it('a chunk that could not be fetched: reported once, fetched again with backoff, quietly, and swapped in once it loads', async () => {
     const deploy = site()
     const a = counter('a1')
     deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: a }])
@@ -140,14 +140,38 @@ describe('a production host following a feed', () => {
     const a2 = counter('a2')
     deploy.publish([{ id: 'a', url: 'assets/a-2.js', module: a2 }])
     deploy.unavailable.add(`${ORIGIN}/assets/a-2.js`)
-    await app.feed.check()
-    deploy.setText(JSON.stringify({ format: 1, plugins: [{ id: 'a', file: 'src/plugins/a/index.ts', url: 'assets/a-2.js', integrity: SRI, imports: [] }] }))
-    await app.feed.check()
+    expect(await app.feed.check()).toMatchObject({ status: 'applied', updated: ['a'], waiting: ['a'] })
+    const fetches = () => deploy.loads.filter((url) => url.endsWith('a-2.js')).length
+    const afterCheck = fetches()
+    // Retries after 5 s, then 10 s, then 20 s: still failing, never reported again.
+    await app.timers.advance(5_000 + 10_000 + 20_000)
+    expect(fetches()).toBe(afterCheck + 3)
     expect(app.events.filter((e) => e.type === 'reload-failed')).toHaveLength(1)
+    expect(a.read()).toBe('a1: 1')
     deploy.unavailable.clear()
-    deploy.setText(JSON.stringify({ format: 1, plugins: [{ id: 'a', file: 'src/plugins/a/index.ts', url: 'assets/a-2.js', integrity: SRI, imports: [] }], note: 'again' }))
-    expect(await app.feed.check()).toMatchObject({ status: 'applied', updated: ['a'] })
+    await app.timers.advance(40_000)
     expect(a2.read()).toBe('a2: 1')
+    expect(app.events.filter((e) => e.type === 'reload-completed').map((e) => e.payload.id)).toEqual(['a'])
+    // Nothing more to fetch again.
+    const settled = fetches()
+    await app.timers.advance(600_000)
+    expect(fetches()).toBe(settled)
+  })
+
+  it('a plugin new in the feed whose chunk could not be fetched starts once it loads', async () => {
+    const deploy = site()
+    const a = counter('a1')
+    deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: a }])
+    const app = await startApp({ a }, deploy)
+    const c = counter('c1')
+    deploy.publish([{ id: 'a', url: 'assets/a-1.js' }, { id: 'c', url: 'assets/c-1.js', module: c }])
+    deploy.unavailable.add(`${ORIGIN}/assets/c-1.js`)
+    expect(await app.feed.check()).toMatchObject({ status: 'applied', added: ['c'], waiting: ['c'] })
+    expect(app.host.get('c')?.status).toBe('failed')
+    deploy.unavailable.clear()
+    await app.timers.advance(5_000)
+    expect(c.read()).toBe('c1: 0')
+    expect(app.host.get('c')?.status).toBe('idle')
   })
 
   it('a version whose activate throws is rolled back to the old one, with its state', async () => {
@@ -171,7 +195,7 @@ describe('a production host following a feed', () => {
     const app = await startApp({ a, b }, deploy)
     const c = counter('c1')
     deploy.publish([{ id: 'a', url: 'assets/a-1.js' }, { id: 'c', url: 'assets/c-1.js', module: c }])
-    expect(await app.feed.check()).toMatchObject({ status: 'applied', updated: [], added: ['c'], removed: ['b'] })
+    expect(await app.feed.check()).toEqual({ status: 'applied', updated: [], added: ['c'], removed: ['b'], waiting: [] })
     expect(app.host.plugins().map((p) => p.id).sort()).toEqual(['a', 'c'])
     expect(c.read()).toBe('c1: 0')
   })

@@ -21,6 +21,8 @@ export interface FeedSourceOptions {
   load(plugin: ResolvedFeedPlugin): Promise<PluginModule>
   /** The module the host runs for `id`, if any. */
   running(id: string): PluginModule | undefined
+  /** Whether the host has plugin `id` (running, or failed). */
+  known(id: string): boolean
   now(): number
 }
 
@@ -30,13 +32,18 @@ export interface FeedApplied {
   updated: string[]
   added: string[]
   removed: string[]
+  /** Plugins whose new chunks could not be fetched: fetched again with backoff, quietly, until they load. */
+  waiting: string[]
 }
 
 /** The update source over a feed of a production build: `apply` hands the engine what a new feed text changes. */
 export interface FeedSource extends UpdateSource {
   /** The entries the engine starts from: none; the first feed lists them. */
   readonly declarations: EntryDeclaration[]
-  /** Applies a feed: starts new plugins, stops removed ones, swaps changed ones in one batch; resolves once all of it ran. */
+  /**
+   * Applies a feed: starts new plugins, stops removed ones, swaps changed ones in one batch;
+   * resolves once all of it ran. Applying the same feed again tries again what could not be fetched.
+   */
   apply(plugins: readonly ResolvedFeedPlugin[]): Promise<FeedApplied>
   /** For the engine's recovery: imports a plugin's version of the latest feed (named `url` by its declaration). */
   importModule(url: string): Promise<PluginModule>
@@ -64,9 +71,9 @@ export function feedSource(options: FeedSourceOptions): FeedSource {
   const tried = new Map<string, string>()
   const reported = new Set<string>()
   const loads = new Map<string, Promise<PluginModule>>()
-  // Chunks that could not be fetched: loaded anew at the next check (once this one, and the
-  // engine's report of it, are done with the failed load).
-  const retryable = new Set<string>()
+  // Chunks that could not be fetched (not refused): loaded anew at the next apply, once this one,
+  // and the engine's report of it, are done with the failed load.
+  const retryable = new Map<string, string>()
   let batch = 0
 
   const keyOf = (id: string) => `${options.feedUrl}#${encodeURIComponent(id)}`
@@ -74,7 +81,11 @@ export function feedSource(options: FeedSourceOptions): FeedSource {
   const load = (plugin: ResolvedFeedPlugin): Promise<PluginModule> => {
     const version = versionOf(plugin)
     let loading = loads.get(version)
-    if (!loading) loads.set(version, (loading = options.load(plugin)))
+    if (loading) return loading
+    loads.set(version, (loading = options.load(plugin)))
+    loading.catch((error: unknown) => {
+      if (!(error instanceof ChunkLoadError && error.refused)) retryable.set(version, plugin.id)
+    })
     return loading
   }
   const loadLatest = (id: string): Promise<PluginModule> => {
@@ -87,7 +98,7 @@ export function feedSource(options: FeedSourceOptions): FeedSource {
 
   /** Loads the changed versions of running plugins: those to hand to the engine, and whether they loaded. */
   const changedVersions = async (plugins: readonly ResolvedFeedPlugin[]) => {
-    const candidates = plugins.filter((p) => options.running(p.id) !== undefined && tried.get(p.id) !== versionOf(p))
+    const candidates = plugins.filter((p) => options.known(p.id) && tried.get(p.id) !== versionOf(p))
     const loaded = await Promise.all(candidates.map((p) => load(p).then((module) => ({ p, module }), (error: unknown) => ({ p, error }))))
     const handed: { id: string; module: PluginModule | undefined }[] = []
     for (const result of loaded) {
@@ -98,9 +109,7 @@ export function feedSource(options: FeedSourceOptions): FeedSource {
         if (result.module !== options.running(result.p.id)) handed.push({ id: result.p.id, module: result.module })
         continue
       }
-      const refused = result.error instanceof ChunkLoadError && result.error.refused
-      if (refused) tried.set(result.p.id, version)
-      else retryable.add(version)
+      if (result.error instanceof ChunkLoadError && result.error.refused) tried.set(result.p.id, version)
       if (reported.has(version)) continue
       reported.add(version)
       handed.push({ id: result.p.id, module: undefined })
@@ -125,7 +134,7 @@ export function feedSource(options: FeedSourceOptions): FeedSource {
     async apply(plugins) {
       const before = latest
       latest = new Map(plugins.map((p) => [p.id, p]))
-      const added = plugins.filter((p) => !before.has(p.id) && options.running(p.id) === undefined).map((p) => p.id)
+      const added = plugins.filter((p) => !before.has(p.id) && !options.known(p.id)).map((p) => p.id)
       const removed = [...before.keys()].filter((id) => !latest.has(id))
       const setChanged = plugins.some((p) => !before.has(p.id)) || removed.length > 0
       const endings = [settled(added, 'add'), settled(removed, 'remove')]
@@ -142,9 +151,10 @@ export function feedSource(options: FeedSourceOptions): FeedSource {
         for (const { id, module } of handed) sink.arrived(id, module)
       }
       await Promise.all(endings)
-      for (const version of retryable) loads.delete(version)
+      const waiting = [...new Set(retryable.values())]
+      for (const version of retryable.keys()) loads.delete(version)
       retryable.clear()
-      return { updated: handed.map((h) => h.id), added, removed }
+      return { updated: handed.map((h) => h.id), added, removed, waiting }
     },
   }
 }

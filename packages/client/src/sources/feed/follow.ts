@@ -7,7 +7,7 @@ import { HOT_SOURCE_SYMBOL_KEY } from '../../protocol/index.js'
 import { checkFeed, type CheckOutcome, type FetchFeed } from './feed-check.js'
 import { parseFeed, type ResolvedFeedPlugin } from './feed-manifest.js'
 import { feedSource, type FeedApplied } from './feed-source.js'
-import { createFollower, type FeedTabs, type FollowerTimers, type Leadership, type Visibility } from './follower.js'
+import { createFollower, retryDelay, type FeedTabs, type FollowerTimers, type Leadership, type Visibility } from './follower.js'
 
 /** What a check did. */
 export type FeedCheck =
@@ -53,6 +53,7 @@ export function follow(host: PluginHost, deps: FollowDeps): Feed {
     feedUrl: deps.feedUrl,
     load: deps.load,
     running: (id) => [...cores].map((core) => core.records.get(id)?.module).find((m) => m !== undefined),
+    known: (id) => [...cores].some((core) => core.records.has(id)),
     now: deps.timers.now,
   })
   const engine = createEngine(source.declarations, source, {
@@ -66,17 +67,30 @@ export function follow(host: PluginHost, deps: FollowDeps): Feed {
   attachHotSource(host, (engine.entries as unknown as Record<symbol, HotSource>)[Symbol.for(HOT_SOURCE_SYMBOL_KEY)]!)
 
   let applied: Promise<FeedCheck> = Promise.resolve({ status: 'unchanged' })
-  const apply = (text: string): Promise<FeedCheck> => {
+  let latest: ResolvedFeedPlugin[] = []
+  const retry = retryWithBackoff(deps, () => void applyPlugins(latest))
+  /** Applies one feed after the other; what could not be fetched is applied again later, quietly. */
+  const applyPlugins = (plugins: ResolvedFeedPlugin[] | Error): Promise<FeedCheck> => {
     applied = applied.then(async (): Promise<FeedCheck> => {
-      try {
-        return { status: 'applied', ...(await source.apply(parseFeed(text, deps.feedUrl, deps.maxBytes))) }
-      } catch (error) {
-        const refused = error instanceof Error ? error : new Error(String(error))
-        logger.error(`${refused.message}; the feed is refused, the plugins keep running what they run`)
-        return { status: 'failed', error: refused }
+      if (plugins instanceof Error) {
+        logger.error(`${plugins.message}; the feed is refused, the plugins keep running what they run`)
+        return { status: 'failed', error: plugins }
       }
+      latest = plugins
+      const result = await source.apply(plugins)
+      retry(result.waiting.length > 0)
+      return { status: 'applied', ...result }
     })
     return applied
+  }
+  const apply = (text: string): Promise<FeedCheck> => {
+    let plugins: ResolvedFeedPlugin[] | Error
+    try {
+      plugins = parseFeed(text, deps.feedUrl, deps.maxBytes)
+    } catch (error) {
+      plugins = error instanceof Error ? error : new Error(String(error))
+    }
+    return applyPlugins(plugins)
   }
   const follower = createFollower({
     ...deps,
@@ -93,6 +107,24 @@ export function follow(host: PluginHost, deps: FollowDeps): Feed {
       if (outcome.kind === 'unchanged') return { status: 'unchanged' }
       return applied
     },
-    stop: () => follower.stop(),
+    stop() {
+      follower.stop()
+      retry(false)
+    },
+  }
+}
+
+/** `retry(true)` schedules `task` after a delay that doubles from one retry to the next; `retry(false)` cancels and resets. */
+function retryWithBackoff(deps: Pick<FollowDeps, 'timers' | 'retry' | 'jitter' | 'random'>, task: () => void): (again: boolean) => void {
+  let attempts = 0
+  let cancel = () => {}
+  return (again) => {
+    cancel()
+    if (!again) {
+      attempts = 0
+      return
+    }
+    attempts++
+    cancel = deps.timers.later(task, retryDelay(attempts, deps))
   }
 }

@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../engine/recovery/policy.js'
 import type { Logger } from '../../host/types.js'
 import type { CheckOutcome } from './feed-check.js'
 
@@ -154,7 +155,7 @@ function createChecks(
   let inFlight: Promise<CheckOutcome> | undefined
   const jittered = (ms: number) => Math.round(ms * (1 + options.jitter * (2 * options.random() - 1)))
   const nextDelay = () => {
-    if (failures > 0) return jittered(Math.min(options.retry.maxDelayMs, options.retry.initialDelayMs * 2 ** (failures - 1)))
+    if (failures > 0) return retryDelay(failures, options)
     return jittered(visible() || timers.now() < state.visibleUntil ? options.intervalMs : options.hiddenIntervalMs)
   }
   const schedule = () => {
@@ -192,4 +193,9 @@ function createChecks(
     stale: () => timers.now() - state.lastCheckAt >= options.intervalMs,
     cancel: () => cancelTimer(),
   }
+}
+
+/** The delay before retry number `attempt` (1-based): doubling from `retry.initialDelayMs` up to `retry.maxDelayMs`, jittered. */
+export function retryDelay(attempt: number, options: Pick<FollowerOptions, 'retry' | 'jitter' | 'random'>): number {
+  return backoffDelay(attempt, { ...options.retry, attempts: attempt, factor: 2, jitter: options.jitter }, options.random)
 }
