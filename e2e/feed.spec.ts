@@ -36,6 +36,8 @@ test.beforeAll(async () => {
   // v2: the counter changed.
   await copy.edit(counter, "const label = 'Count'", "const label = 'Taps'")
   await copy.edit(counter, "version: '1.0.0'", "version: '1.1.0'")
+  await copy.write('src/plugins/counter/counter.css', '[data-testid="counter-label"] { letter-spacing: 7px; }\n')
+  await copy.edit(counter, "import { formatCount } from './format'", "import { formatCount } from './format'\nimport './counter.css'")
   const v2 = await buildVariant(copy, 'v2')
   // v3: the counter's activate throws.
   await copy.edit(counter, "ctx.setTitle('Counter')", "ctx.setTitle('Counter')\n  if (count >= 0) throw new Error('v3 cannot start')")
@@ -92,6 +94,8 @@ test('a new version in the feed is verified and swapped in with its state, witho
   expect(await check(page)).toMatchObject({ status: 'applied', updated: ['counter'], added: [], removed: [] })
   await expect(page.getByTestId('counter-label')).toHaveText('Taps')
   await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+  // Its new stylesheet, verified too, came with it.
+  await expect(page.getByTestId('counter-label')).toHaveCSS('letter-spacing', '7px')
   expect(await marker(page)).toBe('v1 page')
   expect(await page.evaluate(() => (window as unknown as { pluginHost: { get(id: string): { version?: string } } }).pluginHost.get('counter')?.version)).toBe('1.1.0')
   await page.getByTestId('counter-button').click()

@@ -12,24 +12,29 @@ import type { ResolvedChunk, ResolvedFeedPlugin } from '../sources/feed/feed-man
  * then (an `import()` after a failed preload would fetch the URL again, unchecked). Chunks are
  * verified one at a time, dependencies first, so no chunk is ever fetched as an unchecked
  * dependency of another. A `fetch(…, { integrity })` followed by `import()` would check one copy
- * of the bytes and run another.
+ * of the bytes and run another. The plugin's stylesheets are checked the same way (`<link
+ * rel="stylesheet" integrity>`) before its code runs.
  */
 export function verifiedImport(plugin: ResolvedFeedPlugin): Promise<PluginModule> {
   return (async () => {
-    for (const chunk of [...plugin.imports, plugin]) await preload(plugin, chunk)
+    for (const chunk of [...plugin.imports, plugin]) await load(plugin, chunk, 'modulepreload')
+    // Its stylesheets, verified too, are in the page before its code runs (a page's earlier ones stay).
+    const present = new Set(Array.from(document.querySelectorAll<HTMLLinkElement>('link[rel=stylesheet]'), (link) => link.href))
+    await Promise.all(plugin.css.filter((css) => !present.has(css.url)).map((css) => load(plugin, css, 'stylesheet')))
     return (await import(/* @vite-ignore */ plugin.url)) as PluginModule
   })()
 }
 
-function preload(plugin: ResolvedFeedPlugin, chunk: ResolvedChunk): Promise<void> {
+/** A `<link>` that fetches and checks `chunk`: a module preload (removed once done: the module map keeps it) or a stylesheet (kept). */
+function load(plugin: ResolvedFeedPlugin, chunk: ResolvedChunk, rel: 'modulepreload' | 'stylesheet'): Promise<void> {
   return new Promise((resolve, reject) => {
     const link = document.createElement('link')
-    link.rel = 'modulepreload'
+    link.rel = rel
     link.href = chunk.url
     link.integrity = chunk.integrity
     if (new URL(chunk.url).origin !== location.origin) link.crossOrigin = 'anonymous'
     link.onload = () => {
-      link.remove()
+      if (rel === 'modulepreload') link.remove()
       resolve()
     }
     link.onerror = () => {

@@ -21,6 +21,8 @@ export interface FeedPlugin extends FeedChunk {
   file: string
   /** Every chunk the entry chunk imports, directly or not, statically or lazily: dependencies before dependents. */
   imports: FeedChunk[]
+  /** The CSS files Vite split out of the entry chunk and the chunks it imports statically (absent: none). */
+  css?: FeedChunk[]
   /** `meta.version`, `meta.dependsOn`, `meta.stateVersion` where the entry writes them as literals. */
   version?: string
   dependsOn?: string[]

@@ -4,7 +4,7 @@ import { init } from 'es-module-lexer'
 import type { Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { readStaticMeta } from '../discovery/plugin-ids.js'
-import { buildFeedManifest, type BuiltChunk, type FeedEntry } from './manifest.js'
+import { buildFeedManifest, type BuiltAsset, type BuiltChunk, type FeedEntry } from './manifest.js'
 
 /** Writes the build's feed (`hot-plugins.json`) next to its assets: what `followFeed` swaps in production. */
 export function feedPlugin(context: HotPluginsContext): Plugin {
@@ -23,7 +23,8 @@ export function feedPlugin(context: HotPluginsContext): Plugin {
         await init
         const entries: FeedEntry[] = plugins.map((p) => ({ id: p.id, file: p.file, absFile: p.absFile, meta: metaOf(p.absFile) }))
         const chunks = Object.values(bundle).filter((item): item is typeof item & BuiltChunk => item.type === 'chunk')
-        const manifest = buildFeedManifest(entries, chunks, feed.file, (message) => context.logger?.warn(`${LOG_PREFIX} ${message}`))
+        const assets = Object.values(bundle).filter((item): item is typeof item & BuiltAsset => item.type === 'asset' && item.fileName.endsWith('.css'))
+        const manifest = buildFeedManifest(entries, chunks, feed.file, (message) => context.logger?.warn(`${LOG_PREFIX} ${message}`), assets)
         const missing = plugins.filter((p) => !manifest.plugins.some((listed) => listed.id === p.id))
         if (missing.length > 0) {
           context.logger?.warn(`${LOG_PREFIX} the feed lists no chunk for ${missing.map((p) => `"${p.id}" (${p.file})`).join(', ')}: the build made none of its own`)

@@ -12,6 +12,14 @@ export interface BuiltChunk {
   facadeModuleId: string | null
   /** An entry chunk of the page (`index.html`'s script): it runs the app. */
   isEntry: boolean
+  /** The CSS files Vite split out of this chunk (`viteMetadata.importedCss`). */
+  viteMetadata?: { importedCss: ReadonlySet<string> }
+}
+
+/** A file of the build that is no chunk: the CSS Vite split out. */
+export interface BuiltAsset {
+  fileName: string
+  source: string | Uint8Array
 }
 
 /** A plugin entry of the build. */
@@ -39,6 +47,7 @@ export function buildFeedManifest(
   chunks: readonly BuiltChunk[],
   feedFile: string,
   warn: (message: string) => void = () => {},
+  assets: readonly BuiltAsset[] = [],
 ): FeedManifest {
   const byFile = new Map(chunks.map((chunk) => [chunk.fileName, chunk]))
   const byFacade = new Map(chunks.filter((chunk) => chunk.facadeModuleId !== null).map((chunk) => [chunk.facadeModuleId!, chunk]))
@@ -56,7 +65,8 @@ export function buildFeedManifest(
       )
     }
     const imports = imported.map(described)
-    plugins.push({ id: entry.id, file: entry.file, ...described(chunk), imports, ...metaFields(entry.meta) })
+    const css = cssOf([chunk, ...imported], assets).map((asset) => ({ url: relative(asset.fileName), integrity: integrityOf(asset.source) }))
+    plugins.push({ id: entry.id, file: entry.file, ...described(chunk), imports, css, ...metaFields(entry.meta) })
   }
   return { format: FEED_FORMAT, plugins }
 }
@@ -76,6 +86,12 @@ function importedChunks(entry: BuiltChunk, byFile: ReadonlyMap<string, BuiltChun
   }
   visit(entry)
   return order
+}
+
+/** The CSS files Vite split out of these chunks, each once. */
+function cssOf(chunks: readonly BuiltChunk[], assets: readonly BuiltAsset[]): BuiltAsset[] {
+  const names = new Set(chunks.flatMap((chunk) => [...(chunk.viteMetadata?.importedCss ?? [])]))
+  return assets.filter((asset) => names.has(asset.fileName))
 }
 
 function metaFields(meta: StaticMeta): Pick<FeedPlugin, 'version' | 'dependsOn' | 'stateVersion'> {

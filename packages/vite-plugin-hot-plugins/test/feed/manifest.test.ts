@@ -15,15 +15,24 @@ const entry = (id: string, meta: FeedEntry['meta'] = {}): FeedEntry => ({ id, fi
 const sri = (code: string) => `sha384-${createHash('sha384').update(code).digest('base64')}`
 
 describe('buildFeedManifest', () => {
-  it('lists each plugin with its entry chunk and every chunk it imports, dependencies first, each with its sha384', () => {
+  it('lists each plugin with its entry chunk, every chunk it imports (dependencies first) and their CSS, each with its sha384', () => {
     const chunks = [
       chunk('index.html', '', [], { isEntry: true }),
-      chunk('assets/counter-1.js', 'counter', ['assets/format-1.js'], { facadeModuleId: '/app/src/plugins/counter/index.ts', dynamicImports: ['assets/lazy-1.js'] }),
-      chunk('assets/format-1.js', 'format', ['assets/shared-1.js']),
+      chunk('assets/counter-1.js', 'counter', ['assets/format-1.js'], {
+        facadeModuleId: '/app/src/plugins/counter/index.ts',
+        dynamicImports: ['assets/lazy-1.js'],
+        viteMetadata: { importedCss: new Set(['assets/counter-1.css']) },
+      }),
+      chunk('assets/format-1.js', 'format', ['assets/shared-1.js'], { viteMetadata: { importedCss: new Set(['assets/format-1.css', 'assets/counter-1.css']) } }),
       chunk('assets/shared-1.js', 'shared'),
       chunk('assets/lazy-1.js', 'lazy', ['assets/shared-1.js']),
     ]
-    const manifest = buildFeedManifest([entry('counter', { version: '1.1.0', dependsOn: ['theme'], stateVersion: 2 })], chunks, 'hot-plugins.json')
+    const assets = [
+      { fileName: 'assets/counter-1.css', source: '.counter {}' },
+      { fileName: 'assets/format-1.css', source: '.format {}' },
+      { fileName: 'assets/other-1.css', source: '.other {}' },
+    ]
+    const manifest = buildFeedManifest([entry('counter', { version: '1.1.0', dependsOn: ['theme'], stateVersion: 2 })], chunks, 'hot-plugins.json', () => {}, assets)
     expect(manifest).toEqual({
       format: 1,
       plugins: [
@@ -36,6 +45,10 @@ describe('buildFeedManifest', () => {
             { url: 'assets/shared-1.js', integrity: sri('shared') },
             { url: 'assets/format-1.js', integrity: sri('format') },
             { url: 'assets/lazy-1.js', integrity: sri('lazy') },
+          ],
+          css: [
+            { url: 'assets/counter-1.css', integrity: sri('.counter {}') },
+            { url: 'assets/format-1.css', integrity: sri('.format {}') },
           ],
           version: '1.1.0',
           dependsOn: ['theme'],

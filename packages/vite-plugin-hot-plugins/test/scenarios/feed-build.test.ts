@@ -16,7 +16,8 @@ async function buildApp(feed?: HotPluginsOptions['feed']) {
   const tree = await makeTree({
     'index.html': '<script type="module" src="/src/main.ts"></script>',
     'src/main.ts': `import plugins from 'virtual:hot-plugins'\nfor (const p of plugins) void p.load()\n`,
-    'src/plugins/chart/index.ts': `import { scale } from './scale'\nexport const meta = { version: '2.0.0', dependsOn: ['theme'] }\nexport function activate() { return scale(2) }\n`,
+    'src/plugins/chart/chart.css': '.chart { letter-spacing: 7px }\n',
+    'src/plugins/chart/index.ts': `import './chart.css'\nimport { scale } from './scale'\nexport const meta = { version: '2.0.0', dependsOn: ['theme'] }\nexport function activate() { return scale(2) }\n`,
     'src/plugins/chart/scale.ts': `export const scale = (n: number) => n * 3\n`,
     'src/plugins/theme/index.ts': `export const meta = { version: '1.0.0' }\nexport function activate() {}\n`,
   })
@@ -35,15 +36,17 @@ async function buildApp(feed?: HotPluginsOptions['feed']) {
 }
 
 describe('the feed of a vite build', () => {
-  it('names every plugin with hashes of the very bytes written', async () => {
+  it('names every plugin, its chunks and its CSS, with hashes of the very bytes written', async () => {
     const dist = await buildApp()
     const feed = JSON.parse(await readFile(path.join(dist, 'hot-plugins.json'), 'utf8'))
     expect(feed.plugins.map((p: { id: string; version: string; dependsOn?: string[] }) => [p.id, p.version, p.dependsOn])).toEqual([
       ['chart', '2.0.0', ['theme']],
       ['theme', '1.0.0', undefined],
     ])
+    expect(feed.plugins[0].css).toEqual([{ url: expect.stringMatching(/^assets\/.+\.css$/), integrity: expect.stringMatching(/^sha384-/) }])
+    expect(await readFile(path.join(dist, feed.plugins[0].css[0].url), 'utf8')).toContain('letter-spacing:7px')
     for (const plugin of feed.plugins) {
-      for (const chunk of [plugin, ...plugin.imports]) {
+      for (const chunk of [plugin, ...plugin.imports, ...plugin.css]) {
         const bytes = await readFile(path.join(dist, chunk.url))
         expect(chunk.integrity, chunk.url).toBe(`sha384-${createHash('sha384').update(bytes).digest('base64')}`)
       }

@@ -8,6 +8,8 @@ export interface ResolvedFeedPlugin extends ResolvedChunk {
   id: string
   file: string
   imports: ResolvedChunk[]
+  /** Its stylesheets, loaded (and verified) with its chunks. */
+  css: ResolvedChunk[]
   version?: string
   dependsOn?: string[]
   stateVersion?: number
@@ -75,12 +77,16 @@ export function parseFeed(text: string, feedUrl: string, maxBytes: number): Reso
 function resolvePlugin(raw: Record<string, unknown>, where: string, feedUrl: string, folder: string): ResolvedFeedPlugin {
   const id = text(raw.id, `${where}: "id"`)
   const at = `${where} ("${id}")`
-  if (!Array.isArray(raw.imports)) throw new FeedError(`${at}: "imports" must be a list`)
+  const chunks = (key: 'imports' | 'css', list: unknown) => {
+    if (!Array.isArray(list)) throw new FeedError(`${at}: "${key}" must be a list`)
+    return list.map((chunk: unknown, index: number) => resolveChunk(record(chunk, `${at}: ${key}[${index}]`), `${at}: ${key}[${index}]`, feedUrl, folder))
+  }
   const plugin: ResolvedFeedPlugin = {
     id,
     file: text(raw.file, `${at}: "file"`),
     ...resolveChunk(raw, at, feedUrl, folder),
-    imports: raw.imports.map((chunk: unknown, index: number) => resolveChunk(record(chunk, `${at}: imports[${index}]`), `${at}: imports[${index}]`, feedUrl, folder)),
+    imports: chunks('imports', raw.imports),
+    css: chunks('css', raw.css ?? []),
   }
   if (typeof raw.version === 'string') plugin.version = raw.version
   if (Array.isArray(raw.dependsOn) && raw.dependsOn.every((d) => typeof d === 'string')) plugin.dependsOn = raw.dependsOn

@@ -16,10 +16,9 @@ export function fakeTimers(start = 0) {
       const end = time + ms
       for (;;) {
         await settle()
-        tasks.sort((a, b) => a.at - b.at)
-        const next = tasks[0]
+        const next = tasks.reduce<(typeof tasks)[number] | undefined>((first, task) => (first && first.at <= task.at ? first : task), undefined)
         if (!next || next.at > end) break
-        tasks.shift()
+        tasks.splice(tasks.indexOf(next), 1)
         time = next.at
         next.task()
         await settle()

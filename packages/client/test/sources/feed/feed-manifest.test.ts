@@ -8,7 +8,7 @@ const feedText = (plugins: unknown[], more: Record<string, unknown> = {}) => JSO
 
 describe('parseFeed', () => {
   it('resolves every URL against the feed and keeps the meta it lists', () => {
-    const text = feedText([plugin({ imports: [{ url: 'assets/shared-1.js', integrity: SRI }], version: '1.1.0', dependsOn: ['theme'], stateVersion: 2 })])
+    const text = feedText([plugin({ imports: [{ url: 'assets/shared-1.js', integrity: SRI }], css: [{ url: 'assets/counter-1.css', integrity: SRI }], version: '1.1.0', dependsOn: ['theme'], stateVersion: 2 })])
     expect(parseFeed(text, FEED, 10_000)).toEqual([
       {
         id: 'counter',
@@ -16,6 +16,7 @@ describe('parseFeed', () => {
         url: 'https://app.example.com/deploy/assets/counter-1.js',
         integrity: SRI,
         imports: [{ url: 'https://app.example.com/deploy/assets/shared-1.js', integrity: SRI }],
+        css: [{ url: 'https://app.example.com/deploy/assets/counter-1.css', integrity: SRI }],
         version: '1.1.0',
         dependsOn: ['theme'],
         stateVersion: 2,
@@ -34,6 +35,7 @@ describe('parseFeed', () => {
   ])('refuses a chunk URL that escapes the feed folder: %s', (url, message) => {
     expect(() => parseFeed(feedText([plugin({ url })]), FEED, 10_000)).toThrow(message)
     expect(() => parseFeed(feedText([plugin({ imports: [{ url, integrity: SRI }] })]), FEED, 10_000)).toThrow(/imports\[0\].*leads out/)
+    expect(() => parseFeed(feedText([plugin({ css: [{ url, integrity: SRI }] })]), FEED, 10_000)).toThrow(/css\[0\].*leads out/)
   })
 
   it.each([

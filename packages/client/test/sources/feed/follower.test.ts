@@ -127,7 +127,8 @@ describe('tabs of one browser share one follower', () => {
     const server = feedServer()
     for (let b = 0; b < 250; b++) {
       const browser = fakeBrowser()
-      for (let t = 0; t < 4; t++) followerOf(timers, server, browser.tab())
+      // One visible tab per browser, as one window shows one tab.
+      for (let t = 0; t < 4; t++) followerOf(timers, server, { ...browser.tab(), visibility: { hidden: () => t > 0, onChange: () => () => {} } })
     }
     await timers.advance(HOUR)
     const perSecond = server.requests.filter((at) => at > 10 * MINUTE).length / (50 * 60)
