@@ -87,9 +87,13 @@ test('the build that follows a feed holds the engine, and none of Vite\'s HMR, t
 })
 
 test('a new version in the feed is verified and swapped in with its state, without a page reload', async ({ page }) => {
+  const v1Counter = `/${path.relative(tempFolder('feed-site'), await site.chunkOf('v1', 'counter'))}`
+  const fetchesOfV1 = () => site.served.filter((s) => s.path === v1Counter).length
+  const before = fetchesOfV1()
   await openV1(page)
-  // The first check found the page's own build: nothing swapped.
+  // The first check found the page's own build: nothing swapped, and no chunk the page has fetched again.
   expect((await reloadCounts(page)).every((entry) => entry.endsWith(':0'))).toBe(true)
+  expect(fetchesOfV1()).toBe(before + 1)
   await site.deploy('v2')
   expect(await check(page)).toMatchObject({ status: 'applied', updated: ['counter'], added: [], removed: [] })
   await expect(page.getByTestId('counter-label')).toHaveText('Taps')
@@ -101,9 +105,9 @@ test('a new version in the feed is verified and swapped in with its state, witho
   await page.getByTestId('counter-button').click()
   await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
   // Nothing changed since: a conditional request, answered 304.
-  const before = site.served.filter((s) => s.path === '/hot-plugins.json' && s.status === 304).length
+  const notModified = site.served.filter((s) => s.path === '/hot-plugins.json' && s.status === 304).length
   expect(await check(page)).toEqual({ status: 'unchanged' })
-  expect(site.served.filter((s) => s.path === '/hot-plugins.json' && s.status === 304).length).toBe(before + 1)
+  expect(site.served.filter((s) => s.path === '/hot-plugins.json' && s.status === 304).length).toBe(notModified + 1)
   expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([])
 })
 
