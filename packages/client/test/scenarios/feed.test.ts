@@ -32,7 +32,7 @@ function counter(label: string, extra: Partial<PluginModule> = {}): PluginModule
 }
 
 /** A deploy: each plugin's chunk URL names the module a load of it gives. */
-function site() {
+function site(base = `${ORIGIN}/`) {
   const modules = new Map<string, PluginModule>()
   const refused = new Set<string>()
   const unavailable = new Set<string>()
@@ -41,7 +41,7 @@ function site() {
   let etag = 0
   const served = { ok: 0, notModified: 0 }
   const publish = (plugins: { id: string; url: string; module?: PluginModule; dependsOn?: string[] }[]) => {
-    for (const p of plugins) if (p.module) modules.set(`${ORIGIN}/${p.url}`, p.module)
+    for (const p of plugins) if (p.module) modules.set(`${base}${p.url}`, p.module)
     const listed: FeedPlugin[] = plugins.map((p) => ({ id: p.id, file: `src/plugins/${p.id}/index.ts`, url: p.url, integrity: SRI, imports: [], ...(p.dependsOn ? { dependsOn: p.dependsOn } : {}) }))
     text = JSON.stringify({ format: 1, plugins: listed })
     etag++
@@ -67,8 +67,14 @@ async function startApp(initial: Record<string, PluginModule>, deploy: ReturnTyp
   const events = recordEvents(host)
   await host.start(Object.entries(initial).map(([id, module]) => ({ id, file: `src/plugins/${id}/index.ts`, load: async () => module })))
   const timers = fakeTimers()
-  const feed = follow(host, {
-    feedUrl: FEED,
+  const feed = followOne(host, deploy, timers)
+  await timers.settle()
+  return { host, events, lines, feed, timers }
+}
+
+function followOne(host: ReturnType<typeof createPluginHost>, deploy: ReturnType<typeof site>, timers: ReturnType<typeof fakeTimers>, feedUrl = FEED) {
+  return follow(host, {
+    feedUrl,
     fetchFeed: deploy.fetchFeed,
     load: deploy.load,
     timers,
@@ -79,8 +85,6 @@ async function startApp(initial: Record<string, PluginModule>, deploy: ReturnTyp
     maxBytes: 100_000,
     retry: { initialDelayMs: 5_000, maxDelayMs: 60_000 },
   })
-  await timers.settle()
-  return { host, events, lines, feed, timers }
 }
 
 describe('a production host following a feed', () => {
@@ -214,5 +218,29 @@ describe('a production host following a feed', () => {
       expect.stringMatching(/is not JSON .*; the feed is refused/),
     ])
     expect(app.host.get('a')?.status).toBe('idle')
+  })
+
+  it("follows several feeds: the app's own and a plugin project's, each changing only its own plugins", async () => {
+    const own = site()
+    const a = counter('a1')
+    own.publish([{ id: 'a', url: 'assets/a-1.js', module: a }])
+    const app = await startApp({ a }, own)
+    const remote = site(`${ORIGIN}/charts/`)
+    const chart = counter('chart1')
+    remote.publish([{ id: 'chart', url: 'assets/chart-1.js', module: chart }])
+    const charts = followOne(app.host, remote, app.timers, `${ORIGIN}/charts/hot-plugins.json`)
+    await app.timers.settle()
+    await expect.poll(() => chart.read()).toBe('chart1: 0')
+    chart.click()
+    const chart2 = counter('chart2')
+    remote.publish([{ id: 'chart', url: 'assets/chart-2.js', module: chart2 }])
+    expect(await charts.check()).toMatchObject({ status: 'applied', updated: ['chart'], removed: [] })
+    expect(chart2.read()).toBe('chart2: 1')
+    // The app's own feed knows nothing of the chart plugin: it neither stops nor swaps it.
+    expect(await app.feed.check()).toEqual({ status: 'unchanged' })
+    const a2 = counter('a2')
+    own.publish([{ id: 'a', url: 'assets/a-2.js', module: a2 }])
+    expect(await app.feed.check()).toMatchObject({ status: 'applied', updated: ['a'], removed: [] })
+    expect(app.host.plugins().map((p) => [p.id, p.version])).toEqual([['a', 'a2'], ['chart', 'chart2']])
   })
 })
