@@ -179,9 +179,11 @@ function createChecks(
   const run = (): Promise<CheckOutcome> => {
     inFlight ??= (async () => {
       cancelTimer()
+      const before = state.lastText
       const outcome = await options.check(state.etag)
       if (!state.stopped) await settle(outcome)
-      return outcome
+      // A server that sends no ETag answers with the same text: nothing changed.
+      return outcome.kind === 'changed' && outcome.text === before ? { kind: 'unchanged' } : outcome
     })().finally(() => {
       inFlight = undefined
       schedule()

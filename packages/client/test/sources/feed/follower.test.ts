@@ -65,6 +65,14 @@ describe('createFollower', () => {
     expect(applied).toEqual(['feed v1', 'feed v2'])
   })
 
+  it('a server without ETags: the same text again is unchanged, and not applied again', async () => {
+    const timers = fakeTimers()
+    const { follower, applied } = followerOf(timers, feedServer(), { check: async () => ({ kind: 'changed', text: 'same', etag: undefined }) })
+    await timers.settle()
+    expect(await follower.checkNow()).toEqual({ kind: 'unchanged' })
+    expect(applied).toEqual(['same'])
+  })
+
   it('checks less often while the page is hidden, and at once when it shows after a long while', async () => {
     const timers = fakeTimers()
     const server = feedServer()
