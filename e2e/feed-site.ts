@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { buildApp, type PlaygroundCopy } from './playground'
 
-/** The playground's main.ts made to follow a feed once its plugins run: `?feed=` names another feed. */
+/** The playground's main.ts made to follow a feed once its plugins run: `?feed=` names another feed, `?allow=` an origin to allow. */
 export async function followTheFeed(copy: PlaygroundCopy): Promise<void> {
   await copy.edit('src/main.ts', "import './style.css'", "import './style.css'\nimport { followFeed } from '@hot-plugins/client/feed'")
   await copy.edit(
@@ -14,8 +14,10 @@ export async function followTheFeed(copy: PlaygroundCopy): Promise<void> {
     [
       'void host.start(plugins).then(({ active }) => {',
       '  dashboard.log(`started ${active.join(\', \')}`)',
-      "  const url = new URLSearchParams(location.search).get('feed') ?? '/hot-plugins.json'",
-      '  ;(window as unknown as { feed: unknown }).feed = followFeed(host, { url, intervalMs: 3_600_000 })',
+      '  const query = new URLSearchParams(location.search)',
+      "  const url = query.get('feed') ?? '/hot-plugins.json'",
+      "  const allowOrigins = query.getAll('allow')",
+      '  ;(window as unknown as { feed: unknown }).feed = followFeed(host, { url, allowOrigins, intervalMs: 3_600_000 })',
       '})',
     ].join('\n'),
   )
@@ -37,13 +39,15 @@ export interface Served {
 /**
  * A static site, as a CDN would serve a deploy: every build's assets side by side (old ones are
  * kept), the page of the first build, the feed of whichever build is deployed; ETags and `304`s;
- * `Content-Security-Policy: script-src 'self'` on every answer.
+ * `Content-Security-Policy: script-src 'self' <the site's other origin>` on every answer, and CORS
+ * headers: reached as `127.0.0.1`, the site is a CDN of another origin.
  */
 export async function startFeedSite(root: string, builds: Record<string, string>, first: string) {
   const served: Served[] = []
   await rm(root, { recursive: true, force: true })
   for (const dir of Object.values(builds)) await cp(path.join(dir, 'assets'), path.join(root, 'assets'), { recursive: true, force: false })
   await cp(path.join(builds[first]!, 'index.html'), path.join(root, 'index.html'))
+  let port = 0
   const server: Server = createServer((request, response) => {
     void (async () => {
       const pathname = new URL(request.url ?? '/', 'http://site').pathname
@@ -51,7 +55,8 @@ export async function startFeedSite(root: string, builds: Record<string, string>
       const body = await readFile(file).catch(() => undefined)
       const answer = (status: number, headers: Record<string, string> = {}, content?: Buffer) => {
         served.push({ path: pathname, host: request.headers.host ?? '', status })
-        response.writeHead(status, { 'content-security-policy': "script-src 'self'", ...headers })
+        const csp = `script-src 'self' http://127.0.0.1:${port}`
+        response.writeHead(status, { 'content-security-policy': csp, 'access-control-allow-origin': '*', ...headers })
         response.end(content)
       }
       if (!body || !file.startsWith(root)) return answer(404)
@@ -62,7 +67,7 @@ export async function startFeedSite(root: string, builds: Record<string, string>
     })()
   })
   await new Promise<void>((resolve) => server.listen(0, resolve))
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
   return {
     /** The page's URL (by name: `127.0.0.1` is another origin for the page). */
     url: `http://localhost:${port}/`,

@@ -208,11 +208,24 @@ test('a deploy that deleted the old chunks: the running plugins keep working, th
   }
 })
 
+test('a feed of another origin listed in allowOrigins is followed: its version swaps in, verified, with state', async ({ page }) => {
+  const other = site.otherOrigin
+  await openV1(page, `?feed=${encodeURIComponent(`${other}/hot-plugins.json`)}&allow=${encodeURIComponent(other)}`)
+  await site.deploy('v2')
+  expect(await check(page)).toMatchObject({ status: 'applied', updated: ['counter'] })
+  await expect(page.getByTestId('counter-label')).toHaveText('Taps')
+  await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
+  expect(site.served.filter((s) => s.host.startsWith('127.0.0.1') && s.path.endsWith('.js')).length).toBeGreaterThan(0)
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([])
+})
+
 test('a feed of another origin is refused, and never fetched', async ({ page }) => {
   const errors: string[] = []
   page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())))
+  const fromOtherOrigin = () => site.served.filter((s) => s.host.startsWith('127.0.0.1')).length
+  const before = fromOtherOrigin()
   await openV1(page, `?feed=${encodeURIComponent(`${site.otherOrigin}/hot-plugins.json`)}`)
   expect(await check(page)).toMatchObject({ status: 'failed' })
   expect(errors).toContainEqual(expect.stringMatching(/\[hot-plugins\] followFeed: the feed .* is of another origin .* not in allowOrigins; refused/))
-  expect(site.served.filter((s) => s.host.startsWith('127.0.0.1'))).toEqual([])
+  expect(fromOtherOrigin()).toBe(before)
 })
