@@ -183,7 +183,8 @@ function createChecks(
       const outcome = await options.check(state.etag)
       if (!state.stopped) await settle(outcome)
       // A server that sends no ETag answers with the same text: nothing changed.
-      return outcome.kind === 'changed' && outcome.text === before ? { kind: 'unchanged' } : outcome
+      const unchanged: CheckOutcome = { kind: 'unchanged' }
+      return outcome.kind === 'changed' && outcome.text === before ? unchanged : outcome
     })().finally(() => {
       inFlight = undefined
       schedule()
