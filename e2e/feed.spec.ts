@@ -48,6 +48,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await site?.close()
+  await rm(tempFolder('feed-site'), { recursive: true, force: true })
   await copy?.remove()
 })
 
