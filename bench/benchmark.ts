@@ -10,10 +10,11 @@ import { batch } from './scenarios/batch'
 import { scale } from './scenarios/scale'
 import { debounce, persist, single } from './scenarios/single'
 import { soak } from './scenarios/soak'
+import { feed } from './scenarios/feed'
 import { nodeNow } from './session'
 import { round } from './stats'
 
-export const SCENARIOS = { single, persist, debounce, batch, scale, soak } as const
+export const SCENARIOS = { single, persist, debounce, batch, scale, soak, feed } as const
 export type ScenarioName = keyof typeof SCENARIOS
 
 export interface RunOptions {

@@ -10,6 +10,8 @@ export interface Profile {
   /** Plugin entries; cold starts per side after one unrecorded one. */
   scale: { plugins: number; runs: number }
   soak: { swaps: number }
+  /** New versions deployed to a built app following its feed, after `warmup` unrecorded ones. */
+  feed: { warmup: number; samples: number }
 }
 
 export const FULL: Profile = {
@@ -20,6 +22,7 @@ export const FULL: Profile = {
   batch: { plugins: 50, warmup: 2, rounds: 10 },
   scale: { plugins: 1000, runs: 3 },
   soak: { swaps: 500 },
+  feed: { warmup: 5, samples: 40 },
 }
 
 export const SMOKE: Profile = {
@@ -30,6 +33,7 @@ export const SMOKE: Profile = {
   batch: { plugins: 50, warmup: 0, rounds: 1 },
   scale: { plugins: 20, runs: 1 },
   soak: { swaps: 10 },
+  feed: { warmup: 1, samples: 3 },
 }
 
 /**

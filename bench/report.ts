@@ -17,7 +17,7 @@ const heap = (side: SoakSide): string => `${bytes(side.heap.growthBytes)} (${byt
 
 /** The results as a Markdown table (printed by `pnpm bench`, pasted into the README). */
 export function formatTable(results: Results): string {
-  const { single, persist, debounce, batch, scale, soak } = results.scenarios
+  const { single, persist, debounce, batch, scale, soak, feed } = results.scenarios
   const rows: string[][] = []
   if (single) {
     rows.push([
@@ -79,6 +79,16 @@ export function formatTable(results: Results): string {
     rows.push(['soak', `${soak.swaps} swaps of one plugin: left behind`, leftovers(soak.ours.leftovers), leftovers(soak.plain.leftovers), '', `0 ${met(none)}`])
     const lighter = soak.ours.heap.perSwapBytes <= soak.plain.heap.perSwapBytes
     rows.push(['soak', 'JS heap growth after them (after GC)', heap(soak.ours), heap(soak.plain), '', `≤ plain per swap ${met(lighter)}`])
+  }
+  if (feed) {
+    rows.push([
+      'feed',
+      `production: feed.check() → new version of a ${(feed.chunkBytes / 1024).toFixed(0)} kB plugin runs with state, ms (p50 / p90)`,
+      pair(feed.swap),
+      '',
+      '',
+      `unchanged feed (304): ${pair(feed.unchanged)}`,
+    ])
   }
   const header = ['scenario', 'measured', 'ours', 'plain Vite', 'ours ÷ plain', 'goal']
   return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')

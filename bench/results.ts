@@ -142,6 +142,18 @@ export interface SoakResult {
   goal: Goal
 }
 
+/** A built app following its feed: a new version of a plugin of `chunkBytes` swapped in per sample. */
+export interface FeedResult {
+  chunkBytes: number
+  feedBytes: number
+  /** `feed.check()` → the new version runs with its state, in the page. */
+  swap: Summary
+  /** `feed.check()` of an unchanged feed (a 304). */
+  unchanged: Summary
+  /** swap ÷ unchanged, of the p50s. */
+  ratio: number
+}
+
 export interface Results {
   generatedAt: string
   profile: string
@@ -162,5 +174,6 @@ export interface Results {
     batch?: BatchResult
     scale?: ScaleResult
     soak?: SoakResult
+    feed?: FeedResult
   }
 }

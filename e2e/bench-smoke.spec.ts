@@ -36,7 +36,7 @@ const expectMeasured = (summary: Summary, samples: number) => {
 test('the benchmark runs every scenario (smoke: few samples, no goals)', async ({ browser }) => {
   test.setTimeout(240_000)
   const results = await runBenchmark(browser, SMOKE, { workDir: path.join(repoRoot, 'bench', '.work', 'smoke') })
-  const { single, persist, debounce, batch, scale, soak } = results.scenarios
+  const { single, persist, debounce, batch, scale, soak, feed } = results.scenarios
 
   expectMeasured(single!.ours, SMOKE.single.samples)
   expectMeasured(single!.plain, SMOKE.single.samples)
@@ -84,8 +84,13 @@ test('the benchmark runs every scenario (smoke: few samples, no goals)', async (
     expect(side.heap.afterBytes).toBeGreaterThan(0)
   }
 
+  // Every sample checked that the new version ran with its state (the scenario throws otherwise).
+  expectMeasured(feed!.swap, SMOKE.feed.samples)
+  expectMeasured(feed!.unchanged, SMOKE.feed.samples)
+  expect(feed!.chunkBytes).toBeGreaterThan(15_000)
+
   // The table renders every scenario.
   const table = formatTable(results)
-  for (const scenario of ['single', 'persist', 'debounce', 'batch', 'scale', 'soak']) expect(table).toContain(`| ${scenario} |`)
+  for (const scenario of ['single', 'persist', 'debounce', 'batch', 'scale', 'soak', 'feed']) expect(table).toContain(`| ${scenario} |`)
   console.log(table)
 })

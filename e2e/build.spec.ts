@@ -25,6 +25,9 @@ const DEV_ONLY = [
   'animation frame request',
 ]
 
+/** Strings of `@hot-plugins/client/feed` and of the engine it brings. */
+const FEED_ONLY = ['does not match its integrity', 'hot-plugins:feed:', "leads out of the feed's folder", 'handling a hot update failed']
+
 test('vite build ships the plugins and none of the hot-reload runtime or injected code', async ({ page }) => {
   const copy = await copyPlayground('build')
   try {
@@ -34,6 +37,8 @@ test('vite build ships the plugins and none of the hot-reload runtime or injecte
       const code = (await Promise.all(files.map((f) => readFile(path.join(outDir, f), 'utf8')))).join('\n')
       expect(code).toContain('clicks') // the counter plugin's code is there
       for (const marker of DEV_ONLY) expect(code, `build output contains ${JSON.stringify(marker)}`).not.toContain(marker)
+      // An app that does not follow a feed carries none of @hot-plugins/client/feed (nor the engine it brings).
+      for (const marker of FEED_ONLY) expect(code, `build output contains ${JSON.stringify(marker)}`).not.toContain(marker)
 
       // And the production app runs its plugins.
       await page.goto(url)

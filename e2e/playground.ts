@@ -105,15 +105,20 @@ export async function startPlayground(name: string, options: StartOptions = {}):
  */
 export async function buildAndPreview(root: string, use: (url: string) => Promise<void>): Promise<void> {
   const configFile = path.join(root, 'vite.config.ts')
+  await buildApp(root)
+  const server = await preview({ root, configFile, logLevel: 'silent', preview: { port: 0 } })
+  try {
+    await use(server.resolvedUrls!.local[0]!)
+  } finally {
+    await server.close()
+  }
+}
+
+/** `vite build` of the app at `root` into `outDir` (relative to it), NODE_ENV put back after it. */
+export async function buildApp(root: string, outDir = 'dist'): Promise<void> {
   const nodeEnv = process.env.NODE_ENV
   try {
-    await build({ root, configFile, logLevel: 'silent' })
-    const server = await preview({ root, configFile, logLevel: 'silent', preview: { port: 0 } })
-    try {
-      await use(server.resolvedUrls!.local[0]!)
-    } finally {
-      await server.close()
-    }
+    await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } })
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV
     else process.env.NODE_ENV = nodeEnv

@@ -196,6 +196,16 @@ export interface HotPluginsOptions {
    * @example ['http://localhost:5174']
    */
   remotes?: string[]
+  /**
+   * `vite build` writes the feed of the build, `hot-plugins.json`, into the output folder: each
+   * plugin's entry chunk and every chunk it imports, with their `sha384` integrity. A production
+   * page that calls `followFeed` (`@hot-plugins/client/feed`) swaps in the versions it lists, with
+   * their state. `file` is its path in the output folder; `false` writes none.
+   * @default { file: 'hot-plugins.json' }
+   * @example { file: 'feeds/plugins.json' }
+   * @example false
+   */
+  feed?: boolean | { file?: string }
 }
 
 
@@ -225,6 +235,8 @@ export interface ResolvedHotPluginsOptions {
   expose: false | { allowOrigins: (string | RegExp)[] }
   /** The remote dev servers' URLs, without a trailing slash. */
   remotes: string[]
+  /** Where `vite build` writes the feed, in the output folder; false: no feed. */
+  feed: { file: string } | false
 }
 
 export { resolveOptions } from './resolve-options.js'

@@ -27,7 +27,18 @@ export function resolveOptions(options: HotPluginsOptions = {}): ResolvedHotPlug
     leaks: oneOf('leaks', options.leaks ?? DEFAULTS.leaks, ['warn', 'clean', 'off'] as const),
     expose: resolveExpose(options.expose ?? DEFAULTS.expose),
     remotes: resolveRemotes(options.remotes ?? [...DEFAULTS.remotes]),
+    feed: resolveFeed(options.feed),
   }
+}
+
+function resolveFeed(feed: HotPluginsOptions['feed']): ResolvedHotPluginsOptions['feed'] {
+  if (feed === false) return false
+  if (feed === undefined || feed === true) return { file: DEFAULTS.feed.file }
+  const file = feed !== null && typeof feed === 'object' && !Array.isArray(feed) ? (feed.file ?? DEFAULTS.feed.file) : undefined
+  if (typeof file !== 'string' || !/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\\]+\.json$/.test(file)) {
+    throw new TypeError(`hotPlugins(options): "feed" must be true, false or { file } with a relative path ending in .json inside the output folder (e.g. '${DEFAULTS.feed.file}'), got ${show(feed)}`)
+  }
+  return { file }
 }
 
 function resolvePluginSources(raw: NonNullable<HotPluginsOptions['plugins']>): { plugins: string[]; packages: string[] } {

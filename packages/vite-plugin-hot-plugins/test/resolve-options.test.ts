@@ -22,6 +22,7 @@ describe('resolveOptions', () => {
       leaks: 'warn',
       expose: false,
       remotes: [],
+      feed: { file: 'hot-plugins.json' },
     }
     expect(resolveOptions()).toEqual(defaults)
     expect(resolveOptions({})).toEqual(defaults)
@@ -104,6 +105,16 @@ describe('resolveOptions', () => {
     [{ include: 3 }, '"include" must be a glob or an array of globs, got 3'],
   ])('rejects %j with a message naming the option', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(message)
+  })
+
+  it('resolves the feed: on by default, off, or another file in the output folder; refuses a path out of it', () => {
+    expect(resolveOptions({ feed: false }).feed).toBe(false)
+    expect(resolveOptions({ feed: true }).feed).toEqual({ file: 'hot-plugins.json' })
+    expect(resolveOptions({ feed: {} }).feed).toEqual({ file: 'hot-plugins.json' })
+    expect(resolveOptions({ feed: { file: 'feeds/plugins.json' } }).feed).toEqual({ file: 'feeds/plugins.json' })
+    for (const feed of [{ file: '../out.json' }, { file: '/abs.json' }, { file: 'a/../../b.json' }, { file: 'feed.txt' }, 'yes', null]) {
+      expect(() => resolveOptions({ feed } as never), JSON.stringify(feed)).toThrow(/"feed" must be true, false or \{ file \} with a relative path ending in \.json/)
+    }
   })
 
   it('resolves the overlay: off, on, or a corner, whether it starts open and whether the badge shows', () => {

@@ -7,7 +7,9 @@ import { TAB_CHANNEL_NAME } from '../protocol/index.js'
  * tab it leaves, and opened again when the page is shown from the cache. Absent where there is no
  * `BroadcastChannel`.
  */
-export function broadcastTabChannel(name: string = TAB_CHANNEL_NAME): TabChannel | undefined {
+export function broadcastTabChannel<Message = Parameters<TabChannel['post']>[0]>(
+  name: string = TAB_CHANNEL_NAME,
+): { post(message: Message): void; listen: TabChannel['listen'] } | undefined {
   if (typeof BroadcastChannel === 'undefined') return undefined
   const listeners: ((message: unknown) => void)[] = []
   let channel: BroadcastChannel | undefined

@@ -85,6 +85,7 @@ export function createEngine(inits: readonly EntryDeclaration[], source: UpdateS
         hosts,
         tracker,
         ...(options.reloadDependents === undefined ? {} : { reloadDependents: options.reloadDependents }),
+        ...(source.name === undefined ? {} : { source: source.name }),
         applied({ batch: id, results, heldBack }) {
           batches.holdBack(heldBack)
           if (results.length > 0) {

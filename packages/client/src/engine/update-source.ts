@@ -41,6 +41,8 @@ export interface UpdateSink {
  * one (sources/vite-hmr.ts); another dev server, or updates of a production build, would be others.
  */
 export interface UpdateSource {
+  /** Names the source in the events of the swaps it brings (`source: 'feed'`); the dev server's has none. */
+  readonly name?: string
   /** Called once, when the engine is created: from now on the source delivers to `sink`. */
   connect(sink: UpdateSink): void
   /** What an update (one batch, or one plugin) came to, for whoever announced it. */

@@ -1,4 +1,4 @@
-import { HOT_SOURCE_SYMBOL_KEY } from '../protocol/index.js'
+import { HOST_ATTACH_SYMBOL_KEY, HOT_SOURCE_SYMBOL_KEY } from '../protocol/index.js'
 import { createHostCore, type HostCore, type HotSource } from './core.js'
 import { PluginError } from './errors.js'
 import type { PluginHostEvents } from './events.js'
@@ -72,6 +72,17 @@ export interface PluginHost {
 }
 
 const hotSourceKey = Symbol.for(HOT_SOURCE_SYMBOL_KEY)
+const attachKey = Symbol.for(HOST_ATTACH_SYMBOL_KEY)
+
+/**
+ * Attaches a hot source to a host that may have started already (`followFeed` does): hidden from
+ * the public type, so that the host's API stays the same in apps that never follow a feed.
+ */
+export function attachHotSource(host: PluginHost, source: HotSource): void {
+  const attach = (host as { [attachKey]?: (source: HotSource) => void })[attachKey]
+  if (!attach) throw new TypeError('followFeed(host): host must be a host made by createPluginHost()')
+  attach(source)
+}
 
 function monotonicNow(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance
@@ -137,6 +148,7 @@ export function createPluginHost<Ctx = unknown>(options: PluginHostOptions<Ctx> 
       return record && pluginInfo(record, hotReload.enabled(id))
     },
   }
+  Object.defineProperty(host, attachKey, { value: attach, enumerable: false })
   return host
 }
 

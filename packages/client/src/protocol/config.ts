@@ -105,6 +105,20 @@ export const DEFAULTS = {
   expose: false,
   /** The dev servers whose plugins join this project's (their URLs). */
   remotes: [] as readonly string[],
+  /** The production feed: the file `vite build` writes, and how `followFeed` checks it. */
+  feed: {
+    file: 'hot-plugins.json',
+    /** Between two checks of a visible page, in ms. */
+    intervalMs: 60_000,
+    /** Between two checks while every page following the feed is hidden, in ms. */
+    hiddenIntervalMs: 300_000,
+    /** Spread of each interval (0.2: ±20%), so that tabs opened together do not check together. */
+    jitter: 0.2,
+    /** A bigger feed is refused, in bytes. */
+    maxBytes: 1_000_000,
+    /** After a failed check: first delay, longest delay, in ms (doubling in between). */
+    retry: { initialDelayMs: 5_000, maxDelayMs: 600_000 },
+  },
 } as const
 
 /** The config the browser runtime uses when the registry module passes none (tests, hand-made registries). */

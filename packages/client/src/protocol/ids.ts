@@ -34,6 +34,9 @@ export const INJECTED_META_EXPORT = '__hotPlugin'
 /** Key (for `Symbol.for`) under which a registry entry carries its hot-update source in dev. */
 export const HOT_SOURCE_SYMBOL_KEY = 'hot-plugins.hot-source'
 
+/** Key (for `Symbol.for`) under which a host takes a hot-update source after its start (a production feed). */
+export const HOST_ATTACH_SYMBOL_KEY = 'hot-plugins.attach'
+
 /** IndexedDB database and object store that hold persisted plugin state. */
 export const STATE_DB_NAME = 'hot-plugins'
 export const STATE_STORE_NAME = 'plugin-state'

@@ -19,6 +19,42 @@ export function defaultPluginId(file: string): string {
  * Call `await init` from es-module-lexer once before.
  */
 export function readStaticMetaId(code: string): string | undefined {
+  return readStaticMeta(code).id
+}
+
+/** What of `meta` an entry writes as literals (other keys, and computed values, are left out). */
+export interface StaticMeta {
+  id?: string
+  version?: string
+  dependsOn?: string[]
+  stateVersion?: number
+}
+
+/**
+ * Reads `export const meta = { … }` where its `id`, `version` (string literals), `stateVersion` (a
+ * number literal) and `dependsOn` (an array of string literals) are written as such.
+ * Call `await init` from es-module-lexer once before.
+ */
+export function readStaticMeta(code: string): StaticMeta {
+  const body = metaObjectText(code)
+  if (body === undefined) return {}
+  const meta: StaticMeta = {}
+  const text = (key: string) => new RegExp(`(?:^|[{,\\s])(?:${key}|'${key}'|"${key}")\\s*:\\s*(['"])([^'"\\n]*)\\1`).exec(body.own)?.[2] || undefined
+  const id = text('id')
+  const version = text('version')
+  if (id !== undefined) meta.id = id
+  if (version !== undefined) meta.version = version
+  const stateVersion = /(?:^|[{,\s])(?:stateVersion|'stateVersion'|"stateVersion")\s*:\s*(\d+)\s*[,}]/.exec(body.own)?.[1]
+  if (stateVersion !== undefined) meta.stateVersion = Number(stateVersion)
+  const dependsOn = /(?:^|[{,\s])(?:dependsOn|'dependsOn'|"dependsOn")\s*:\s*\[([^\]]*)\]/.exec(body.full)?.[1]
+  if (dependsOn !== undefined && /^(\s*(['"])[^'"\n]*\2\s*,?)*\s*$/.test(dependsOn)) {
+    meta.dependsOn = [...dependsOn.matchAll(/(['"])([^'"\n]*)\1/g)].map((m) => m[2]!)
+  }
+  return meta
+}
+
+/** The text of the `meta` export's object literal: its own keys only, and in full. */
+function metaObjectText(code: string): { own: string; full: string } | undefined {
   let exports
   try {
     ;[, exports] = parse(code)
@@ -30,17 +66,18 @@ export function readStaticMetaId(code: string): string | undefined {
   const afterName = code.slice(meta.localEnd)
   const open = /^\s*(?::[^=]*)?=\s*\{/.exec(afterName)
   if (!open) return undefined
-  const body = topLevelObjectText(code, meta.localEnd + open[0].length - 1)
-  if (body === undefined) return undefined
-  const id = /(?:^|[{,\s])(?:id|'id'|"id")\s*:\s*(['"])([^'"\n]*)\1/.exec(body)
-  return id?.[2] || undefined
+  const start = meta.localEnd + open[0].length - 1
+  const object = topLevelObjectText(code, start)
+  if (object === undefined) return undefined
+  return { own: object.own, full: code.slice(start, object.end + 1) }
 }
 
 /**
  * The text of the object literal opening at `start`, with nested braces, brackets, parentheses,
- * strings and comments blanked out, so only its own keys remain. Undefined if it never closes.
+ * strings and comments blanked out, so only its own keys remain, and where it ends. Undefined if
+ * it never closes.
  */
-function topLevelObjectText(code: string, start: number): string | undefined {
+function topLevelObjectText(code: string, start: number): { own: string; end: number } | undefined {
   let depth = 0
   let out = ''
   for (let i = start; i < code.length; i++) {
@@ -59,7 +96,7 @@ function topLevelObjectText(code: string, start: number): string | undefined {
     }
     if (ch === '{' || ch === '[' || ch === '(') depth++
     if (ch === '}' || ch === ']' || ch === ')') depth--
-    if (depth === 0) return out + ch
+    if (depth === 0) return { own: out + ch, end: i }
     out += depth === 1 ? ch : ' '
   }
   return undefined

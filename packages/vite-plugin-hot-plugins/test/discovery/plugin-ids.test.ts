@@ -1,6 +1,6 @@
 import { init } from 'es-module-lexer'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { defaultPluginId, readStaticMetaId } from '../../src/discovery/plugin-ids.js'
+import { defaultPluginId, readStaticMeta, readStaticMetaId } from '../../src/discovery/plugin-ids.js'
 
 describe('defaultPluginId', () => {
   it.each([
@@ -36,5 +36,21 @@ describe('readStaticMetaId', () => {
     [`export const meta = {`],
   ])('finds no static id in %j', (code) => {
     expect(readStaticMetaId(code)).toBeUndefined()
+  })
+})
+
+describe('readStaticMeta', () => {
+  beforeAll(() => init)
+
+  it('reads the literal version, dependsOn and stateVersion, and the id', () => {
+    const code = `export const meta = { id: 'notes', version: '1.2.0', dependsOn: ['theme', "store"], stateVersion: 2 }`
+    expect(readStaticMeta(code)).toEqual({ id: 'notes', version: '1.2.0', dependsOn: ['theme', 'store'], stateVersion: 2 })
+  })
+
+  it('leaves out what is computed, nested or not written', () => {
+    expect(readStaticMeta(`export const meta = { version: VERSION, dependsOn: deps(), stateVersion: 1 + 1 }`)).toEqual({})
+    expect(readStaticMeta(`export const meta = { dependsOn: ['theme', other] }`)).toEqual({})
+    expect(readStaticMeta(`export const meta = { nested: { version: '9' }, dependsOn: [] }`)).toEqual({ dependsOn: [] })
+    expect(readStaticMeta(`export function activate() {}`)).toEqual({})
   })
 })

@@ -17,6 +17,8 @@ export interface ApplyContext {
   tracker: Pick<UpdateTracker, 'nextGeneration' | 'superseded'>
   /** @default true */
   reloadDependents?: boolean
+  /** The name of the update source, for the events (`'feed'`); absent for the dev server's. */
+  source?: string
   /** Called once per batch, with the outcome in the first host. */
   applied(outcome: AppliedBatch): void
 }
@@ -67,6 +69,7 @@ export function applyToHosts(batch: AssembledBatch, context: ApplyContext): void
       startedAt: startedAt(host),
       ...(batch.batch === undefined ? {} : { batch: batch.batch }),
       ...(context.reloadDependents === false ? { reloadDependents: false } : {}),
+      ...(context.source === undefined ? {} : { source: context.source }),
     }
     const outcome = applyInHost(host, plan, trigger)
     if (first) {

@@ -18,6 +18,8 @@ export interface SwapTrigger {
   batch?: number
   /** False: the plugins depending on the swapped ones keep running through the swap. @default true */
   reloadDependents?: boolean
+  /** The update source that brought the new versions, when it names itself (`'feed'`). */
+  source?: string
 }
 
 /** What happened to a batch in one host. */
@@ -31,8 +33,14 @@ export interface BatchOutcome {
   heldBack: string[]
 }
 
-/** The `batch` field of an event: present only when the dev server numbered the batch. */
-export const batchOf = (trigger: SwapTrigger): { batch?: number } => (trigger.batch === undefined ? {} : { batch: trigger.batch })
+/**
+ * The batch fields of an event: `batch`, present only when the source numbered the batch, and
+ * `source`, only when the source names itself.
+ */
+export const batchOf = (trigger: SwapTrigger): { batch?: number; source?: string } => ({
+  ...(trigger.batch === undefined ? {} : { batch: trigger.batch }),
+  ...(trigger.source === undefined ? {} : { source: trigger.source }),
+})
 
 const viaOf = (via: string | undefined): { via?: string } => (via === undefined ? {} : { via })
 

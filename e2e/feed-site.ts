@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto'
+import { cp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { buildApp, type PlaygroundCopy } from './playground'
+
+/** The playground's main.ts made to follow a feed once its plugins run: `?feed=` names another feed, `?allow=` an origin to allow. */
+export async function followTheFeed(copy: PlaygroundCopy): Promise<void> {
+  await copy.edit('src/main.ts', "import './style.css'", "import './style.css'\nimport { followFeed } from '@hot-plugins/client/feed'")
+  await copy.edit(
+    'src/main.ts',
+    'void host.start(plugins).then(({ active }) => dashboard.log(`started ${active.join(\', \')}`))',
+    [
+      'void host.start(plugins).then(({ active }) => {',
+      '  dashboard.log(`started ${active.join(\', \')}`)',
+      '  const query = new URLSearchParams(location.search)',
+      "  const url = query.get('feed') ?? '/hot-plugins.json'",
+      "  const allowOrigins = query.getAll('allow')",
+      '  ;(window as unknown as { feed: unknown }).feed = followFeed(host, { url, allowOrigins, intervalMs: 3_600_000 })',
+      '})',
+    ].join('\n'),
+  )
+}
+
+/** Builds the copy as it is now into `dist-<name>`. */
+export async function buildVariant(copy: PlaygroundCopy, name: string): Promise<string> {
+  await buildApp(copy.root, `dist-${name}`)
+  return path.join(copy.root, `dist-${name}`)
+}
+
+/** A request the site answered. */
+export interface Served {
+  path: string
+  host: string
+  status: number
+}
+
+/**
+ * A static site, as a CDN would serve a deploy: every build's assets side by side (old ones are
+ * kept), the page of the first build, the feed of whichever build is deployed; ETags and `304`s;
+ * `Content-Security-Policy: script-src 'self' <the site's other origin>` on every answer, and CORS
+ * headers: reached as `127.0.0.1`, the site is a CDN of another origin.
+ */
+export async function startFeedSite(root: string, builds: Record<string, string>, first: string) {
+  const served: Served[] = []
+  await rm(root, { recursive: true, force: true })
+  for (const dir of Object.values(builds)) await cp(path.join(dir, 'assets'), path.join(root, 'assets'), { recursive: true, force: false })
+  await cp(path.join(builds[first]!, 'index.html'), path.join(root, 'index.html'))
+  let port = 0
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const pathname = new URL(request.url ?? '/', 'http://site').pathname
+      const file = path.join(root, pathname === '/' ? 'index.html' : pathname)
+      const body = await readFile(file).catch(() => undefined)
+      const answer = (status: number, headers: Record<string, string> = {}, content?: Buffer) => {
+        served.push({ path: pathname, host: request.headers.host ?? '', status })
+        const csp = `script-src 'self' http://127.0.0.1:${port}`
+        response.writeHead(status, { 'content-security-policy': csp, 'access-control-allow-origin': '*', ...headers })
+        response.end(content)
+      }
+      if (!body || !file.startsWith(root)) return answer(404)
+      const etag = `"${createHash('sha1').update(body).digest('hex')}"`
+      if (request.headers['if-none-match'] === etag) return answer(304, { etag })
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.json') ? 'application/json' : 'text/html'
+      answer(200, { 'content-type': type, etag, 'cache-control': 'no-cache' }, body)
+    })()
+  })
+  await new Promise<void>((resolve) => server.listen(0, resolve))
+  port = (server.address() as AddressInfo).port
+  return {
+    /** The page's URL (by name: `127.0.0.1` is another origin for the page). */
+    url: `http://localhost:${port}/`,
+    otherOrigin: `http://127.0.0.1:${port}`,
+    served,
+    /** Publishes the feed of build `name` (its assets are there already). */
+    deploy: (name: string) => cp(path.join(builds[name]!, 'hot-plugins.json'), path.join(root, 'hot-plugins.json')),
+    /** A chunk's path in the site, by the start of its file name (`counter-`) in build `name`'s feed. */
+    async chunkOf(name: string, id: string): Promise<string> {
+      const feed = JSON.parse(await readFile(path.join(builds[name]!, 'hot-plugins.json'), 'utf8')) as { plugins: { id: string; url: string }[] }
+      return path.join(root, feed.plugins.find((p) => p.id === id)!.url)
+    },
+    write: (file: string, content: string) => writeFile(file, content),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
