@@ -25,7 +25,9 @@ export function injectPlugin(context: HotPluginsContext): Plugin {
         if (!plugin) return undefined
         await init
         const result = injectPluginMeta(code, id, plugin)
-        if (!result.exports.includes('activate')) {
+        // An empty entry is a save caught halfway (an editor truncates the file, then writes it):
+        // the full content comes with the next change, and is checked then.
+        if (!result.exports.includes('activate') && code.trim() !== '') {
           context.warnOnce(
             `${plugin.file}:activate`,
             `${LOG_PREFIX} plugin "${plugin.id}" (${plugin.file}) has no \`activate\` export; the host cannot start it. Export \`function activate(ctx) { … }\`.`,

@@ -11,7 +11,7 @@ const frameworkSelfAccept: Plugin = {
   transform: (code, id) => (id.endsWith('.ts') ? `${code}\nif (import.meta.hot) import.meta.hot.accept(() => {})\n` : undefined),
 }
 
-async function warningsFor(entry: string, plugins: Plugin[] = []): Promise<string[]> {
+async function warningsFor(entry: string, plugins: Plugin[] = [], about = 'accepts its own HMR updates'): Promise<string[]> {
   const made = await teardown.tree({ 'src/plugins/p/index.ts': entry })
   const warnings: string[] = []
   const logger = { info() {}, warn: (m: string) => warnings.push(m), warnOnce() {}, error() {}, clearScreen() {}, hasErrorLogged: () => false, hasWarned: false } as Logger
@@ -26,7 +26,7 @@ async function warningsFor(entry: string, plugins: Plugin[] = []): Promise<strin
   await server.transformRequest('/src/plugins/p/index.ts')
   // Only the self-accept warnings: with `watch: null` the dev server also (rightly) warns that the
   // entry cannot hot-reload, which is not what these tests are about.
-  return warnings.filter((w) => w.includes('[hot-plugins]') && w.includes('accepts its own HMR updates'))
+  return warnings.filter((w) => w.includes('[hot-plugins]') && w.includes(about))
 }
 
 describe('warnings about a plugin entry that accepts its own updates', () => {
@@ -43,5 +43,16 @@ describe('warnings about a plugin entry that accepts its own updates', () => {
 
   it('stay silent for an entry that accepts nothing', async () => {
     expect(await warningsFor('export function activate() {}')).toEqual([])
+  })
+})
+
+describe('the warning about an entry without activate', () => {
+  it('names the entry that exports none', async () => {
+    const warnings = await warningsFor('export const meta = {}', [], 'no `activate` export')
+    expect(warnings).toEqual([expect.stringContaining('plugin "p" (src/plugins/p/index.ts) has no `activate` export')])
+  })
+
+  it('is not given for an empty entry: a save caught halfway, whose content comes with the next change', async () => {
+    expect(await warningsFor('', [], 'no `activate` export')).toEqual([])
   })
 })
