@@ -130,7 +130,7 @@ export function createFollower(options: FollowerOptions): Follower {
   }
 
   return {
-    checkNow: checks.run,
+    checkNow: checks.runFresh,
     stop() {
       state.stopped = true
       checks.cancel()
@@ -191,8 +191,14 @@ function createChecks(
     })
     return inFlight
   }
+  /**
+   * A check asked for now (`feed.check()`): one that is under way may have read the feed before
+   * the call, so a fresh one follows it and tells what the feed says now.
+   */
+  const runFresh = (): Promise<CheckOutcome> => (inFlight ? inFlight.then(run, run) : run())
   return {
     run,
+    runFresh,
     stale: () => timers.now() - state.lastCheckAt >= options.intervalMs,
     cancel: () => cancelTimer(),
   }

@@ -73,6 +73,33 @@ describe('createFollower', () => {
     expect(applied).toEqual(['same'])
   })
 
+  it('a check asked for while one is under way checks again after it: it tells what the feed says now', async () => {
+    const timers = fakeTimers()
+    const server = feedServer()
+    const answer = server.check(timers)
+    let hold: Promise<void> | undefined
+    const check = async (etag: string | undefined) => {
+      const outcome = await answer(etag)
+      await hold
+      return outcome
+    }
+    const { follower, applied } = followerOf(timers, server, { check })
+    await timers.settle()
+    expect(applied).toEqual(['feed v1'])
+    // A check is under way (it read v1's ETag: unchanged) when a deploy lands and the page asks.
+    let release = () => {}
+    hold = new Promise((resolve) => (release = resolve))
+    const underWay = follower.checkNow()
+    await timers.settle()
+    hold = undefined
+    server.deploy()
+    const asked = follower.checkNow()
+    release()
+    expect(await underWay).toEqual({ kind: 'unchanged' })
+    expect(await asked).toMatchObject({ kind: 'changed', text: 'feed v2' })
+    expect(applied).toEqual(['feed v1', 'feed v2'])
+  })
+
   it('checks less often while the page is hidden, and at once when it shows after a long while', async () => {
     const timers = fakeTimers()
     const server = feedServer()
