@@ -6,6 +6,14 @@ interface PluginRef {
   file: string
 }
 
+/** What brought a swap: the events of one swap carry the same. */
+export interface SwapRef {
+  /** The dev server's number for the batch of changes (every plugin of one batch has the same). */
+  batch?: number
+  /** `'feed'` for a version a production feed brought (`followFeed`); absent for a save in dev. */
+  source?: string
+}
+
 /** Where the time of a swap went, in ms. */
 export interface ReloadPhases {
   /** From the change's arrival until the new code was in hand (fetch, evaluate, wait for the batch). */
@@ -29,9 +37,9 @@ export interface PluginHostEvents {
    * A new version of a plugin arrived and is about to be swapped in; or (`via`) a plugin it depends
    * on is being swapped, so it stops and starts again against the new version.
    */
-  'reload-started': PluginRef & { files: string[]; via?: string; batch?: number; source?: string }
+  'reload-started': PluginRef & SwapRef & { files: string[]; via?: string }
   /** A new version runs. `stateKept`: state was handed from the old instance to the new one. */
-  'reload-completed': PluginRef & {
+  'reload-completed': PluginRef & SwapRef & {
     version: string | undefined
     files: string[]
     durationMs: number
@@ -39,29 +47,23 @@ export interface PluginHostEvents {
     reloadCount: number
     /** Set when the plugin was reloaded because `via`, a plugin it depends on, was swapped. */
     via?: string
-    /** The dev server's number for the batch of changes (every plugin of one batch has the same). */
-    batch?: number
-    /** `'feed'` for a version a production feed brought (`followFeed`); absent for a save in dev. */
-    source?: string
     /** Where the time went (the same for every plugin of a batch). */
     phases?: ReloadPhases
     /** Approximate size of the state handed over, in bytes (when state was kept). */
     stateBytes?: number
   }
   /** A plugin's state was handed from its old instance to its new one during a swap. */
-  'state-preserved': PluginRef & { stateBytes?: number; batch?: number; source?: string }
+  'state-preserved': PluginRef & SwapRef & { stateBytes?: number }
   /**
    * A plugin of a batch was put back on its previous version, with its state, because `because`,
    * a plugin of the same batch, failed (that one also gets `reload-failed`).
    */
-  'rolled-back': PluginRef & { because: string; batch?: number; source?: string }
+  'rolled-back': PluginRef & SwapRef & { because: string }
   /** A new version did not take over; `outcome` says what runs instead. */
-  'reload-failed': PluginRef & {
+  'reload-failed': PluginRef & SwapRef & {
     files: string[]
     error: PluginError
     outcome: Exclude<ReloadOutcome, 'swapped'>
-    batch?: number
-    source?: string
   }
   /** A new version could not be fetched; it is fetched again after `delayMs`. */
   retrying: PluginRef & { attempt: number; delayMs: number; error: unknown }

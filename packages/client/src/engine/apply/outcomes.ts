@@ -1,7 +1,7 @@
 import type { ReloadResult } from '../../protocol/index.js'
 import type { HostCore } from '../../host/core.js'
 import type { PluginError } from '../../host/errors.js'
-import type { ReloadPhases } from '../../host/events.js'
+import type { ReloadPhases, SwapRef } from '../../host/events.js'
 import type { PluginRecord } from '../../host/records.js'
 import { estimateSize } from '../state/size.js'
 import type { TakenState } from '../state/handoff.js'
@@ -37,7 +37,7 @@ export interface BatchOutcome {
  * The batch fields of an event: `batch`, present only when the source numbered the batch, and
  * `source`, only when the source names itself.
  */
-export const batchOf = (trigger: SwapTrigger): { batch?: number; source?: string } => ({
+export const batchOf = (trigger: SwapTrigger): SwapRef => ({
   ...(trigger.batch === undefined ? {} : { batch: trigger.batch }),
   ...(trigger.source === undefined ? {} : { source: trigger.source }),
 })
