@@ -78,11 +78,11 @@ export interface BatchResult {
 }
 
 export interface ColdStart {
-  /** createServer() + listen(), cold (no dependency cache). */
+  /** createServer() + listen(), cold (no dependency cache): the starts with a first load and those alone. */
   serverStartMs: Summary
   /** page.goto() until every plugin is active. */
   firstLoadMs: Summary
-  /** Both. */
+  /** Both, of the starts with a first load. */
   totalMs: Summary
 }
 

@@ -20,8 +20,10 @@ export const CLIENT_HOT_ENTRY = `${CLIENT_PACKAGE}/hot`
 
 /**
  * The client's own npm dependencies that the browser imports. The client is served unbundled (kept
- * out of Vite's dependency optimizer), so these are pre-bundled by name: found only when the page
- * first imports them, they would make Vite re-optimize and reload the page.
+ * out of Vite's dependency optimizer), and so are these: each is one plain ES module. Left to the
+ * optimizer, they would be found only when the page first imports them, and Vite would re-optimize
+ * and reload the page; named in `optimizeDeps.include` instead, resolving them would hold up every
+ * dev server's start.
  */
 export const CLIENT_BROWSER_DEPENDENCIES = ['idb-keyval'] as const
 

@@ -3,6 +3,7 @@ import { isFileLoadingAllowed, type EnvironmentModuleNode, type Plugin, type Vit
 import { optimizeDepsEntries } from '../codegen/scan-entries.js'
 import { attachControl } from '../control/attach-control.js'
 import type { HotPluginsContext } from '../context.js'
+import type { DiscoveredPlugin } from '../discovery/discover-plugins.js'
 import { createDiscoveryChecks } from '../discovery/checks.js'
 import { createWatchedCheck } from '../discovery/hot-reach.js'
 import { rootRelative } from '../discovery/path-globs.js'
@@ -42,18 +43,13 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
         optimizeDeps: {
           // The client is plain ESM; serving it unbundled keeps one instance of it for the app and
           // the registry, and avoids a re-optimisation (and page reload) when the registry is first
-          // loaded. Plugin packages are served as source, so that they hot-reload.
-          exclude: [CLIENT_PACKAGE, ...workspace.exclude],
-          include: CLIENT_BROWSER_DEPENDENCIES.map((dependency) => `${CLIENT_PACKAGE} > ${dependency}`),
+          // loaded. Its own dependencies too (see CLIENT_BROWSER_DEPENDENCIES). Plugin packages are
+          // served as source, so that they hot-reload.
+          exclude: [CLIENT_PACKAGE, ...CLIENT_BROWSER_DEPENDENCIES, ...workspace.exclude],
           // The dependency scanner does not enter virtual:hot-plugins: point it at the entries.
           entries: optimizeDepsEntries(config, [...context.options.plugins, ...workspace.entries]),
         },
-        server: {
-          // The entries are known before the browser asks for them: their transforms start as the
-          // server listens, and the page's first load finds them done or under way.
-          warmup: { clientFiles: [...context.options.plugins] },
-          ...(workspace.allow ? { fs: { allow: workspace.allow } } : {}),
-        },
+        ...(workspace.allow ? { server: { fs: { allow: workspace.allow } } } : {}),
       }
     },
     configureServer(server) {
@@ -89,14 +85,17 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
  * The entries are crawled and read once `server.listen()` is done, not before: the start does no
  * work per entry, and the page's first request (for the registry, which awaits the same discovery)
  * finds it done or under way. (Vite's listen goes on after the socket is bound, resolving the
- * server's URLs: a discovery started then would still be part of it.) A configuration error (two
+ * server's URLs: a discovery started then would still be part of it.) The entries found are then
+ * warmed up: their transforms are under way before the browser asks for them, with no second crawl
+ * of the globs (`server.warmup` would glob them inside `listen()`). A configuration error (two
  * entries with one id) is logged then, and the registry's load fails with it (Vite's overlay in
- * the page). A server without an HTTP server (middleware mode) discovers at once.
+ * the page). A server without an HTTP server (middleware mode) discovers at once, and warms up
+ * nothing (nor does Vite there).
  */
 function discoverOnceListening(server: ViteDevServer, context: HotPluginsContext): void {
-  const discover = () =>
-    void context.plugins().catch((error: unknown) => context.logger?.error(error instanceof Error ? error.message : String(error), { timestamp: true }))
-  if (!server.httpServer) return discover()
+  const report = (error: unknown) => context.logger?.error(error instanceof Error ? error.message : String(error), { timestamp: true })
+  if (!server.httpServer) return void context.plugins().catch(report)
+  const discover = () => void context.plugins().then((plugins) => warmUp(server, plugins), report)
   const listen = server.listen.bind(server)
   server.listen = async (...args) => {
     const listening = await listen(...args)
@@ -104,6 +103,12 @@ function discoverOnceListening(server: ViteDevServer, context: HotPluginsContext
     setImmediate(discover)
     return listening
   }
+}
+
+/** Starts the transform of each entry served by this server (Vite's own warm-up, per file). */
+function warmUp(server: ViteDevServer, plugins: readonly DiscoveredPlugin[]): void {
+  const environment = server.environments.client
+  for (const plugin of plugins) void environment.warmupRequest(plugin.url)
 }
 
 /** Makes the units of the dev server's HMR pipeline and hooks them to the server. */
