@@ -19,8 +19,9 @@ export type Side = 'ours' | 'plain' | 'react'
 
 /**
  * - `hmr`: every plugin module renders `<p data-bench=id>` with its version, the helper's tag and a
- *   click count. Ours: plugin entries with activate/getReloadState/setReloadState. Plain: modules that
- *   accept their own updates and keep the count in `import.meta.hot.data`.
+ *   click count. Ours: plugin entries with activate/getReloadState/setReloadState. Plain: the same
+ *   modules, which also start themselves, accept their own updates and hand the count on in
+ *   `import.meta.hot.data`.
  * - `soak`: as `hmr`, and each instance also starts an interval timer, listens on window and
  *   document, and registers a WeakRef of itself, all undone by its teardown (ours) or dispose (plain).
  * - `boot`: plugin entries started by the plugin host; plain gets them from import.meta.glob (lazy,
@@ -211,8 +212,8 @@ host.start(plugins).then((report) => {
 
 /**
  * One plugin's code: the statements that start an instance and those that undo it, wrapped as an
- * entry with activate/getReloadState/setReloadState (ours, and every cold-start app) or as a
- * self-accepting module (plain).
+ * entry with activate/getReloadState/setReloadState (ours, and every cold-start app); plain: the
+ * same entry, which also starts itself and accepts its own updates, its state in `import.meta.hot.data`.
  */
 function pluginSource(spec: AppSpec, id: string, version: number): string {
   if (spec.side === 'react') return reactPluginSource(id, version)
@@ -262,8 +263,7 @@ const version = ${version}
   const liveDecl = soak ? `let live: { el: HTMLElement; onResize(): void; onKey(): void; timer: ReturnType<typeof setInterval> } | null = null\n` : ''
   const indent = (lines: string[], by: string) => lines.map((line) => by + line).join('\n')
 
-  if (spec.side === 'ours' || spec.kind === 'boot') {
-    return `${head}
+  const entry = `${head}
 let count = 0
 let el: HTMLElement | null = null
 ${liveDecl}${render}
@@ -285,21 +285,21 @@ export function setReloadState(state: { count: number }) {
   render()
 }
 `
-  }
-  return `${head}
+  if (spec.side === 'ours' || spec.kind === 'boot') return entry
+  // The same module, which starts itself and hands its state on through Vite's HMR: each version
+  // carries the same code on both sides, and only who runs it differs.
+  return `${entry}
 const bench = (window as any).__bench
-let count: number = import.meta.hot?.data.count ?? 0
-let el: HTMLElement | null = null
-${liveDecl}${render}
-${start.join('\n')}
-document.querySelector(\`[data-panel="\${id}"]\`)!.append(el)
-render()
-if (import.meta.hot?.data.count !== undefined) bench.updates[id] = (bench.updates[id] ?? 0) + 1
+const teardown = activate({ panel: document.querySelector(\`[data-panel="\${id}"]\`)! })
+if (import.meta.hot?.data.state) {
+  setReloadState(import.meta.hot.data.state)
+  bench.updates[id] = (bench.updates[id] ?? 0) + 1
+}
 
 if (import.meta.hot) {
   import.meta.hot.dispose((data) => {
-    data.count = count
-${indent(stop, '    ')}
+    data.state = getReloadState()
+    teardown()
   })
   import.meta.hot.accept()
 }

@@ -3,7 +3,7 @@ import { createContext } from './context.js'
 import type { HotPluginsOptions } from './options.js'
 import { resolveOptions } from './resolve-options.js'
 import { registryPlugin } from './plugins/registry-plugin.js'
-import { injectPlugin } from './plugins/inject-plugin.js'
+import { entryPlugin } from './plugins/entry-plugin.js'
 import { devServerPlugin } from './plugins/dev-server-plugin.js'
 import { exposePlugin } from './remote/expose-plugin.js'
 import { remotesPlugin } from './remote/remotes-plugin.js'
@@ -27,7 +27,7 @@ export default function hotPlugins(options?: HotPluginsOptions): Plugin[] {
   const context = createContext(resolveOptions(options))
   // The exposing plugin and the dock's page come before the dev server's: their paths are under the
   // control API's, which answers every other path there.
-  return [registryPlugin(context), injectPlugin(context), exposePlugin(context), viteDevtoolsPlugin(context), devServerPlugin(context), remotesPlugin(context), feedPlugin(context)]
+  return [registryPlugin(context), entryPlugin(context), exposePlugin(context), viteDevtoolsPlugin(context), devServerPlugin(context), remotesPlugin(context), feedPlugin(context)]
 }
 
 export { hotPlugins }

@@ -23,16 +23,6 @@ export const HotEvents = {
   remoteUpdate: 'hot-plugins:remote-update',
 } as const
 
-/** What the dev server appends to a plugin entry (`export const __hotPlugin = …`). */
-export interface InjectedPluginMeta {
-  /** The plugin id the registry knows the entry by. */
-  id: string
-  /** The entry file, relative to the Vite root. */
-  file: string
-  /** The entry's export names, as the server read them. */
-  exports: string[]
-}
-
 /** Payload of {@link HotEvents.update}: a batch of changed files and the plugins that own them. */
 export interface UpdateAnnouncement {
   /** The changed files, relative to the Vite root. */

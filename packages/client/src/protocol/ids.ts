@@ -30,9 +30,6 @@ export const CLIENT_BROWSER_DEPENDENCIES = ['idb-keyval'] as const
 /** Where the registry keeps itself in `import.meta.hot.data`, for the next version of its module. */
 export const REGISTRY_HOT_DATA_KEY = 'hot-plugins:registry'
 
-/** The export the dev server appends to every plugin entry. */
-export const INJECTED_META_EXPORT = '__hotPlugin'
-
 /** Key (for `Symbol.for`) under which a registry entry carries its hot-update source in dev. */
 export const HOT_SOURCE_SYMBOL_KEY = 'hot-plugins.hot-source'
 

@@ -1,4 +1,6 @@
 // @vitest-environment happy-dom
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { installLeakPatches } from '../../src/browser/leaks/index.js'
 import { sourceMapper } from '../../src/browser/leaks/source-maps.js'
@@ -21,6 +23,11 @@ function asPlugin(code: () => void): Owner {
 }
 const live = (owner: Owner) => [...owner.resources].filter((r) => r.isLive()).map((r) => (r.detail ? `${r.noun} (${r.detail})` : r.noun))
 const tick = (ms = 0) => new Promise((resolve) => globalThis.setTimeout(resolve, ms))
+/** A full garbage collection (V8's `gc`, exposed for this process). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc')
+  ;(runInNewContext('gc') as () => void)()
+}
 
 describe('leak patches in a DOM', () => {
   it('timers: live until they fire or are cleared; an interval until cleared; their callbacks run as the instance', async () => {
@@ -53,6 +60,23 @@ describe('leak patches in a DOM', () => {
     await tick(5)
     expect(fired).toEqual(['fired'])
     clearTimeout(id)
+  })
+
+  it('keeps nothing of a listener removed from window or document, which live as long as the page: not the listener, nor what it closes over', async () => {
+    const removed: WeakRef<object>[] = []
+    asPlugin(() => {
+      const onResize = () => {}
+      const onKey = { handleEvent() {} }
+      addEventListener('resize', onResize)
+      document.addEventListener('keydown', onKey, { capture: true })
+      removeEventListener('resize', onResize)
+      document.removeEventListener('keydown', onKey, { capture: true })
+      removed.push(new WeakRef(onResize), new WeakRef(onKey))
+    })
+    // A WeakRef holds its target until the end of the task that made it.
+    await tick()
+    collectGarbage()
+    expect(removed.map((ref) => ref.deref())).toEqual([undefined, undefined])
   })
 
   it('listeners on window, document and elements in the page; removed ones, and those on removed elements, are not live', () => {

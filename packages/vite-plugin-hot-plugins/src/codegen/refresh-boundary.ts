@@ -27,7 +27,7 @@ const SELF_IMPORT = /^import \* as (__vite_react_currentExports) from /
 
 /**
  * A plugin entry is swapped by the host, never refreshed in place: Fast Refresh refuses a module
- * with non-component exports (`activate`, `__hotPlugin`) and invalidates it, and Vite then updates
+ * with non-component exports (`activate`) and invalidates it, and Vite then updates
  * the registry, not the entry, so the save would be lost. This turns the wrapper's self-accept into
  * a plain expression (`void (callback)`), so Vite no longer takes the entry for its own boundary and
  * sends its updates on to the registry, and drops the wrapper's import of the module itself (its

@@ -95,7 +95,7 @@ describe('hotPlugins() in a dev server', () => {
     )
   })
 
-  it('leaves SSR as Vite has it: a plain list of entries, nothing injected, its updates untouched', async () => {
+  it('leaves SSR as Vite has it: a plain list of entries, its entries unchecked, its updates untouched', async () => {
     const { server } = await serve(files)
     const ssr = server.environments.ssr
     const result = await ssr.pluginContainer.load(RESOLVED_VIRTUAL_REGISTRY_ID)
@@ -103,26 +103,17 @@ describe('hotPlugins() in a dev server', () => {
     expect(code).toContain('Object.freeze({ id: "counter", file: "src/plugins/counter/index.ts"')
     expect(code).not.toContain('createHotRegistry')
     expect(code).not.toContain('import.meta.hot')
-    const entry = await ssr.transformRequest('/src/plugins/counter/index.ts')
-    expect(entry?.code).not.toContain('__hotPlugin')
-    // The browser's environment, on the same server, gets both.
-    expect((await server.transformRequest('/src/plugins/counter/index.ts'))?.code).toContain('__hotPlugin')
-    const ours = ['hot-plugins:serve', 'hot-plugins:inject']
+    // Our per-environment plugins run for the browser's environment alone, on the same server.
+    const ours = ['hot-plugins:serve', 'hot-plugins:entries']
     expect(ssr.plugins.filter((p) => ours.includes(p.name))).toEqual([])
     expect(server.environments.client.plugins.filter((p) => ours.includes(p.name)).map((p) => p.name).sort()).toEqual(ours.sort())
   })
 
-  it('injects the metadata into entries only, with a source map back to the TypeScript source', async () => {
+  it('serves an entry as Vite made it: nothing appended, its source map back to the TypeScript source', async () => {
     const { server } = await serve(files)
     const entry = await server.transformRequest('/src/plugins/counter/index.ts')
-    expect(entry?.code).toContain(
-      'export const __hotPlugin = {"id":"counter","file":"src/plugins/counter/index.ts","exports":["meta","activate"]};',
-    )
-    const helper = await server.transformRequest('/src/plugins/counter/format.ts')
-    expect(helper?.code).not.toContain('__hotPlugin')
-
-    // Through Vite's whole pipeline (TypeScript stripped, imports rewritten, our append), each
-    // statement still maps to its original line.
+    const withoutUs = teardown.server(await createServer({ root: server.config.root, configFile: false, logLevel: 'silent', server: { middlewareMode: true, ws: false, watch: null }, optimizeDeps: { noDiscovery: true } }))
+    expect(entry?.code).toBe((await withoutUs.transformRequest('/src/plugins/counter/index.ts'))?.code)
     const map = new SourceMap(entry!.map as never)
     const lines = entry!.code.split('\n')
     const mapped = (needle: string) => {

@@ -35,9 +35,14 @@ function patchPrototype(proto: EventTarget, global: typeof globalThis, NodeType:
   const keyOf = (type: string, options: boolean | EventListenerOptions | undefined) =>
     `${type}\0${typeof options === 'boolean' ? options : options?.capture === true}`
   const forget = (target: EventTarget, listener: Listener, key: string): Added | undefined => {
-    const byKey = added.get(target)?.get(listener)
+    const byListener = added.get(target)
+    const byKey = byListener?.get(listener)
     const entry = byKey?.get(key)
     byKey?.delete(key)
+    // Nothing of a removed listener stays: on window and document, which live as long as the page,
+    // an empty entry would keep every removed listener (and what it closes over) until a reload.
+    if (byKey?.size === 0) byListener!.delete(listener)
+    if (byListener?.size === 0) added.delete(target)
     entry?.handle?.release()
     return entry
   }

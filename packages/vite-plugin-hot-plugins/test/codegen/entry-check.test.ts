@@ -1,7 +1,7 @@
 import { SourceMap } from 'node:module'
 import { init } from 'es-module-lexer'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { injectPluginMeta } from '../../src/codegen/inject-meta.js'
+import { checkEntry } from '../../src/codegen/entry-check.js'
 
 const source = [
   "import { formatCount } from './format'",
@@ -13,32 +13,15 @@ const source = [
   'export function getReloadState() { return { count } }',
 ].join('\n')
 
-const plugin = { id: 'counter', file: 'src/plugins/counter/index.ts' }
-
-describe('injectPluginMeta', () => {
+describe('checkEntry', () => {
   beforeAll(() => init)
 
-  it('appends the id, file and export names', () => {
-    const result = injectPluginMeta(source, '/app/src/plugins/counter/index.ts', plugin)
-    expect(result.code.startsWith(source)).toBe(true)
-    expect(result.code).toContain(
-      'export const __hotPlugin = {"id":"counter","file":"src/plugins/counter/index.ts","exports":["meta","activate","getReloadState"]};',
-    )
+  it('reads the export names and adds nothing: the entry is served as Vite made it', () => {
+    const result = checkEntry(source, '/app/src/plugins/counter/index.ts')
     expect(result.exports).toEqual(['meta', 'activate', 'getReloadState'])
     expect(result.selfAccepts).toBe(false)
-  })
-
-  it('produces a source map that maps every original line back to itself', () => {
-    const result = injectPluginMeta(source, '/app/src/plugins/counter/index.ts', plugin)
-    const map = new SourceMap(JSON.parse(result.map.toString()))
-    const lines = source.split('\n')
-    lines.forEach((line, index) => {
-      const column = line.indexOf(line.trim())
-      const found = map.findEntry(index, column)
-      expect(found, `line ${index + 1}`).toMatchObject({ originalLine: index, originalColumn: column })
-    })
-    expect(map.payload.sources).toEqual(['/app/src/plugins/counter/index.ts'])
-    expect(map.payload.sourcesContent).toEqual([source])
+    expect(result.refreshBoundaryRemoved).toBe(false)
+    expect(result.rewritten).toBeUndefined()
   })
 
   it.each([
@@ -52,7 +35,7 @@ describe('injectPluginMeta', () => {
     ['import.meta.hot.dispose(() => {})', false],
   ])('detects a self-accepting entry: %s → %s', (statement, expected) => {
     const code = `export function activate() {}\nif (import.meta.hot) { ${statement} }`
-    expect(injectPluginMeta(code, '/x.ts', plugin).selfAccepts).toBe(expected)
+    expect(checkEntry(code, '/x.ts').selfAccepts).toBe(expected)
   })
 })
 
@@ -80,49 +63,50 @@ const refreshWrapped = [
 
 describe('an entry that defines a React component', () => {
   beforeAll(() => init)
-  const hello = { id: 'hello', file: 'src/plugins/hello/index.tsx' }
 
   it('is no Fast Refresh boundary: the wrapper\'s self-accept becomes a plain expression, so updates reach the registry', () => {
-    const result = injectPluginMeta(refreshWrapped, '/app/src/plugins/hello/index.tsx', hello)
+    const result = checkEntry(refreshWrapped, '/app/src/plugins/hello/index.tsx')
     expect(result.refreshBoundaryRemoved).toBe(true)
     expect(result.selfAccepts).toBe(false)
-    expect(result.code).not.toContain('import.meta.hot.accept(')
-    expect(result.code).toContain('    void ((nextExports) => {')
+    const { code } = result.rewritten!
+    expect(code).not.toContain('import.meta.hot.accept(')
+    expect(code).toContain('    void ((nextExports) => {')
     // Still registered with React Refresh, still invalidating nothing: the rest is left as it was.
-    expect(result.code).toContain('$RefreshReg$(_c, "Hello");')
-    expect(result.code).toContain('RefreshRuntime.registerExportsForReactRefresh(')
+    expect(code).toContain('$RefreshReg$(_c, "Hello");')
+    expect(code).toContain('RefreshRuntime.registerExportsForReactRefresh(')
     // No import of the module itself: imported under another query, it would run a second copy.
-    expect(result.code).not.toContain('from "/src/plugins/hello/index.tsx"')
-    expect(result.code).toContain('const __vite_react_currentExports = {};\n')
-    expect(injectPluginMeta(result.code.replace(/\nexport const __hotPlugin.*\n$/, ''), '/x.tsx', hello).selfAccepts).toBe(false)
+    expect(code).not.toContain('from "/src/plugins/hello/index.tsx"')
+    expect(code).toContain('const __vite_react_currentExports = {};\n')
+    expect(checkEntry(code, '/x.tsx').selfAccepts).toBe(false)
   })
 
   it('keeps every original line on its line in the source map', () => {
-    const result = injectPluginMeta(refreshWrapped, '/app/src/plugins/hello/index.tsx', hello)
-    const map = new SourceMap(JSON.parse(result.map.toString()))
+    const { code, map: written } = checkEntry(refreshWrapped, '/app/src/plugins/hello/index.tsx').rewritten!
+    const map = new SourceMap(JSON.parse(written.toString()))
     const line = refreshWrapped.split('\n').findIndex((l) => l.includes('import.meta.hot.accept('))
-    expect(result.code.split('\n')[line]).toContain('void (')
+    expect(code.split('\n')[line]).toContain('void (')
     expect(map.findEntry(line + 1, 6)).toMatchObject({ originalLine: line + 1 })
   })
 
   it('leaves a self-accept the author wrote, next to the wrapper, to be reported', () => {
     const code = `${refreshWrapped}\nif (import.meta.hot) import.meta.hot.accept(() => {})`
-    const result = injectPluginMeta(code, '/app/src/plugins/hello/index.tsx', hello)
+    const result = checkEntry(code, '/app/src/plugins/hello/index.tsx')
     expect(result.refreshBoundaryRemoved).toBe(true)
     expect(result.selfAccepts).toBe(true)
-    expect(result.code).toContain('import.meta.hot.accept(() => {})')
+    expect(result.rewritten?.code).toContain('import.meta.hot.accept(() => {})')
   })
 
   it('leaves the self-import of a module whose refresh accept it could not take out', () => {
     const code = refreshWrapped.replace('import.meta.hot.accept((nextExports) =>', 'import.meta.hot.accept(function (nextExports)')
-    const result = injectPluginMeta(code, '/app/src/plugins/hello/index.tsx', hello)
+    const result = checkEntry(code, '/app/src/plugins/hello/index.tsx')
     expect(result.refreshBoundaryRemoved).toBe(false)
-    expect(result.code).toContain('import * as __vite_react_currentExports from "/src/plugins/hello/index.tsx";')
+    // Served as it is.
+    expect(result.rewritten).toBeUndefined()
   })
 
   it('leaves a module without the refresh runtime alone, whatever its callback is called', () => {
     const code = 'export function activate() {}\nimport.meta.hot.accept((nextExports) => {})'
-    const result = injectPluginMeta(code, '/x.ts', plugin)
+    const result = checkEntry(code, '/x.ts')
     expect(result.refreshBoundaryRemoved).toBe(false)
     expect(result.selfAccepts).toBe(true)
   })

@@ -3,13 +3,16 @@ import { init } from 'es-module-lexer'
 import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
-import { injectPluginMeta } from '../codegen/inject-meta.js'
+import { checkEntry } from '../codegen/entry-check.js'
 import { withoutQuery } from './filters.js'
 
-/** Appends the runtime's metadata to every plugin entry and checks what the entry exports (dev only). */
-export function injectPlugin(context: HotPluginsContext): Plugin {
+/**
+ * Checks what every plugin entry exports and whether it accepts its own updates, and keeps it out
+ * of React Fast Refresh (dev only). An entry is served as Vite made it, but for that.
+ */
+export function entryPlugin(context: HotPluginsContext): Plugin {
   return {
-    name: `${PLUGIN_NAME}:inject`,
+    name: `${PLUGIN_NAME}:entries`,
     apply: 'serve',
     enforce: 'post',
     // The page's plugins only: SSR and other environments run entries as they are.
@@ -24,7 +27,7 @@ export function injectPlugin(context: HotPluginsContext): Plugin {
         const plugin = context.entryByFile(withoutQuery(id))
         if (!plugin) return undefined
         await init
-        const result = injectPluginMeta(code, id, plugin)
+        const result = checkEntry(code, id)
         // An empty entry is a save caught halfway (an editor truncates the file, then writes it):
         // the full content comes with the next change, and is checked then.
         if (!result.exports.includes('activate') && code.trim() !== '') {
@@ -37,7 +40,7 @@ export function injectPlugin(context: HotPluginsContext): Plugin {
           const cause = (await writtenInFile(id)) ? selfAcceptWritten : selfAcceptAdded
           context.warnOnce(`${plugin.file}:self-accept`, `${LOG_PREFIX} plugin "${plugin.id}" (${plugin.file}) ${cause}`)
         }
-        return { code: result.code, map: result.map }
+        return result.rewritten
       },
     },
   }
