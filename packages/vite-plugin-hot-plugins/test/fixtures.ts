@@ -40,6 +40,22 @@ export async function listeningServer(root: string, plugins: Plugin[] = [], conf
   return { server, base: server.resolvedUrls!.local[0]!.replace(/\/$/, '') }
 }
 
+/**
+ * A dev server on `root` in middleware mode, `hotPlugins(options)` its plugin: no socket and no
+ * watcher (the test runs the file events through the hooks), no dependency discovery.
+ */
+export function middlewareServer(root: string, options: Parameters<typeof hotPlugins>[0] = { plugins: 'src/plugins/*/index.ts' }, config: InlineConfig = {}) {
+  return createServer({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    plugins: [hotPlugins(options)],
+    server: { middlewareMode: true, ws: false, watch: null },
+    optimizeDeps: { noDiscovery: true },
+    ...config,
+  })
+}
+
 /** What a test made that must go when it ends: a dev server, an HTTP server. */
 interface Closable {
   close(): Promise<void>

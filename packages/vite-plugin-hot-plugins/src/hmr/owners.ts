@@ -1,20 +1,32 @@
 /** The part of a Vite module node that ownership needs. */
 export interface ModuleNodeLike {
+  /** The resolved id (null for a node of a file only). */
+  id?: string | null
   file: string | null
   importers: Set<ModuleNodeLike>
   /** Whether the module accepts its own updates (undefined until Vite has analysed it). */
   isSelfAccepting?: boolean | undefined
   /** The imported modules whose updates this module accepts (`import.meta.hot.accept(dep, …)`). */
   acceptedHmrDeps: Set<ModuleNodeLike>
+  /** The exports whose updates this module accepts (`import.meta.hot.acceptExports(…)`), if any. */
+  acceptedHmrExports?: Set<string> | null
+  /** What this module imports of each module, by id (kept when Vite's partial accept is on). */
+  importedBindings?: Map<string, Set<string>> | null
 }
 
 /**
  * Which plugins a change reaches: those whose entry Vite's HMR update will re-import through the
  * registry, so that the host swaps them. Walks importers up Vite's module graph the way Vite
- * propagates an update: a module that accepts its own updates (a component module under React
- * Fast Refresh, a Vue single-file component) handles the change itself, and so does an importer
- * that accepts the changed module as a dependency. The walk stops there: the plugins above are not
- * swapped, so they are not announced. Returns the ids of the owning plugins, sorted.
+ * propagates an update (`propagateUpdate`): a module that accepts its own updates (a component
+ * module under React Fast Refresh, a Vue or Svelte component) handles the change itself, and so
+ * does an importer that accepts the changed module as a dependency, or that imports only exports
+ * the module accepts (Vite's partial accept, which vite-plugin-svelte turns on). The walk stops
+ * there: the plugins above are not swapped, so they are not announced.
+ *
+ * A module Vite has not analysed yet (`isSelfAccepting` undefined) is walked through, where Vite
+ * stops its update: the page never ran that version of it (a module is analysed before it is
+ * served), so no hot context of it would take the update, and a plugin that failed to import it
+ * (its first transform failed) would never hear of the fix. Returns the owning plugins' ids, sorted.
  */
 export function findOwners(
   changed: Iterable<ModuleNodeLike>,
@@ -31,7 +43,15 @@ export function findOwners(
     if (node.isSelfAccepting) continue
     const id = node.file === null ? undefined : idByEntryFile.get(node.file)
     if (id !== undefined) owners.add(id)
-    for (const importer of importersOf(node)) if (!importer.acceptedHmrDeps.has(node)) queue.push(importer)
+    for (const importer of importersOf(node)) if (!acceptsUpdateOf(importer, node)) queue.push(importer)
   }
   return [...owners].sort()
+}
+
+/** Whether an update of `node` stops at `importer`: it accepts the module, or imports only exports the module accepts. */
+function acceptsUpdateOf(importer: ModuleNodeLike, node: ModuleNodeLike): boolean {
+  if (importer.acceptedHmrDeps.has(node)) return true
+  const accepted = node.acceptedHmrExports
+  const imported = node.id ? importer.importedBindings?.get(node.id) : undefined
+  return accepted != null && imported !== undefined && [...imported].every((binding) => accepted.has(binding))
 }

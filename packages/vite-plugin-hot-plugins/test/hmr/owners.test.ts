@@ -108,3 +108,28 @@ describe('findOwners, order', () => {
     expect(findOwners([node('/shared/x.ts')], ids)).toEqual(['alpha', 'zeta'])
   })
 })
+
+describe('findOwners, partial accept and modules not analysed yet', () => {
+  /** The entry `/p/counter/index.ts` importing `bindings` of `/p/counter/Counter.svelte`, which accepts `accepted`. */
+  function component(bindings: string[], accepted: string[] | null, isSelfAccepting: boolean | undefined = false) {
+    const id = '/p/counter/Counter.svelte'
+    const entry: ModuleNodeLike = { id: '/p/counter/index.ts', file: '/p/counter/index.ts', importers: new Set(), acceptedHmrDeps: new Set(), isSelfAccepting: false }
+    entry.importedBindings = new Map([[id, new Set(bindings)]])
+    const counter: ModuleNodeLike = { id, file: id, importers: new Set([entry]), acceptedHmrDeps: new Set(), isSelfAccepting }
+    counter.acceptedHmrExports = accepted === null ? null : new Set(accepted)
+    return counter
+  }
+
+  it('stops at an importer that imports only exports the changed module accepts, as Vite does', () => {
+    expect(findOwners([component(['default'], ['default'])], entries)).toEqual([])
+  })
+
+  it('walks on when the importer also imports an export the module does not accept', () => {
+    expect(findOwners([component(['default', 'size'], ['default'])], entries)).toEqual(['counter'])
+    expect(findOwners([component(['default'], null)], entries)).toEqual(['counter'])
+  })
+
+  it('walks through a module Vite has not analysed yet: the page never ran it, its plugin must hear of the change', () => {
+    expect(findOwners([component(['default'], null, undefined)], entries)).toEqual(['counter'])
+  })
+})

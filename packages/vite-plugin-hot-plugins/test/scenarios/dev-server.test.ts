@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { createLogger, createServer, normalizePath, type Plugin, type ViteDevServer } from 'vite'
 import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import hotPlugins from '../../src/index.js'
-import { cleanupAfterEach, listeningServer } from '../fixtures.js'
+import { cleanupAfterEach, listeningServer, middlewareServer } from '../fixtures.js'
 
 const counter = [
   "import { formatCount } from './format'",
@@ -33,14 +33,7 @@ const teardown = cleanupAfterEach()
 
 async function serve(tree: Record<string, string>, options?: Parameters<typeof hotPlugins>[0]) {
   const made = await teardown.tree(tree)
-  const server = teardown.server(await createServer({
-    root: made.root,
-    configFile: false,
-    logLevel: 'silent',
-    plugins: [hotPlugins(options ?? { plugins: 'src/plugins/*/index.ts' })],
-    server: { middlewareMode: true, ws: false, watch: null },
-    optimizeDeps: { noDiscovery: true },
-  }))
+  const server = teardown.server(await middlewareServer(made.root, options))
   return { root: normalizePath(made.root), server }
 }
 
