@@ -32,6 +32,22 @@ describe('collectSnapshot', () => {
     expect(await collectSnapshot(entry, { isOtherEntry: () => false, transform: async () => null })).toBeUndefined()
     expect(await collectSnapshot(entry, { isOtherEntry: () => false, transform: () => Promise.reject(new Error('gone')) })).toBeUndefined()
   })
+
+  it("takes a softly invalidated module's last transform (an importer of a changed helper: the same code), and transforms a hard invalidated one", async () => {
+    const transformed: string[] = []
+    const transform = async (url: string) => {
+      transformed.push(url)
+      return { code: `fresh ${url}` }
+    }
+    const helper = node('/src/plugins/p/helper.ts', 'new helper')
+    const soft = node('/src/plugins/p/index.ts', null, [helper], { invalidationState: { code: 'import "/src/plugins/p/helper.ts?t=1"' } })
+    const modules = await collectSnapshot(soft, { isOtherEntry: () => false, transform })
+    expect(modules!.get('/src/plugins/p/index.ts')).toBe('import "/src/plugins/p/helper.ts?t=1"')
+    expect(transformed).toEqual([])
+    const hard = node('/src/plugins/p/index.ts', null, [helper], { invalidationState: 'HARD_INVALIDATED' })
+    expect((await collectSnapshot(hard, { isOtherEntry: () => false, transform }))!.get('/src/plugins/p/index.ts')).toBe('fresh /src/plugins/p/index.ts')
+    expect(transformed).toEqual(['/src/plugins/p/index.ts'])
+  })
 })
 
 describe('rewriteSnapshotModule', () => {
