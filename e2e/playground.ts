@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs'
 import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -53,7 +54,11 @@ export function editableFiles(root: string): Pick<PlaygroundCopy, 'edit' | 'writ
       if (!before.includes(from)) throw new Error(`edit of ${file}: ${JSON.stringify(from)} is not in the file`)
       const after = before.replace(from, to)
       if (after === before) throw new Error(`edit of ${file} would change nothing`)
-      await writeFile(resolve(file), after)
+      // In one go, as an editor saves: written asynchronously, the file's truncation and its
+      // content are two steps, and a transform that reads it between them (a framework's own HMR
+      // hook does, with Vite's module graph then saying what the empty file accepts) sees an
+      // empty file. `write` keeps that window: the chaos test saves plugin files through it.
+      writeFileSync(resolve(file), after)
     },
     async write(file, content) {
       const before = await readFile(resolve(file), 'utf8').catch(() => undefined)
