@@ -109,6 +109,10 @@ export async function feed(bench: BenchContext): Promise<FeedResult> {
       })
     const swaps: number[] = []
     const unchanged: number[] = []
+    // The follower checks once at once: that check must be over before the first deploy, or it may
+    // be the one to find version 1 (and ours, asked for meanwhile, would find nothing new).
+    const first = await check()
+    if (first.status !== 'unchanged') throw new Error(`feed: the first check of the built feed gave ${first.status}`)
     for (let n = 1; n <= counts.warmup + counts.samples; n++) {
       await deploy(n)
       const swapped = await check()
