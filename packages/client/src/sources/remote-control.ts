@@ -33,7 +33,22 @@ export interface RemoteControlOptions {
    * @default Date.now
    */
   elapsed?: () => number
+  /**
+   * Reports closer together than this, in ms, are one: a lone change is reported at once (after its
+   * microtask), and what changes within this time of a report waits for the next, which carries
+   * all of it. A page starting 1,000 plugins sends a few reports, not one per plugin.
+   * @default REPORT_EVERY_MS (50)
+   */
+  reportEveryMs?: number
+  /**
+   * Runs `task` after `ms`.
+   * @default setTimeout
+   */
+  setTimer?: (task: () => void, ms: number) => void
 }
+
+/** The default of {@link RemoteControlOptions.reportEveryMs}. */
+export const REPORT_EVERY_MS = 50
 
 /** What the remote control uses of a host: its events, its plugins and their hot-reload switch. */
 export type RemoteHost = Pick<PluginHost, 'on' | 'plugins' | 'get' | 'isHotReloadEnabled' | 'enable' | 'disable' | 'setHotReloadEnabled'>
@@ -72,6 +87,9 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
   let dirty: Set<string> | 'all' | undefined
   const logger = () => hostLogger ?? consoleLogger
   const runs = (id: string) => hosts.some((host) => host.get(id) !== undefined)
+  const reportEveryMs = options.reportEveryMs ?? REPORT_EVERY_MS
+  const setTimer = options.setTimer ?? ((task, ms) => void (globalThis as unknown as { setTimeout(task: () => void, ms: number): unknown }).setTimeout(task, ms))
+  let lastReportAt = Number.NEGATIVE_INFINITY
 
   const flush = (): void => {
     // Reported in full once the tab's id is known.
@@ -81,16 +99,9 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
     if (changed === undefined) return
     // A plugin that changed and is gone (its entry was deleted) is dropped by a full report.
     const full = changed === 'all' || [...changed].some((id) => !runs(id))
-    const seen = new Set<string>()
-    const plugins: TabPluginStatus[] = []
-    for (const host of hosts) {
-      for (const plugin of host.plugins()) {
-        if (seen.has(plugin.id) || (!full && !changed.has(plugin.id))) continue
-        seen.add(plugin.id)
-        plugins.push(statusOf(plugin, host.isHotReloadEnabled(plugin.id), lastReloads.get(plugin.id)))
-      }
-    }
+    const plugins = full ? everyPlugin(hosts, lastReloads) : changedPlugins(hosts, changed, lastReloads)
     const report: TabStatusReport = { tab, full, sentAt: wallClock(), plugins }
+    lastReportAt = elapsed()
     try {
       hot.send(HotEvents.status, report)
     } catch (error) {
@@ -100,7 +111,9 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
   const changed = (id: string | undefined): void => {
     if (dirty === undefined) {
       dirty = new Set()
-      void Promise.resolve().then(flush)
+      const wait = lastReportAt + reportEveryMs - elapsed()
+      if (wait > 0) setTimer(flush, wait)
+      else void Promise.resolve().then(flush)
     }
     if (id === undefined) dirty = 'all'
     else if (dirty !== 'all') dirty.add(id)
@@ -144,6 +157,34 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
       listen()
     },
   }
+}
+
+/** Every plugin of the tab's hosts (the first host's, of an id two hosts have). */
+function everyPlugin(hosts: readonly RemoteHost[], lastReloads: ReadonlyMap<string, LastReload>): TabPluginStatus[] {
+  const seen = new Set<string>()
+  const plugins: TabPluginStatus[] = []
+  for (const host of hosts) {
+    for (const plugin of host.plugins()) {
+      if (seen.has(plugin.id)) continue
+      seen.add(plugin.id)
+      plugins.push(statusOf(plugin, host.isHotReloadEnabled(plugin.id), lastReloads.get(plugin.id)))
+    }
+  }
+  return plugins
+}
+
+/** The plugins that changed, each looked up by id (not a list of them all per report). */
+function changedPlugins(hosts: readonly RemoteHost[], changed: ReadonlySet<string>, lastReloads: ReadonlyMap<string, LastReload>): TabPluginStatus[] {
+  const plugins: TabPluginStatus[] = []
+  for (const id of changed) {
+    for (const host of hosts) {
+      const plugin = host.get(id)
+      if (!plugin) continue
+      plugins.push(statusOf(plugin, host.isHotReloadEnabled(id), lastReloads.get(id)))
+      break
+    }
+  }
+  return plugins
 }
 
 /** Carries out one command of the dev server in every host of the tab. */

@@ -15,7 +15,8 @@ async function start(modules: Record<string, PluginModule>, tab: string | Promis
   const { logger, lines } = memoryLogger()
   const reloaded: string[] = []
   let core: HostCore | undefined
-  const remote = createRemoteControl({ hot: hot.hot, tab, reloadNow: (id) => reloaded.push(id), now: wall.now, elapsed: clock.now })
+  // Every change reported after its microtask (the throttle has its own test).
+  const remote = createRemoteControl({ hot: hot.hot, tab, reloadNow: (id) => reloaded.push(id), now: wall.now, elapsed: clock.now, reportEveryMs: 0 })
   const registry = createHotRegistry(
     Object.entries(modules).map(([id, module]) => entry(id, module)),
     hot.hot,
@@ -184,14 +185,41 @@ describe('remote control (the tab side of the control API)', () => {
     expect(app.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain('could not report the plugins to the dev server')
   })
 
+  it('reports what changes soon after a report in one report, once reportEveryMs has passed; a lone change at once', async () => {
+    const hot = fakeHot()
+    const clock = fakeClock()
+    const timers: { task: () => void; ms: number }[] = []
+    const remote = createRemoteControl({ hot: hot.hot, tab: 'tab-1', reloadNow: () => {}, now: () => 5, elapsed: clock.now, reportEveryMs: 50, setTimer: (task, ms) => void timers.push({ task, ms }) })
+    const host = createPluginHost({ logger: memoryLogger().logger })
+    remote.attach(host)
+    const plugin = (id: string) => ({ id, file: `src/${id}.ts`, load: async () => ({ activate() {} }) })
+    await host.start([plugin('a'), plugin('b'), plugin('c')])
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const reports = () => hot.sent.filter((m) => m.event === HotEvents.status).map((m) => m.data as TabStatusReport)
+    // The attach's report went at once; the three activations wait for one more, 50 ms after it.
+    expect(reports()).toHaveLength(1)
+    expect(timers.map((t) => t.ms)).toEqual([50])
+    clock.advance(50)
+    timers.shift()!.task()
+    expect(reports()).toHaveLength(2)
+    expect(reports()[1]).toMatchObject({ full: false, plugins: [{ id: 'a', status: 'idle' }, { id: 'b', status: 'idle' }, { id: 'c', status: 'idle' }] })
+    // Quiet for longer than that: the next change goes at once again.
+    clock.advance(500)
+    host.disable('b')
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(timers).toEqual([])
+    expect(reports()).toHaveLength(3)
+    expect(reports()[2]).toMatchObject({ full: false, plugins: [{ id: 'b', hotReload: false }] })
+  })
+
   it('needs nothing but the public host: a host without the hot engine is reported too, its logger by default the console', async () => {
     const hot = fakeHot()
     const remote = createRemoteControl({ hot: hot.hot, tab: 'tab-1', reloadNow: () => {}, now: () => 5 })
     const host = createPluginHost({ logger: memoryLogger().logger })
     remote.attach(host)
     await host.start([{ id: 'plain', file: 'src/plain.ts', load: async () => ({ activate() {} }) }])
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    expect(hot.sent.at(-1)).toMatchObject({ event: HotEvents.status, data: { tab: 'tab-1', plugins: [{ id: 'plain', status: 'idle', hotReload: true }] } })
+    // Its activation comes right after the first report: it waits for the next (REPORT_EVERY_MS).
+    await expect.poll(() => hot.sent.at(-1)).toMatchObject({ event: HotEvents.status, data: { tab: 'tab-1', plugins: [{ id: 'plain', status: 'idle', hotReload: true }] } })
     const info = vi.spyOn(console, 'info').mockImplementation(() => {})
     try {
       hot.emit(HotEvents.command, { action: 'set-hot-reload', id: 'plain', enabled: false })
