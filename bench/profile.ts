@@ -22,7 +22,7 @@ export const FULL: Profile = {
   single: { warmup: 5, samples: 60 },
   persist: { warmup: 5, samples: 60 },
   debounce: { warmup: 5, samples: 60 },
-  batch: { plugins: 50, warmup: 2, rounds: 10 },
+  batch: { plugins: 50, warmup: 2, rounds: 20 },
   scale: { plugins: 1000, runs: 6, starts: 12 },
   soak: { swaps: 500 },
   feed: { warmup: 5, samples: 40 },

@@ -40,7 +40,7 @@ export interface DevtoolsOptions {
 export function showDevtools(host: DevtoolsHost, options: DevtoolsOptions): void {
   const overlay = options.overlay ?? DEFAULT_OVERLAY
   const clock = options.clock ?? pageClock
-  const history = createReloadHistory({ storage: sessionStorageOrMemory(), key: SESSION_HISTORY_KEY_PREFIX + options.project, now: clock.wall })
+  const history = createReloadHistory({ storage: sessionStorageOrMemory(), key: SESSION_HISTORY_KEY_PREFIX + options.project, now: clock.wall, persist: afterThisTask })
   recordHostEvents(host, history, clock.elapsed)
   const failures = trackFailures(host)
 
@@ -80,4 +80,18 @@ export function showDevtools(host: DevtoolsHost, options: DevtoolsOptions): void
 function whenBodyReady(run: () => void): void {
   if (document.body) run()
   else document.addEventListener('DOMContentLoaded', run, { once: true })
+}
+
+/**
+ * Runs `write` after the work of this task (a batch swaps all its plugins in one), or as the page
+ * goes away (a reload the runtime makes right after an entry was added keeps the entry).
+ */
+function afterThisTask(write: () => void): void {
+  const run = () => {
+    clearTimeout(timer)
+    removeEventListener('pagehide', run)
+    write()
+  }
+  const timer = setTimeout(run, 0)
+  addEventListener('pagehide', run)
 }

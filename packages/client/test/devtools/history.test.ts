@@ -39,6 +39,26 @@ describe('reload history', () => {
     expect(createReloadHistory({ storage, key: 'history:p2' }).entries()).toEqual([])
   })
 
+  it('asks for one write of a burst of changes, made when it runs; listeners hear of each change at once', () => {
+    const storage = memoryStorage()
+    const writes: (() => void)[] = []
+    const history = createReloadHistory({ storage, key: 'history:p1', persist: (write) => void writes.push(write) })
+    let heard = 0
+    history.subscribe(() => void (heard += 1))
+    const entry = { plugin: 'counter', file: 'a.ts', outcome: 'swapped', summary: 'swapped' } as unknown as Parameters<typeof history.add>[0]
+    history.add(entry)
+    history.amendNewest((newest) => ({ ...newest, summary: 'swapped twice' }))
+    history.add({ ...entry, plugin: 'notes' })
+    expect(heard).toBe(3)
+    expect(writes).toHaveLength(1)
+    expect(storage.data.size).toBe(0)
+    writes[0]!()
+    expect(JSON.parse(storage.data.get('history:p1')!).map((e: { plugin: string; summary: string }) => `${e.plugin} ${e.summary}`)).toEqual(['notes swapped', 'counter swapped twice'])
+    // A change after that write asks for a new one.
+    history.clear()
+    expect(writes).toHaveLength(2)
+  })
+
   it('records a batch as one entry: its plugins, the longest duration, phases, the summed state size', () => {
     const { events, history } = setup()
     const phases = { importMs: 5, teardownMs: 1, activateMs: 3, stateMs: 1 }
