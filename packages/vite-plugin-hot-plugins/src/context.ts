@@ -28,6 +28,8 @@ export interface HotPluginsContext {
   discoveryFailed(): boolean
   /** The plugin whose entry is this absolute file, if any (valid after `plugins()` resolved). */
   entryByFile(absFile: string): DiscoveredPlugin | undefined
+  /** The plugin of this id, if any (valid after `plugins()` resolved). */
+  pluginById(id: string): DiscoveredPlugin | undefined
   /** Whether a root-relative posix path (`../` outside the root) matches the `plugins` globs or is a plugin package's entry. */
   isEntryPath(file: string): boolean
   /** Whether a change of this root-relative posix path (`../` outside the root) may reload a plugin (`include`/`exclude`). */
@@ -54,6 +56,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
   let discovery: Promise<DiscoveredPlugin[]> | undefined
   let settled = false
   let byFile = new Map<string, DiscoveredPlugin>()
+  let byId = new Map<string, DiscoveredPlugin>()
   let known: DiscoveredPlugin[] = []
   let failed = false
   const warned = new Set<string>()
@@ -83,6 +86,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
         failed = false
         known = plugins
         byFile = new Map(plugins.map((p) => [p.absFile, p]))
+        byId = new Map(plugins.map((p) => [p.id, p]))
         if (plugins.length === 0) {
           context.logger?.warn(
             `${LOG_PREFIX} no plugin entry matched ${[...options.plugins.map((g) => JSON.stringify(g)), ...options.packages.map((name) => `package ${JSON.stringify(name)}`)].join(', ')} under ${context.root}`,
@@ -110,6 +114,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     known: () => known,
     discoveryFailed: () => failed,
     entryByFile: (absFile) => byFile.get(absFile),
+    pluginById: (id) => byId.get(id),
     isEntryPath: (file) => isGlobEntry(file) || known.some((p) => p.package !== undefined && p.file === file),
     mayReload: createReloadFilter(options.include, options.exclude),
     remotePlugins: async () => [],

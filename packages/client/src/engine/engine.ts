@@ -15,7 +15,7 @@ import { createReimport } from './recovery/reimport.js'
 import type { LeakWatchOptions } from '../leaks/watch.js'
 import type { Persistence } from './state/persistence.js'
 import { createStateSaving } from './state-saving.js'
-import { later, sleep } from './timers.js'
+import { later, sleep } from '../host/timers.js'
 import type { EntryDeclaration, UpdateSink, UpdateSource } from './update-source.js'
 import { createUpdateTracker } from './update-tracker.js'
 

@@ -10,6 +10,7 @@ import { PLUGIN_HOST_EVENTS } from '../host/events.js'
 import type { HotContextLike } from './vite-hmr.js'
 import type { PluginHost } from '../host/host.js'
 import { consoleLogger } from '../host/logger.js'
+import { later } from '../host/timers.js'
 import type { Logger, PluginInfo } from '../host/types.js'
 
 export interface RemoteControlOptions {
@@ -42,7 +43,7 @@ export interface RemoteControlOptions {
   reportEveryMs?: number
   /**
    * Runs `task` after `ms`.
-   * @default setTimeout
+   * @default later (host/timers.ts: setTimeout)
    */
   setTimer?: (task: () => void, ms: number) => void
 }
@@ -88,7 +89,7 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
   const logger = () => hostLogger ?? consoleLogger
   const runs = (id: string) => hosts.some((host) => host.get(id) !== undefined)
   const reportEveryMs = options.reportEveryMs ?? REPORT_EVERY_MS
-  const setTimer = options.setTimer ?? ((task, ms) => void (globalThis as unknown as { setTimeout(task: () => void, ms: number): unknown }).setTimeout(task, ms))
+  const setTimer = options.setTimer ?? ((task, ms) => void later(task, ms))
   let lastReportAt = Number.NEGATIVE_INFINITY
 
   const flush = (): void => {

@@ -9,7 +9,7 @@ import { createFailureCounter } from '../../src/engine/recovery/policy.js'
 import { estimateSize } from '../../src/engine/state/size.js'
 import type { PersistedState, StateStore } from '../../src/engine/state/state.js'
 import { createMemoryStore, createResilientStore } from '../../src/engine/state/stores.js'
-import { later, sleep, soon } from '../../src/engine/timers.js'
+import { later, sleep, soon } from '../../src/host/timers.js'
 import type { PluginModule } from '../../src/host/types.js'
 import { memoryLogger } from '../helpers.js'
 

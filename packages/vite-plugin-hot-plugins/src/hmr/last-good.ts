@@ -10,7 +10,6 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ViteDevServer } from 'vite'
 import type { HotPluginsContext } from '../context.js'
-import type { DiscoveredPlugin } from '../discovery/discover-plugins.js'
 import { collectSnapshot, graphUrl, rewriteSnapshotModule, type SnapshotModules } from './last-good-snapshot.js'
 
 /** One version of a plugin that a tab ran well. */
@@ -146,33 +145,18 @@ function answer(res: ServerResponse, status: number, type: string, body: string)
 }
 
 /**
- * The plugins of one discovery by id, indexed once per discovery: a tab's first status report asks
- * for every plugin's code (1,000 lookups with 1,000 plugins).
- */
-function indexById(): (plugins: readonly DiscoveredPlugin[]) => ReadonlyMap<string, DiscoveredPlugin> {
-  let indexed: readonly DiscoveredPlugin[] | undefined
-  let index = new Map<string, DiscoveredPlugin>()
-  return (plugins) => {
-    if (plugins !== indexed) {
-      indexed = plugins
-      index = new Map(plugins.map((plugin) => [plugin.id, plugin]))
-    }
-    return index
-  }
-}
-
-/**
  * Keeps every plugin's last good version on this dev server and serves it; returns what the batcher
  * calls when it announces a batch. Call before the control API is mounted (its paths are under ours).
  */
 export function attachLastGood(server: ViteDevServer, context: HotPluginsContext): Pick<LastGoodVersions, 'announced'> {
   const environment = server.environments.client
-  const byId = indexById()
   const versions = createLastGoodVersions({
     base: server.config.base,
     warn: (message) => server.config.logger.warn(message, { timestamp: true }),
     async capture(id) {
-      const plugin = byId(await context.plugins()).get(id)
+      await context.plugins()
+      // Looked up by id, not in the list: a tab's first status report asks for every plugin.
+      const plugin = context.pluginById(id)
       const nodes = plugin ? [...(environment.moduleGraph.getModulesByFile(plugin.absFile) ?? [])] : []
       const entry = nodes.find((node) => node.url === plugin?.url) ?? nodes[0]
       if (!entry) return undefined

@@ -3,7 +3,7 @@ import { runAsPlugin } from '../../host/lifecycle.js'
 import type { HostCore, StateHooks, StateRefused } from '../../host/core.js'
 import type { PluginRecord } from '../../host/records.js'
 import { adaptState, isPersistedState, loadEach, type PersistedState, type StateStore } from './state.js'
-import { soon } from '../timers.js'
+import { soon } from '../../host/timers.js'
 import { createWriteBehind, type OwnState, type WriteBehind } from './write-behind.js'
 import type { PluginModule } from '../../host/types.js'
 
