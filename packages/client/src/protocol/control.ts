@@ -19,6 +19,8 @@ export const LAST_GOOD_PATH = `${CONTROL_PATH}last-good/`
  * reload history), and the history it reads (`GET …/devtools/history`: {@link DockHistoryEntry}[]).
  */
 export const DEVTOOLS_DOCK_PATH = `${CONTROL_PATH}devtools/`
+/** The reload history the dock's page reads: {@link DockHistoryEntry}[]. */
+export const DEVTOOLS_HISTORY_PATH = `${DEVTOOLS_DOCK_PATH}history`
 
 /** The answer of `GET ${base}__hot-plugins/last-good/<id>`. */
 export interface LastGoodManifest {

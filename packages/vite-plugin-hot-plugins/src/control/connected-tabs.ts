@@ -27,10 +27,28 @@ interface TabEntry {
 
 /**
  * Keeps what each connected tab reports about its plugins ({@link HotEvents.status}), keyed by the
- * tab's connection: Vite passes every listener the same client object for one connection, and
+ * tab's connection (one tracker per channel, however often asked for): Vite passes every listener the same client object for one connection, and
  * `vite:client:disconnect` with it when the connection closes, which forgets the tab.
  */
 export function trackConnectedTabs(hot: TabChannel, now: () => number = Date.now): ConnectedTabs {
+  const tracked = trackers.get(hot)
+  if (tracked) return tracked
+  const tabs = createTabTracker(hot, now)
+  trackers.set(hot, tabs)
+  return tabs
+}
+
+/** One tracker per channel: the control API and the Vite DevTools dock read the same one. */
+const trackers = new WeakMap<TabChannel, ConnectedTabs>()
+
+/** Asks every connected tab that runs plugin `id` to reload it; returns those tabs. */
+export function reloadInTabs(tabs: ConnectedTabs, id: string): ConnectedTab[] {
+  const targets = tabs.list().filter((tab) => tab.plugins.has(id))
+  for (const tab of targets) tab.send({ action: 'reload', id })
+  return targets
+}
+
+function createTabTracker(hot: TabChannel, now: () => number): ConnectedTabs {
   const byClient = new Map<NormalizedHotChannelClient, TabEntry>()
 
   hot.on(HotEvents.status, (report: TabStatusReport, client) => {

@@ -10,7 +10,7 @@ import {
   type ControlStatus,
 } from '@hot-plugins/client/protocol'
 import type { Connect, Logger } from 'vite'
-import type { ConnectedTabs } from './connected-tabs.js'
+import { reloadInTabs, type ConnectedTabs } from './connected-tabs.js'
 import { crossOriginRefusal } from './origin.js'
 import { buildStatus, knownIds } from './status.js'
 
@@ -77,11 +77,10 @@ export function createControlApi(options: ControlApiOptions): Connect.NextHandle
       async handle(body) {
         const { id } = readFields(body, { id: 'string' }, ['id']) as { id: string }
         const current = await requireTabsFor(id)
-        const targets = tabs.list().filter((tab) => tab.plugins.has(id))
+        const targets = reloadInTabs(tabs, id)
         if (targets.length === 0) {
           throw new HttpError(409, `none of the ${current.tabs} connected tab${current.tabs === 1 ? '' : 's'} runs plugin "${id}"`)
         }
-        for (const tab of targets) tab.send({ action: 'reload', id })
         return { status: 202, body: { id, tabs: targets.length } satisfies ControlReloadAnswer }
       },
     }],

@@ -2,16 +2,18 @@ import {
   CONTROL_PATH,
   ControlEndpoints,
   DEVTOOLS_DOCK_PATH,
+  DEVTOOLS_HISTORY_PATH,
   HotEvents,
   LOG_PREFIX,
   PLUGIN_NAME,
+  pluginName,
   type BatchResult,
   type TabStatusReport,
 } from '@hot-plugins/client/protocol'
 import path from 'node:path'
 import type { Connect, Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
-import { trackConnectedTabs, type ConnectedTabs } from '../control/connected-tabs.js'
+import { reloadInTabs, trackConnectedTabs, type ConnectedTabs } from '../control/connected-tabs.js'
 import { dockPageHtml } from './dock-page.js'
 import { createReloadLog } from './reload-log.js'
 
@@ -37,7 +39,8 @@ interface DevtoolsCommand {
 /** A Vite plugin with Vite DevTools' hook (the kit augments Vite's `Plugin` type with it). */
 export type PluginWithDevtools = Plugin & { devtools: { setup(ctx: ViteDevtoolsContext): Promise<void> } }
 
-const CATEGORY = 'hot-plugins'
+/** The dock's id, and the category of its commands and messages. */
+const CATEGORY = PLUGIN_NAME
 
 /** A plug, inline: an icon set's name would be fetched from the network, which a dev machine may not reach. */
 const ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="#3ecf8e" stroke-width="2" stroke-linecap="round"><path d="M9 2v6M15 2v6M6 8h12v4a6 6 0 0 1-12 0zM12 18v4"/></svg>')}`
@@ -55,8 +58,7 @@ export function viteDevtoolsPlugin(context: HotPluginsContext): PluginWithDevtoo
   const commands = new Set<string>()
 
   const reload = (id: string) => {
-    const targets = tabs?.list().filter((tab) => tab.plugins.has(id)) ?? []
-    for (const tab of targets) tab.send({ action: 'reload', id })
+    const targets = tabs ? reloadInTabs(tabs, id) : []
     if (targets.length === 0) {
       void devtools?.messages.add({ id: `${CATEGORY}:reload:${id}:${Date.now()}`, message: `${LOG_PREFIX} no connected tab runs plugin "${id}": nothing to reload`, level: 'warn', category: CATEGORY, notify: true })
     }
@@ -73,11 +75,12 @@ export function viteDevtoolsPlugin(context: HotPluginsContext): PluginWithDevtoo
       if (plugin.outcome === 'swapped' || !devtools) continue
       void devtools.messages.add({
         id: `${CATEGORY}:${result.batch ?? Date.now()}:${plugin.id}`,
-        message: `plugin "${plugin.id}" failed to reload (${plugin.outcome === 'rolled-back' ? 'rolled back' : 'the old version keeps running'})`,
+        message: `plugin "${pluginName(plugin.id, plugin.file)}" failed to reload (${plugin.outcome === 'rolled-back' ? 'rolled back' : 'the old version keeps running'})`,
         ...(plugin.error ? { description: plugin.error } : {}),
         level: 'error',
         category: CATEGORY,
-        filePosition: { file: path.resolve(context.root, plugin.file) },
+        // A remote plugin's file (`//host:port/…`) is no file of this project.
+        ...(plugin.file.startsWith('//') ? {} : { filePosition: { file: path.resolve(context.root, plugin.file) } }),
         notify: true,
       })
     }
@@ -119,11 +122,12 @@ export function viteDevtoolsPlugin(context: HotPluginsContext): PluginWithDevtoo
 function dockMiddleware(base: string, history: () => unknown): Connect.NextHandleFunction {
   const root = `${base.endsWith('/') ? base : `${base}/`}`
   const page = `${root}${DEVTOOLS_DOCK_PATH}`
-  const html = dockPageHtml({ status: `${root}${CONTROL_PATH}${ControlEndpoints.status}`, history: `${page}history` })
+  const historyUrl = `${root}${DEVTOOLS_HISTORY_PATH}`
+  const html = dockPageHtml({ status: `${root}${CONTROL_PATH}${ControlEndpoints.status}`, history: historyUrl })
   return (req, res, next) => {
     const url = req.url?.split('?')[0]
-    if (req.method !== 'GET' || (url !== page && url !== `${page}history`)) return next()
-    const json = url !== page
+    if (req.method !== 'GET' || (url !== page && url !== historyUrl)) return next()
+    const json = url === historyUrl
     res.setHeader('content-type', json ? 'application/json' : 'text/html; charset=utf-8')
     res.setHeader('cache-control', 'no-store')
     res.end(json ? JSON.stringify(history()) : html)
