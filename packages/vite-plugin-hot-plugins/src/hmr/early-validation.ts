@@ -1,6 +1,10 @@
+import type { HotPluginsContext } from '../context.js'
 import type { Change, PipelineParts } from './change.js'
 import { findCompileFailure, type CompileFailure } from './compile-check.js'
 import { findOwners } from './owners.js'
+
+/** The plugin id of each entry file, as the last discovery found them. */
+export const entryIds = (context: Pick<HotPluginsContext, 'entryByFile'>) => ({ get: (file: string) => context.entryByFile(file)?.id })
 
 /** A compile check under way, started as the change arrived. */
 export type Validation = Promise<CompileFailure | undefined>
@@ -23,7 +27,7 @@ export function startValidation(parts: Pick<PipelineParts, 'context' | 'validate
   const { context, finalContent } = parts
   if (change.type !== 'update' || change.modules.length === 0 || !context.settled()) return undefined
   if (finalContent.stormsNow(change.file)) return undefined
-  const owners = findOwners(change.modules, new Map(context.known().map((p) => [p.absFile, p.id])))
+  const owners = findOwners(change.modules, entryIds(context))
   if (owners.length === 0 || !context.mayReload(change.relative)) return undefined
   // A read that fails is the pipeline's to handle, when it reads.
   Promise.resolve(change.read()).catch(() => undefined)

@@ -18,6 +18,10 @@ export function createFinalContentCheck(replay: (file: string) => void, quietMs 
   const sent = new Map<string, string>()
   const timers = new Map<string, ReturnType<typeof setTimeout>>()
   const lastEventAt = new Map<string, number>()
+  const stormsAt = (file: string, now: number) => {
+    const previous = lastEventAt.get(file)
+    return previous !== undefined && now - previous < stormMs
+  }
   const schedule = (file: string) => {
     clearTimeout(timers.get(file))
     timers.set(file, setTimeout(() => void check(file), quietMs))
@@ -42,17 +46,13 @@ export function createFinalContentCheck(replay: (file: string) => void, quietMs 
      * update is sent now; once the file is quiet, its final content is replayed if not yet sent.
      */
     inStorm(file: string, now = Date.now()): boolean {
-      const previous = lastEventAt.get(file)
+      const storm = stormsAt(file, now)
       lastEventAt.set(file, now)
-      const storm = previous !== undefined && now - previous < stormMs
       if (storm) schedule(file)
       return storm
     },
     /** Whether an event of `file` now would come in a storm (nothing is recorded). */
-    stormsNow(file: string, now = Date.now()): boolean {
-      const previous = lastEventAt.get(file)
-      return previous !== undefined && now - previous < stormMs
-    },
+    stormsNow: (file: string, now = Date.now()): boolean => stormsAt(file, now),
     /**
      * `file` was saved again while its change was handled, so that change is dropped: its next
      * event is not a storm's (nothing of this storm reached the page yet, and the page gets the

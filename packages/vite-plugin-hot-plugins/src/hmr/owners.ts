@@ -30,7 +30,7 @@ export interface ModuleNodeLike {
  */
 export function findOwners(
   changed: Iterable<ModuleNodeLike>,
-  idByEntryFile: ReadonlyMap<string, string>,
+  idByEntryFile: Pick<ReadonlyMap<string, string>, 'get'>,
   importersOf: (node: ModuleNodeLike) => Iterable<ModuleNodeLike> = (node) => node.importers,
 ): string[] {
   const owners = new Set<string>()

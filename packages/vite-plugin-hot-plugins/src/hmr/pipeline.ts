@@ -4,7 +4,7 @@ import type { DiscoveredPlugin } from '../discovery/discover-plugins.js'
 import type { Change, PipelineParts, Verdict } from './change.js'
 import { refuseChange } from './compile-check.js'
 import { handleDeletedFile, isFileOfDeletedPlugin, isLeftOfDeparted } from './deleted-file.js'
-import { startValidation, validate, type Validation } from './early-validation.js'
+import { entryIds, startValidation, validate, type Validation } from './early-validation.js'
 import { changesEntrySet } from './entry-set-update.js'
 import { readIfPresent, savedAgain } from './file-content.js'
 import { joinBatch } from './join-batch.js'
@@ -28,7 +28,7 @@ export async function handleChange(parts: PipelineParts, change: Change): Promis
     if (isLeftOfDeparted(parts, change)) return []
     return handleDeletedFile(parts, change, plugins)
   }
-  const owners = findOwners(change.modules, new Map(plugins.map((p) => [p.absFile, p.id])))
+  const owners = findOwners(change.modules, entryIds(context))
   if (owners.length === 0) return unowned(parts, change, plugins)
   return pluginFileSaved(parts, change, owners, validation)
 }
