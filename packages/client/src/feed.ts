@@ -5,6 +5,8 @@
  */
 import type { PluginHost } from './host/host.js'
 import { consoleLogger } from './host/logger.js'
+import { later } from './host/timers.js'
+import { pageClock } from './browser/page-clock.js'
 import { DEFAULTS } from './protocol/index.js'
 import { FeedError, parseUrl } from './sources/feed/feed-manifest.js'
 import { follow, type Feed } from './sources/feed/follow.js'
@@ -65,7 +67,7 @@ export function followFeed(host: PluginHost, options: FollowFeedOptions): Feed {
     feedUrl,
     fetchFeed: (url, headers) => fetch(url, { headers, cache: 'no-store', credentials: 'same-origin' }),
     load: verifiedImport,
-    timers: { now: () => performance.now(), later: (task, ms) => clearer(setTimeout(task, ms)) },
+    timers: { now: pageClock.elapsed, later },
     random: Math.random,
     intervalMs: options.intervalMs ?? DEFAULTS.feed.intervalMs,
     hiddenIntervalMs: options.hiddenIntervalMs ?? DEFAULTS.feed.hiddenIntervalMs,
@@ -77,8 +79,6 @@ export function followFeed(host: PluginHost, options: FollowFeedOptions): Feed {
     visibility: pageVisibility,
   })
 }
-
-const clearer = (timer: ReturnType<typeof setTimeout>) => () => clearTimeout(timer)
 
 /** The feed's absolute URL, or why it is refused: an origin that is neither the page's nor allowed. */
 function resolveFeedUrl(options: FollowFeedOptions): string | FeedError {

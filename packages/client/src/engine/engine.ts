@@ -50,6 +50,8 @@ export interface EngineOptions {
 export interface Engine {
   /** The entries to hand to `host.start`, each linked to this engine. */
   readonly entries: PluginEntry[]
+  /** What links a host to this engine: for a host started before the engine (`attachHotSource`). */
+  readonly hotSource: HotSource
   /** Persists the state of every running plugin now (with persistence on); resolves once written. */
   saveState(): Promise<void>
   /** Imports the plugin's entry afresh and swaps it in, as a save would (devtools "reload now"). */
@@ -133,5 +135,5 @@ export function createEngine(inits: readonly EntryDeclaration[], source: UpdateS
   }
   source.connect(sink)
 
-  return { entries: list.entries, saveState: saving.saveState, reloadNow }
+  return { entries: list.entries, hotSource, saveState: saving.saveState, reloadNow }
 }

@@ -2,7 +2,7 @@ import type { LeakMode } from '../protocol/index.js'
 import type { HostData, InstanceWatch } from '../host/core.js'
 import type { PluginRecord } from '../host/records.js'
 import { describeLeaks, toLeak, type LeakFound } from './report.js'
-import { describeSite, startSite, type Frame } from './site.js'
+import { describeSite, startSite, type Frame, type StartSite } from './site.js'
 import type { LeakTracker, Owner, Resource } from './tracker.js'
 
 /** How a host reports leaks. */
@@ -32,8 +32,8 @@ export function createLeakWatch(core: Pick<HostData, 'events' | 'logger'>, optio
   const owners = new Map<PluginRecord, Owner>()
   const telling = new Set<Promise<void>>()
 
-  const tell = async (record: PluginRecord, left: readonly Resource[], how: 'teardown' | 'failed') => {
-    const found = await Promise.all(left.map((resource) => locate(resource, record.file, options)))
+  const tell = async (record: PluginRecord, left: readonly Started[], how: 'teardown' | 'failed') => {
+    const found = await Promise.all(left.map((started) => locate(started, record.file, options)))
     const cleaned = options.mode === 'clean'
     const message = describeLeaks(record, found, how, cleaned)
     core.logger.warn(message)
@@ -54,9 +54,13 @@ export function createLeakWatch(core: Pick<HostData, 'events' | 'logger'>, optio
       const owner = owners.get(record)
       if (!owner) return
       owners.delete(record)
-      const left = tracker.sweep(owner).filter((resource) => !startedByLibrary(resource, options))
+      // Each stack read once: what a dependency started is not the plugin's to report.
+      const left = tracker
+        .sweep(owner)
+        .map((resource) => ({ resource, site: startSite(resource.startedAt.stack, record.file, options.isRuntime) }))
+        .filter(({ site }) => site?.byLibrary !== true)
       if (left.length === 0) return
-      if (options.mode === 'clean') for (const resource of left) stop(resource)
+      if (options.mode === 'clean') for (const { resource } of left) stop(resource)
       const told = tell(record, left, how).catch((error: unknown) => core.logger.error(`plugin "${record.id}": the leak report failed`, error))
       telling.add(told)
       void told.finally(() => telling.delete(told))
@@ -72,12 +76,13 @@ export function createLeakWatch(core: Pick<HostData, 'events' | 'logger'>, optio
  * listeners on a root's container and on the document on purpose (and adds none when it renders
  * there again), Vue's devtools hook sets a one-off timer. Not reported.
  */
-function startedByLibrary(resource: Resource, options: LeakWatchOptions): boolean {
-  return startSite(resource.startedAt.stack, '', options.isRuntime)?.byLibrary === true
+/** A resource left running, and where it was started (undefined: only the runtime's frames). */
+interface Started {
+  resource: Resource
+  site: StartSite | undefined
 }
 
-async function locate(resource: Resource, pluginFile: string, options: LeakWatchOptions): Promise<LeakFound> {
-  const site = startSite(resource.startedAt.stack, pluginFile, options.isRuntime)
+async function locate({ resource, site }: Started, pluginFile: string, options: LeakWatchOptions): Promise<LeakFound> {
   if (!site) return { resource, site: undefined }
   const frame = options.mapFrame ? await options.mapFrame(site.frame).catch(() => site.frame) : site.frame
   return { resource, site: describeSite(frame, pluginFile) }

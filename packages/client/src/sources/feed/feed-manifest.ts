@@ -1,19 +1,10 @@
-import { FEED_FORMAT, type FeedChunk } from '../../protocol/index.js'
+import { FEED_FORMAT, type FeedChunk, type FeedPlugin } from '../../protocol/index.js'
 
 /** A chunk of the feed, its URL resolved against the feed's. */
 export type ResolvedChunk = FeedChunk
 
-/** A plugin of the feed, every URL absolute and checked to lie under the feed's folder. */
-export interface ResolvedFeedPlugin extends ResolvedChunk {
-  id: string
-  file: string
-  imports: ResolvedChunk[]
-  /** Its stylesheets, loaded (and verified) with its chunks. */
-  css: ResolvedChunk[]
-  version?: string
-  dependsOn?: string[]
-  stateVersion?: number
-}
+/** A plugin of the feed, every URL absolute and checked to lie under the feed's folder; its stylesheets always listed. */
+export type ResolvedFeedPlugin = Omit<FeedPlugin, 'css'> & { css: ResolvedChunk[] }
 
 /** Why a feed was refused: its text, its shape, or a URL in it. The page keeps running what it runs. */
 export class FeedError extends Error {

@@ -1,9 +1,8 @@
 import { createEngine } from '../../engine/engine.js'
-import type { HostCore, HotSource } from '../../host/core.js'
+import type { HostCore } from '../../host/core.js'
 import { attachHotSource, type PluginHost } from '../../host/host.js'
 import { consoleLogger } from '../../host/logger.js'
 import type { Logger, PluginModule } from '../../host/types.js'
-import { HOT_SOURCE_SYMBOL_KEY } from '../../protocol/index.js'
 import { checkFeed, type CheckOutcome, type FetchFeed } from './feed-check.js'
 import { parseFeed, type ResolvedFeedPlugin } from './feed-manifest.js'
 import { feedSource, type FeedApplied } from './feed-source.js'
@@ -64,7 +63,7 @@ export function follow(host: PluginHost, deps: FollowDeps): Feed {
     // In production a failure never reloads the page: the old version runs on, the failure reported.
     recovery: { failuresBeforeFallback: 0, importModule: (url) => source.importModule(url) },
   })
-  attachHotSource(host, (engine.entries as unknown as Record<symbol, HotSource>)[Symbol.for(HOT_SOURCE_SYMBOL_KEY)]!)
+  attachHotSource(host, engine.hotSource)
 
   let applied: Promise<FeedCheck> = Promise.resolve({ status: 'unchanged' })
   let latest: ResolvedFeedPlugin[] = []
