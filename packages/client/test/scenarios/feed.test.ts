@@ -61,6 +61,15 @@ function site(base = `${ORIGIN}/`) {
   return { modules, refused, unavailable, loads, served, publish, load, fetchFeed, setText: (raw: string) => void ((text = raw), etag++) }
 }
 
+/** The usual start: a site that publishes plugin `a` (a counter, `a1`), and an app that follows it. */
+async function startWithA() {
+  const deploy = site()
+  const a = counter('a1')
+  deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: a }])
+  const app = await startApp({ a }, deploy)
+  return { deploy, a, app }
+}
+
 async function startApp(initial: Record<string, PluginModule>, deploy: ReturnType<typeof site>) {
   const { logger, lines } = memoryLogger()
   const host = createPluginHost({ logger })
@@ -89,10 +98,7 @@ function followOne(host: ReturnType<typeof createPluginHost>, deploy: ReturnType
 
 describe('a production host following a feed', () => {
   it('the page runs the feed\'s versions already: the first check swaps nothing', async () => {
-    const deploy = site()
-    const a = counter('a1')
-    deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: a }])
-    const app = await startApp({ a }, deploy)
+    const { deploy, a, app } = await startWithA()
     expect(await app.feed.check()).toEqual({ status: 'unchanged' })
     expect(deploy.served).toEqual({ ok: 1, notModified: 1 })
     expect(app.events.filter((e) => e.type.startsWith('reload'))).toEqual([])
@@ -116,10 +122,7 @@ describe('a production host following a feed', () => {
   })
 
   it('a chunk refused by its integrity: the old version runs on, reported once, never tried again', async () => {
-    const deploy = site()
-    const a = counter('a1')
-    deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: a }])
-    const app = await startApp({ a }, deploy)
+    const { deploy, a, app } = await startWithA()
     a.click()
     deploy.publish([{ id: 'a', url: 'assets/a-2.js', module: counter('a2') }])
     deploy.refused.add(`${ORIGIN}/assets/a-2.js`)
@@ -136,10 +139,7 @@ describe('a production host following a feed', () => {
   })
 
   it('a chunk that could not be fetched: reported once, fetched again with backoff, quietly, and swapped in once it loads', async () => {
-    const deploy = site()
-    const a = counter('a1')
-    deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: a }])
-    const app = await startApp({ a }, deploy)
+    const { deploy, a, app } = await startWithA()
     a.click()
     const a2 = counter('a2')
     deploy.publish([{ id: 'a', url: 'assets/a-2.js', module: a2 }])
@@ -163,10 +163,7 @@ describe('a production host following a feed', () => {
   })
 
   it('a plugin new in the feed whose chunk could not be fetched starts once it loads', async () => {
-    const deploy = site()
-    const a = counter('a1')
-    deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: a }])
-    const app = await startApp({ a }, deploy)
+    const { deploy, a, app } = await startWithA()
     const c = counter('c1')
     deploy.publish([{ id: 'a', url: 'assets/a-1.js' }, { id: 'c', url: 'assets/c-1.js', module: c }])
     deploy.unavailable.add(`${ORIGIN}/assets/c-1.js`)
@@ -179,10 +176,7 @@ describe('a production host following a feed', () => {
   })
 
   it('a version whose activate throws is rolled back to the old one, with its state', async () => {
-    const deploy = site()
-    const a = counter('a1')
-    deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: a }])
-    const app = await startApp({ a }, deploy)
+    const { deploy, a, app } = await startWithA()
     a.click()
     deploy.publish([{ id: 'a', url: 'assets/a-2.js', module: counter('a2', { activate: () => { throw new Error('a2 cannot start') } }) }])
     await app.feed.check()
@@ -205,10 +199,7 @@ describe('a production host following a feed', () => {
   })
 
   it('a malformed feed is refused with a message; the plugins keep running', async () => {
-    const deploy = site()
-    const a = counter('a1')
-    deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: a }])
-    const app = await startApp({ a }, deploy)
+    const { deploy, a, app } = await startWithA()
     deploy.setText(JSON.stringify({ format: 1, plugins: [{ id: 'a', file: 'src/plugins/a/index.ts', url: 'https://cdn.evil.example/a.js', integrity: SRI, imports: [] }] }))
     expect(await app.feed.check()).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('leads out of the feed\'s folder') } })
     deploy.setText('<html>not json</html>')
