@@ -10,7 +10,7 @@ function setup(overrides: { type?: Change['type']; settled?: boolean; mayReload?
   const parts = {
     context: {
       settled: () => overrides.settled ?? true,
-      known: () => [{ id: 'a', absFile: '/root/src/plugins/a/index.ts' }],
+      entryByFile: (absFile: string) => (absFile === '/root/src/plugins/a/index.ts' ? { id: 'a', absFile } : undefined),
       mayReload: () => overrides.mayReload ?? true,
     },
     finalContent: { stormsNow: () => overrides.storm ?? false },
