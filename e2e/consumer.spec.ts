@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { writeFileSync } from 'node:fs'
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -243,7 +244,9 @@ for (const vite of [
 
 async function writeIn(app: string, file: string, content: string): Promise<void> {
   await mkdir(path.dirname(path.join(app, file)), { recursive: true })
-  await writeFile(path.join(app, file), content)
+  // At once, as an editor saves: an asynchronous write truncates the file and fills it in two steps,
+  // and a busy machine may read it (and swap it in) in between.
+  writeFileSync(path.join(app, file), content)
 }
 
 /**

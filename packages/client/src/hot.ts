@@ -14,6 +14,7 @@ import { loadDevtools } from './browser/devtools-loader.js'
 import { createIdbStore } from './browser/idb-store.js'
 import { pageLeaks } from './browser/leaks/index.js'
 import { lastGoodLoader } from './browser/last-good-loader.js'
+import { prefetchModules } from './browser/module-prefetch.js'
 import { pageClock } from './browser/page-clock.js'
 import { offerReload } from './browser/reload-banner.js'
 import { createTabSession } from './browser/session.js'
@@ -99,6 +100,8 @@ export function createHotRegistry(
           void registry.saveState().then(() => location.reload())
         }),
     },
+    // A saved plugin's new modules are fetched while the dev server checks them.
+    prefetch: prefetchModules,
     clearCompileErrorOverlay: () => {
       document.querySelectorAll('vite-error-overlay').forEach((overlay) => overlay.remove())
     },

@@ -39,6 +39,8 @@ export interface HotPluginsContext {
    * the files named like entries that no glob matches, found in the same crawl.
    */
   onDiscovered: ((plugins: readonly DiscoveredPlugin[], lookalikes: readonly string[]) => void) | undefined
+  /** Set by the dev server wiring: the update of the save stamped `timestamp` went out by another way than Vite's (to the hosts of exposed plugins). */
+  onUpdateRelayed: ((timestamp: number) => void) | undefined
   /** Logs a warning once per key for the life of the server (or build). */
   warnOnce(key: string, message: string): void
   /**
@@ -76,6 +78,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
       context.logger = config.logger
     },
     onDiscovered: undefined,
+    onUpdateRelayed: undefined,
     plugins() {
       const report = (problem: string) => context.warnOnce(problem, `${LOG_PREFIX} ${problem}; it is not loaded.`)
       let lookalikes: readonly string[] = []

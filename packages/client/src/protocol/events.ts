@@ -7,6 +7,11 @@ export const HotEvents = {
   result: 'hot-plugins:result',
   /** server → browser: a changed plugin file does not compile; nothing else is sent. */
   error: 'hot-plugins:error',
+  /**
+   * server → browser: a plugin file was saved and is being checked; the page may fetch (not run)
+   * these modules of its coming update now ({@link UpdatePrefetch}).
+   */
+  prefetch: 'hot-plugins:prefetch',
   /** browser → server: the status of this tab's plugins ({@link TabStatusReport}), for the control API. */
   status: 'hot-plugins:status',
   /** server → browser: a command of the control API ({@link ControlCommand}), sent to one tab. */
@@ -38,6 +43,16 @@ export interface UpdateAnnouncement {
   batch?: number
   /** The change came in a storm of saves: no update follows now; the final content comes when it ends. */
   storm?: boolean
+}
+
+/**
+ * Payload of {@link HotEvents.prefetch}: the URLs, `?t=` included, by which the page will import the
+ * new modules of a save if it passes its compile check. The dev server answers their requests once
+ * the update went out (or with an empty module, never imported, if it does not); a module preload
+ * puts them in the page's module map, parsed and not run, and Vite's own import takes them there.
+ */
+export interface UpdatePrefetch {
+  urls: string[]
 }
 
 /** Payload of {@link HotEvents.error}: a changed file failed to transform on the dev server. */

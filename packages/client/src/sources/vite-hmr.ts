@@ -1,4 +1,4 @@
-import { HotEvents, type CompileErrorAnnouncement, type RemoteUpdate, type UpdateAnnouncement } from '../protocol/index.js'
+import { HotEvents, type CompileErrorAnnouncement, type RemoteUpdate, type UpdateAnnouncement, type UpdatePrefetch } from '../protocol/index.js'
 import { createEngine, type Engine, type EngineOptions } from '../engine/engine.js'
 import type { EntryDeclaration, UpdateSink, UpdateSource } from '../engine/update-source.js'
 import type { PluginModule } from '../host/types.js'
@@ -24,6 +24,11 @@ export interface ViteHmrOptions {
   clearCompileErrorOverlay?: () => void
   /** Called with the hot context of each new version of the registry module (Vite drops the old one's listeners). */
   onHotContext?: (hot: HotContextLike) => void
+  /**
+   * Fetches, without running them, modules the dev server says a coming update will import (their
+   * URLs with `?t=`), while it still checks them. Absent: nothing is fetched ahead.
+   */
+  prefetch?: (urls: readonly string[]) => void
   /** Imports a plugin of a remote dev server by its absolute URL, with a query. @default a dynamic import */
   importRemote?: (url: string, query: string) => Promise<PluginModule>
 }
@@ -79,6 +84,7 @@ export function viteHmrSource(inits: readonly RegistryEntryInit[], hot: HotConte
       overlayMayShow = true
       to.refused(announcement)
     })
+    on.on(HotEvents.prefetch, (prefetch: UpdatePrefetch) => to.guard(() => options.prefetch?.(prefetch.urls)))
     on.on('vite:beforeUpdate', (payload: BeforeUpdate) => to.guard(() => beforeUpdate(to, payload)))
     // A remote dev server's plugins: the host's dev server relays their updates.
     on.on(HotEvents.remoteUpdate, (update: RemoteUpdate) =>

@@ -48,12 +48,14 @@ function setup(clearOverlay?: () => void) {
   const hot = fakeHot()
   const recorded = recordingSink()
   const contexts: unknown[] = []
+  const prefetched: string[][] = []
   const source = viteHmrSource([entry('a', { activate() {} })], hot.hot, {
     ...(clearOverlay ? { clearCompileErrorOverlay: clearOverlay } : {}),
     onHotContext: (next) => void contexts.push(next),
+    prefetch: (urls) => void prefetched.push([...urls]),
   })
   source.connect(recorded.sink)
-  return { hot, source, contexts, ...recorded }
+  return { hot, source, contexts, prefetched, ...recorded }
 }
 
 describe('Vite HMR source', () => {
@@ -67,6 +69,16 @@ describe('Vite HMR source', () => {
       ['announced', announcement],
       ['refused', refusal],
     ])
+  })
+
+  it('fetches ahead the modules the dev server names for a coming update; nothing reaches the engine', () => {
+    const app = setup()
+    app.hot.emit(HotEvents.prefetch, { urls: ['/src/plugins/a/index.ts?t=5'] })
+    expect(app.prefetched).toEqual([['/src/plugins/a/index.ts?t=5']])
+    expect(app.calls).toEqual([])
+    // A malformed one is logged, never thrown into Vite.
+    app.hot.emit(HotEvents.prefetch, null)
+    expect(app.lines.map((l) => l.message)).toEqual(['handling a hot update failed'])
   })
 
   it('names the plugins of an update by the URL Vite accepted them by, with Vite’s timestamp', () => {

@@ -32,6 +32,8 @@ export interface BatchTicket<M = unknown> {
    * carry: those of every change of the batch for its carrier, none for the others.
    */
   ready: Promise<readonly M[]>
+  /** The change opened its batch (a save on its own, or a burst's first change): it carries the batch's update, unless it leaves the batch. */
+  readonly opened: boolean
   /** The change is in, owned by `plugins`: its `modules` were checked and compile. */
   validated(plugins: readonly string[], modules?: readonly M[]): void
   /**
@@ -140,6 +142,7 @@ export function createBatcher<M = unknown>(batchWindow: BatchWindow, announce: (
         const lone = afterQuiet && first < batchWindow.min
         batch = open = { id: nextId++, openedAt: now, quietMs: lone ? first : batchWindow.min, members: [], timer: undefined, due: false, lone }
       }
+      const opened = batch.members.length === 0
       const current = batch
       let release!: (carried: readonly M[]) => void
       const ready = new Promise<readonly M[]>((resolve) => (release = resolve))
@@ -153,7 +156,7 @@ export function createBatcher<M = unknown>(batchWindow: BatchWindow, announce: (
         member.modules = modules
         closeIfReady(current)
       }
-      return { ready, validated: (plugins, modules) => decide('in', plugins, modules), withdraw: () => decide('out') }
+      return { ready, opened, validated: (plugins, modules) => decide('in', plugins, modules), withdraw: () => decide('out') }
     },
     dispose(): void {
       if (open) clock.clearTimeout(open.timer)

@@ -5,6 +5,7 @@ import type { BatchTicket } from './batcher.js'
 import type { DepartedEntries } from './departed-entries.js'
 import type { EntrySetUpdate } from './entry-set-update.js'
 import type { FinalContentCheck } from './final-content.js'
+import type { UpdatePrefetch } from './update-prefetch.js'
 import type { ValidatedTransforms } from './validated-transforms.js'
 
 /** One file event of the client environment, as the steps of the pipeline read it. */
@@ -29,6 +30,7 @@ export interface PipelineParts {
   entrySet: EntrySetUpdate
   departed: DepartedEntries
   validated: ValidatedTransforms
+  prefetch: UpdatePrefetch
 }
 
 /** The next import of these modules gets a new `?t=`: the browser keeps every version it loaded. */

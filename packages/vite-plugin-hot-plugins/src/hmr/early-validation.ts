@@ -21,9 +21,11 @@ export function validate({ validated }: Pick<PipelineParts, 'validated'>, { envi
  * are not compiled one by one). The steps decide as before; a check they do
  * not need is dropped (it never fails: failures are its result). The content is read (and its
  * stamp taken) before the transform begins, so "not saved again since the read" also means the
- * transform saw that content.
+ * transform saw that content. Meanwhile the page fetches the modules its update will import
+ * (the changed ones, and the entries of the plugins that own them), to be answered once the
+ * update went out, when the save opened its batch (its update is the batch's).
  */
-export function startValidation(parts: Pick<PipelineParts, 'context' | 'validated' | 'finalContent'>, change: Change): Validation | undefined {
+export function startValidation(parts: Pick<PipelineParts, 'context' | 'validated' | 'finalContent' | 'prefetch'>, change: Change): Validation | undefined {
   const { context, finalContent } = parts
   if (change.type !== 'update' || change.modules.length === 0 || !context.settled()) return undefined
   if (finalContent.stormsNow(change.file)) return undefined
@@ -31,5 +33,11 @@ export function startValidation(parts: Pick<PipelineParts, 'context' | 'validate
   if (owners.length === 0 || !context.mayReload(change.relative)) return undefined
   // A read that fails is the pipeline's to handle, when it reads.
   Promise.resolve(change.read()).catch(() => undefined)
-  return validate(parts, change)
+  const validation = validate(parts, change)
+  // Only a save that opened its batch: in a burst the batch's update is another change's.
+  if (!change.ticket.opened) return validation
+  const changed = change.modules.filter((m) => m.type === 'js').map((m) => m.url)
+  const entries = owners.map((id) => context.pluginById(id)?.url).filter((url) => url !== undefined)
+  parts.prefetch.announce(change.timestamp, [...new Set([...changed, ...entries])])
+  return validation
 }

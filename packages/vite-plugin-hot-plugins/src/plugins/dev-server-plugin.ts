@@ -17,7 +17,8 @@ import { createFinalContentCheck } from '../hmr/final-content.js'
 import { attachLastGood } from '../hmr/last-good.js'
 import { handleChange } from '../hmr/pipeline.js'
 import { logBatchResult, nameRegistryUpdates } from '../hmr/update-log.js'
-import { createValidatedTransforms } from '../hmr/validated-transforms.js'
+import { createUpdatePrefetch, EMPTY_MODULE, type UpdatePrefetch } from '../hmr/update-prefetch.js'
+import { createValidatedTransforms, type ValidatedTransforms } from '../hmr/validated-transforms.js'
 import { withoutQuery } from './filters.js'
 
 /** What the dev server plugin runs on, made once the server is configured. */
@@ -72,10 +73,14 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       const ticket = parts.join(relative, update.timestamp)
       // Every step that needs the content gets the one read.
       const { read, stampBeforeRead } = readOnce(update.file, update.read)
+      let verdict: Awaited<ReturnType<typeof handleChange>> = []
       try {
-        return await handleChange(parts, { ...update, read, stampBeforeRead, environment: this.environment, relative, ticket })
+        verdict = await handleChange(parts, { ...update, read, stampBeforeRead, environment: this.environment, relative, ticket })
+        return verdict
       } finally {
         ticket.withdraw()
+        // Modules fetched ahead for this save are answered once its update went out, if it has one.
+        parts.prefetch.handled(update.timestamp, verdict === undefined || verdict.length > 0)
       }
     },
   }
@@ -128,28 +133,60 @@ function attachDevServer(server: ViteDevServer, context: HotPluginsContext): Dev
   const departed = createDepartedEntries((file) => environment.moduleGraph.getModulesByFile(file))
   const entrySet = createEntrySetUpdate({ context, environment, departed, replay })
   const validated = createValidatedTransforms()
+  const prefetch = createUpdatePrefetch({ base: server.config.base, send: (urls) => environment.hot.send(HotEvents.prefetch, { urls }) })
   const batcher = announceBatches(server, context)
   server.httpServer?.once('close', () => {
     finalContent.dispose()
     entrySet.dispose()
     batcher.dispose()
+    prefetch.dispose()
   })
   attachControl(server, context)
-  // Ahead of Vite's own middlewares: the browser's request for a validated module is served
-  // from the validation's transform instead of a second one.
-  const { base } = server.config
-  server.middlewares.use((req, _res, next) => {
-    const url = base !== '/' && req.url?.startsWith(base) ? req.url.slice(base.length - 1) : req.url
-    if (url) validated.restore(environment, url)
-    next()
-  })
+  serveUpdateRequests(server, validated, prefetch)
+  context.onUpdateRelayed = prefetch.sent
   // A tab applied a new set of plugins: what only removed plugins imported leaves it (their styles).
   environment.hot.on(HotEvents.entriesApplied, (_data, client) => {
     const pruned = departed.prune(Date.now())
     if (pruned.length > 0) client.send({ type: 'prune', paths: pruned.map((m) => m.url) })
   })
   environment.hot.on(HotEvents.result, (result: BatchResult) => logBatchResult(server.config.logger, result))
-  return { context, checks, finalContent, entrySet, departed, validated, join: (file, timestamp) => batcher.join(file, timestamp) }
+  return { context, checks, finalContent, entrySet, departed, validated, prefetch, join: (file, timestamp) => batcher.join(file, timestamp) }
+}
+
+/**
+ * Ahead of Vite's own middlewares: the browser's request for a validated module is served from the
+ * validation's transform instead of a second one, and a module fetched ahead of its update waits
+ * for that update to go out (or gets the empty module, for a save that has none). Vite's updates
+ * are watched on the client's hot channel, right as they are sent.
+ */
+function serveUpdateRequests(server: ViteDevServer, validated: ValidatedTransforms, prefetch: UpdatePrefetch): void {
+  const environment = server.environments.client
+  const { hot } = environment
+  const send = hot.send
+  hot.send = function (this: unknown, ...args: Parameters<typeof send>) {
+    const sent = send.apply(this, args)
+    if (typeof args[0] === 'object') prefetch.observed(args[0])
+    return sent
+  } as typeof send
+  const { base } = server.config
+  server.middlewares.use((req, res, next) => {
+    const url = base !== '/' && req.url?.startsWith(base) ? req.url.slice(base.length - 1) : req.url
+    if (!url) return next()
+    const held = prefetch.held(url)
+    if (!held) {
+      validated.restore(environment, url)
+      return next()
+    }
+    void held.then((answer) => {
+      if (answer === 'module') {
+        validated.restore(environment, url)
+        return next()
+      }
+      res.setHeader('Content-Type', 'text/javascript')
+      res.setHeader('Cache-Control', 'no-cache')
+      res.end(EMPTY_MODULE)
+    })
+  })
 }
 
 /**

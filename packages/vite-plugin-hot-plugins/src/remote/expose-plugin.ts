@@ -53,6 +53,8 @@ export function exposePlugin(context: HotPluginsContext): Plugin {
         // Invalidated now, before the hosts hear of it: their import must get the new code.
         invalidateForNextImport(this.environment, modules, timestamp)
         feed.send({ type: 'update', announcement, timestamp })
+        // The hosts' pages import its modules now (their `?t=` set above): requests fetched ahead are answered.
+        context.onUpdateRelayed?.(timestamp)
         // With a page of its own running the registry, Vite updates it (and names the batch).
         if (this.environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID)) return undefined
         // Else Vite finds no boundary for a plugin served only to hosts, and would reload this

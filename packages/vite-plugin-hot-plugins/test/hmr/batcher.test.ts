@@ -82,6 +82,20 @@ describe('createBatcher', () => {
       expect(batches).toEqual([{ id: 1, files: [file('a'), file('b')], plugins: ['a', 'b'], timestamp: 1 }])
     })
 
+    it("says which change opened its batch: a save on its own, or a burst's first change", async () => {
+      const { batcher, advance } = setup(window)
+      const a = batcher.join(file('a'), 1)
+      const b = batcher.join(file('b'), 2)
+      expect([a.opened, b.opened]).toEqual([true, false])
+      a.validated(['a'])
+      b.validated(['b'])
+      await advance(10)
+      // The next change opens the next batch, quiet or not.
+      const c = batcher.join(file('c'), 3)
+      const d = batcher.join(file('d'), 4)
+      expect([c.opened, d.opened]).toEqual([true, false])
+    })
+
     it('a change less than max after the previous one (a burst going on) waits min, as without first', async () => {
       const { batcher, batches, advance } = setup(window)
       batcher.join(file('a'), 1).validated(['a'])

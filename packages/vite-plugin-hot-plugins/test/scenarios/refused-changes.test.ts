@@ -91,9 +91,13 @@ describe('a change that does not compile is refused by the dev server', () => {
     const app = await listen()
     const sent = await app.save(file, content)
 
-    // Nothing that would reach the running plugin: no announcement, no update, no reload.
-    expect(sent.map((s) => s.event ?? s.type)).toEqual(['error', HotEvents.error])
-    expect(sent[0]!.err!.message).toMatch(cause)
+    // Nothing that would reach the running plugin: no announcement, no update, no reload. The page
+    // was only told which modules to fetch ahead (they get an empty module: no update imports them).
+    expect(sent.map((s) => s.event ?? s.type)).toEqual([HotEvents.prefetch, 'error', HotEvents.error])
+    expect((sent[0]!.data as { urls: string[] }).urls).toEqual(
+      [...new Set([`/${file}`, '/src/plugins/counter/index.ts'])].map((url) => expect.stringMatching(new RegExp(`^${url}\\?t=\\d+$`))),
+    )
+    expect(sent[1]!.err!.message).toMatch(cause)
     expect(refusal(sent)).toMatchObject({ file, plugins: ['counter'] })
     expect(refusal(sent).message).toMatch(cause)
     expect(refusal(sent).message.startsWith(`${file}`), refusal(sent).message).toBe(true)
