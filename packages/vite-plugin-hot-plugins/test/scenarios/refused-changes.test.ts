@@ -3,6 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createLogger, type Logger, type Plugin } from 'vite'
 import { HotEvents, type CompileErrorAnnouncement } from '@hot-plugins/client/protocol'
+import { EMPTY_MODULE } from '../../src/hmr/update-prefetch.js'
 import { cleanupAfterEach, listeningServer } from '../fixtures.js'
 
 // A change that does not compile never reaches the page: the dev server transforms it first and
@@ -59,7 +60,7 @@ async function listen() {
     await expect.poll(() => sent.slice(from).some((s) => s.type === 'update' || s.type === 'error' || s.type === 'full-reload')).toBe(true)
     return sent.slice(from)
   }
-  return { save, errors }
+  return { save, errors, base }
 }
 
 const refusal = (sent: Sent[]) => sent.find((s) => s.event === HotEvents.error)?.data as CompileErrorAnnouncement
@@ -98,6 +99,8 @@ describe('a change that does not compile is refused by the dev server', () => {
       [...new Set([`/${file}`, '/src/plugins/counter/index.ts'])].map((url) => expect.stringMatching(new RegExp(`^${url}\\?t=\\d+$`))),
     )
     expect(sent[1]!.err!.message).toMatch(cause)
+    // What the page fetched ahead gets an empty module, which nothing imports (not the file transformed again).
+    for (const url of (sent[0]!.data as { urls: string[] }).urls) expect(await (await fetch(`${app.base}${url}`)).text()).toBe(EMPTY_MODULE)
     expect(refusal(sent)).toMatchObject({ file, plugins: ['counter'] })
     expect(refusal(sent).message).toMatch(cause)
     expect(refusal(sent).message.startsWith(`${file}`), refusal(sent).message).toBe(true)
@@ -115,6 +118,11 @@ describe('a change that does not compile is refused by the dev server', () => {
     const fixed = await app.save(other, `${tree[other as keyof typeof tree]}// saved again\n`)
     expect(fixed.filter((s) => s.event === HotEvents.update).map((s) => s.data)).toMatchObject([{ files: [other], plugins: ['counter'] }])
     expect(fixed.at(-1)!.type).toBe('update')
+    // Its modules fetched ahead are served now that the update went out.
+    const [ahead] = (fixed.find((s) => s.event === HotEvents.prefetch)!.data as { urls: string[] }).urls
+    const served = await (await fetch(`${app.base}${ahead}`)).text()
+    expect(served).not.toBe(EMPTY_MODULE)
+    expect(served).toContain('formatCount')
     expect(fixed.some((s) => s.type === 'error' || s.type === 'full-reload')).toBe(false)
   })
 })
