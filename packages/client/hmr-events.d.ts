@@ -7,9 +7,10 @@
 import {
   HotEvents,
   type BatchResult,
+  type CompileErrorAnnouncement,
   type ControlCommand,
+  type PrefetchAnnouncement,
   type TabStatusReport,
-  type UpdatePrefetch,
   type UpdateAnnouncement,
 } from '@hot-plugins/client/protocol'
 import 'vite/types/customEvent.d.ts'
@@ -18,8 +19,10 @@ declare module 'vite/types/customEvent.d.ts' {
   interface CustomEventMap {
     /** server → browser: a batch of changed files and the plugins that own them; their new modules follow. */
     [HotEvents.update]: UpdateAnnouncement
+    /** server → browser: a changed plugin file does not compile; its plugins keep running their previous version. */
+    [HotEvents.error]: CompileErrorAnnouncement
     /** server → browser: modules of a coming update, to fetch (not run) while the dev server checks them. */
-    [HotEvents.prefetch]: UpdatePrefetch
+    [HotEvents.prefetch]: PrefetchAnnouncement
     /** browser → server: the outcome of a batch of hot reloads. */
     [HotEvents.result]: BatchResult
     /** browser → server: the status of the tab's plugins, for the dev server's control API. */

@@ -9,7 +9,7 @@ export const HotEvents = {
   error: 'hot-plugins:error',
   /**
    * server → browser: a plugin file was saved and is being checked; the page may fetch (not run)
-   * these modules of its coming update now ({@link UpdatePrefetch}).
+   * these modules of its coming update now ({@link PrefetchAnnouncement}).
    */
   prefetch: 'hot-plugins:prefetch',
   /** browser → server: the status of this tab's plugins ({@link TabStatusReport}), for the control API. */
@@ -51,7 +51,7 @@ export interface UpdateAnnouncement {
  * the update went out (or with an empty module, never imported, if it does not); a module preload
  * puts them in the page's module map, parsed and not run, and Vite's own import takes them there.
  */
-export interface UpdatePrefetch {
+export interface PrefetchAnnouncement {
   urls: string[]
 }
 

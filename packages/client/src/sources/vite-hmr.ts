@@ -1,4 +1,4 @@
-import { HotEvents, type CompileErrorAnnouncement, type RemoteUpdate, type UpdateAnnouncement, type UpdatePrefetch } from '../protocol/index.js'
+import { HotEvents, type CompileErrorAnnouncement, type PrefetchAnnouncement, type RemoteUpdate, type UpdateAnnouncement } from '../protocol/index.js'
 import { createEngine, type Engine, type EngineOptions } from '../engine/engine.js'
 import type { EntryDeclaration, UpdateSink, UpdateSource } from '../engine/update-source.js'
 import type { PluginModule } from '../host/types.js'
@@ -84,7 +84,7 @@ export function viteHmrSource(inits: readonly RegistryEntryInit[], hot: HotConte
       overlayMayShow = true
       to.refused(announcement)
     })
-    on.on(HotEvents.prefetch, (prefetch: UpdatePrefetch) => to.guard(() => options.prefetch?.(prefetch.urls)))
+    on.on(HotEvents.prefetch, (prefetch: PrefetchAnnouncement) => to.guard(() => options.prefetch?.(prefetch.urls)))
     on.on('vite:beforeUpdate', (payload: BeforeUpdate) => to.guard(() => beforeUpdate(to, payload)))
     // A remote dev server's plugins: the host's dev server relays their updates.
     on.on(HotEvents.remoteUpdate, (update: RemoteUpdate) =>

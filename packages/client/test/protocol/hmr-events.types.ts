@@ -26,6 +26,12 @@ if (import.meta.hot) {
     // @ts-expect-error Type '"reloaded"' is not assignable to type 'ReloadOutcome'
     plugins: [{ id: 'a', file: 'a.ts', outcome: 'reloaded', durationMs: 3, stateKept: true }],
   })
+  import.meta.hot.on('hot-plugins:error', (refused) => void [refused.file satisfies string, refused.plugins satisfies string[], refused.frame satisfies string | undefined])
+  import.meta.hot.on(HotEvents.prefetch, (prefetch) => {
+    void (prefetch.urls satisfies string[])
+    // @ts-expect-error Property 'files' does not exist on type 'PrefetchAnnouncement'
+    void prefetch.files
+  })
   // Events of other names stay untyped, as Vite has them.
   import.meta.hot.on('my-app:event', (payload) => void payload.anything)
 }
