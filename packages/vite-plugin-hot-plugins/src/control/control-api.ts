@@ -11,6 +11,7 @@ import {
 } from '@hot-plugins/client/protocol'
 import type { Connect, Logger } from 'vite'
 import { reloadInTabs, type ConnectedTabs } from './connected-tabs.js'
+import { baseFolder } from '../served-url.js'
 import { crossOriginRefusal } from './origin.js'
 import { buildStatus, knownIds } from './status.js'
 
@@ -51,7 +52,7 @@ interface Endpoint {
  * refused, so a web page open in the same browser cannot reload or switch anything.
  */
 export function createControlApi(options: ControlApiOptions): Connect.NextHandleFunction {
-  const prefix = `${options.base.endsWith('/') ? options.base : `${options.base}/`}${CONTROL_PATH}`
+  const prefix = `${baseFolder(options.base)}${CONTROL_PATH}`
   const { tabs } = options
   const status = async (): Promise<ControlStatus> => buildStatus(await options.discovered(), tabs.list())
 

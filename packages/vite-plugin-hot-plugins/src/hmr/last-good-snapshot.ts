@@ -1,5 +1,6 @@
 import { init, parse } from 'es-module-lexer'
 import MagicString from 'magic-string'
+import { withoutBase } from '../served-url.js'
 
 /** The part of a module-graph node a snapshot reads. */
 export interface SnapshotNode {
@@ -64,8 +65,7 @@ function softlyInvalidated(node: SnapshotNode): { code: string } | undefined {
 
 /** A served URL as the module graph names it: without `base`, and without Vite's `t=…` and `import` queries. */
 export function graphUrl(url: string, base: string): string {
-  const served = base !== '/' && url.startsWith(base) ? url.slice(base.length - 1) : url
-  const [path, query] = served.split(/\?(.*)/s, 2) as [string, string | undefined]
+  const [path, query] = withoutBase(url, base).split(/\?(.*)/s, 2) as [string, string | undefined]
   const kept = (query ?? '').split('&').filter((param) => param !== '' && param !== 'import' && !/^t=\d+$/.test(param))
   return kept.length > 0 ? `${path}?${kept.join('&')}` : path
 }

@@ -19,6 +19,7 @@ import { handleChange } from '../hmr/pipeline.js'
 import { logBatchResult, nameRegistryUpdates } from '../hmr/update-log.js'
 import { createUpdatePrefetch, EMPTY_MODULE, type UpdatePrefetch } from '../hmr/update-prefetch.js'
 import { createValidatedTransforms, type ValidatedTransforms } from '../hmr/validated-transforms.js'
+import { withoutBase } from '../served-url.js'
 import { withoutQuery } from './filters.js'
 
 /** What the dev server plugin runs on, made once the server is configured. */
@@ -170,8 +171,8 @@ function serveUpdateRequests(server: ViteDevServer, validated: ValidatedTransfor
   } as typeof send
   const { base } = server.config
   server.middlewares.use((req, res, next) => {
-    const url = base !== '/' && req.url?.startsWith(base) ? req.url.slice(base.length - 1) : req.url
-    if (!url) return next()
+    if (!req.url) return next()
+    const url = withoutBase(req.url, base)
     const held = prefetch.held(url)
     if (!held) {
       validated.restore(environment, url)

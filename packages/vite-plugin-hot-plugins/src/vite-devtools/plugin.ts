@@ -14,6 +14,7 @@ import path from 'node:path'
 import type { Connect, Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { reloadInTabs, trackConnectedTabs, type ConnectedTabs } from '../control/connected-tabs.js'
+import { baseFolder } from '../served-url.js'
 import { dockPageHtml } from './dock-page.js'
 import { createReloadLog } from './reload-log.js'
 
@@ -120,7 +121,7 @@ export function viteDevtoolsPlugin(context: HotPluginsContext): PluginWithDevtoo
 
 /** Serves the dock's page and the history it reads, under `${base}__hot-plugins/devtools/`. */
 function dockMiddleware(base: string, history: () => unknown): Connect.NextHandleFunction {
-  const root = `${base.endsWith('/') ? base : `${base}/`}`
+  const root = baseFolder(base)
   const page = `${root}${DEVTOOLS_DOCK_PATH}`
   const historyUrl = `${root}${DEVTOOLS_HISTORY_PATH}`
   const html = dockPageHtml({ status: `${root}${CONTROL_PATH}${ControlEndpoints.status}`, history: historyUrl })
