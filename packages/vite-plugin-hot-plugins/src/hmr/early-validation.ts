@@ -21,9 +21,7 @@ export function validate({ validated }: Pick<PipelineParts, 'validated'>, { envi
  * are not compiled one by one). The steps decide as before; a check they do
  * not need is dropped (it never fails: failures are its result). The content is read (and its
  * stamp taken) before the transform begins, so "not saved again since the read" also means the
- * transform saw that content. Meanwhile the page fetches the modules its update will import
- * (the changed ones, and the entries of the plugins that own them), to be answered once the
- * update went out, when the save opened its batch (its update is the batch's).
+ * transform saw that content. Meanwhile the page fetches ahead what its update will import.
  */
 export function startValidation(parts: Pick<PipelineParts, 'context' | 'validated' | 'finalContent' | 'prefetch'>, change: Change): Validation | undefined {
   const { context, finalContent } = parts
@@ -34,10 +32,18 @@ export function startValidation(parts: Pick<PipelineParts, 'context' | 'validate
   // A read that fails is the pipeline's to handle, when it reads.
   Promise.resolve(change.read()).catch(() => undefined)
   const validation = validate(parts, change)
-  // Only a save that opened its batch: in a burst the batch's update is another change's.
-  if (!change.ticket.opened) return validation
+  fetchAhead(parts, change, owners)
+  return validation
+}
+
+/**
+ * The page fetches the modules the save's update will import (the changed ones, and the entries
+ * of the plugins that own them), answered once the update went out: only for a save that opened
+ * its batch, whose update is the batch's (in a burst, the others' go in the first one's).
+ */
+function fetchAhead({ context, prefetch }: Pick<PipelineParts, 'context' | 'prefetch'>, change: Change, owners: readonly string[]): void {
+  if (!change.ticket.opened) return
   const changed = change.modules.filter((m) => m.type === 'js').map((m) => m.url)
   const entries = owners.map((id) => context.pluginById(id)?.url).filter((url) => url !== undefined)
-  parts.prefetch.announce(change.timestamp, [...new Set([...changed, ...entries])])
-  return validation
+  prefetch.announce(change.timestamp, [...new Set([...changed, ...entries])])
 }
