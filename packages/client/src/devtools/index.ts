@@ -8,6 +8,7 @@ import { trackFailures } from './failures.js'
 import { createReloadHistory, recordHostEvents } from './history.js'
 import { PLUGIN_HOST_EVENTS } from '../host/events.js'
 import type { PluginHost } from '../host/host.js'
+import { later } from '../host/timers.js'
 import { mountDevtoolsPanel } from './panel.js'
 import type { PanelActions } from './plugins-view.js'
 import { DEFAULT_OVERLAY, SESSION_HISTORY_KEY_PREFIX, type OverlayConfig } from '../protocol/index.js'
@@ -88,10 +89,10 @@ function whenBodyReady(run: () => void): void {
  */
 function afterThisTask(write: () => void): void {
   const run = () => {
-    clearTimeout(timer)
+    cancel()
     removeEventListener('pagehide', run)
     write()
   }
-  const timer = setTimeout(run, 0)
+  const cancel = later(run, 0)
   addEventListener('pagehide', run)
 }
