@@ -5,7 +5,7 @@ export const HotEvents = {
   update: 'hot-plugins:update',
   /** browser → server: the outcome of a batch, for the terminal log. */
   result: 'hot-plugins:result',
-  /** server → browser: a changed plugin file does not compile; nothing else is sent. */
+  /** server → browser: a changed plugin file does not compile; no update follows, the old plugins keep running. */
   error: 'hot-plugins:error',
   /**
    * server → browser: a plugin file was saved and is being checked; the page may fetch (not run)
