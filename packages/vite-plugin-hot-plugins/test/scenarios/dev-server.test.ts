@@ -46,10 +46,11 @@ function recordHotUpdates(root: string, server: ViteDevServer) {
     sent.push(args)
     return (send as (...a: unknown[]) => void)(...args)
   }) as typeof client.hot.send
-  const change = async (file: string) => {
+  const edited = (file: string) => `${files[file as keyof typeof files]}\n// edited`
+  const write = (file: string) => writeFile(path.join(root, file), edited(file))
+  /** Runs the hotUpdate hooks for a change of `file`, as Vite does once its watcher reported it. */
+  const changed = async (file: string) => {
     const abs = path.join(root, file)
-    const edited = `${files[file as keyof typeof files]}\n// edited`
-    await writeFile(abs, edited)
     const modules = [...(client.moduleGraph.getModulesByFile(normalizePath(abs)) ?? [])]
     const results: unknown[] = []
     for (const plugin of server.config.plugins) {
@@ -61,14 +62,18 @@ function recordHotUpdates(root: string, server: ViteDevServer) {
           file: normalizePath(abs),
           timestamp: 123,
           modules,
-          read: async () => edited,
+          read: async () => edited(file),
           server,
         }),
       )
     }
     return results
   }
-  return { sent, change }
+  const change = async (file: string) => {
+    await write(file)
+    return changed(file)
+  }
+  return { sent, change, write, changed }
 }
 
 describe('hotPlugins() in a dev server', () => {
@@ -191,8 +196,12 @@ describe('hotPlugins() in a dev server', () => {
     for (const url of ['/src/plugins/counter/index.ts', '/src/plugins/chart/index.ts', '/src/plugins/chart/widget.ts']) {
       await server.transformRequest(url)
     }
-    const { sent, change } = recordHotUpdates(root, server)
-    const results = await Promise.all([change('src/plugins/counter/format.ts'), change('src/plugins/chart/index.ts')])
+    const { sent, write, changed } = recordHotUpdates(root, server)
+    // Like a checkout: both files written, then both changes reported at once (each write awaited
+    // on its own would let the first change be checked, and its batch closed, before the second).
+    const burst = ['src/plugins/counter/format.ts', 'src/plugins/chart/index.ts']
+    await Promise.all(burst.map(write))
+    const results = await Promise.all(burst.map(changed))
     const announcements = sent.filter(([event]) => event === HotEvents.update).map(([, data]) => data)
     expect(announcements).toEqual([
       { files: ['src/plugins/chart/index.ts', 'src/plugins/counter/format.ts'], plugins: ['chart', 'counter'], timestamp: 123, batch: 1 },
