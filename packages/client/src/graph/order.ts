@@ -83,17 +83,38 @@ function findCycle(start: string, next: (id: string) => string[]): string[] | un
 
 /** Every plugin that depends on `id`, directly or through others, dependencies first. */
 export function dependentsOf(id: string, nodes: readonly DependencyNode[]): string[] {
-  const found = new Set<string>()
-  for (let grew = true; grew; ) {
-    grew = false
-    for (const node of nodes) {
-      if (found.has(node.id) || node.id === id) continue
-      if (node.dependsOn.some((dep) => dep === id || found.has(dep))) {
-        found.add(node.id)
-        grew = true
-      }
-    }
-  }
+  const found = new Set(firstDependedOn([id], nodes).keys())
   const { order } = orderByDependencies(nodes.filter((n) => found.has(n.id)).map((n) => ({ ...n, dependsOn: n.dependsOn.filter((d) => found.has(d)) })))
   return order
+}
+
+/**
+ * For every plugin that depends on one of `ids` (directly or through others) and is not one of
+ * them: the first of `ids` it depends on. Each plugin is visited once over all of `ids` (what the
+ * walk of an earlier id reached, it reached with everything that depends on it), so a batch of
+ * many plugins is planned in one pass over the dependency graph.
+ */
+export function firstDependedOn(ids: readonly string[], nodes: readonly DependencyNode[]): Map<string, string> {
+  const dependents = new Map<string, string[]>()
+  for (const node of nodes) {
+    for (const dep of node.dependsOn) {
+      const list = dependents.get(dep)
+      if (list) list.push(node.id)
+      else dependents.set(dep, [node.id])
+    }
+  }
+  const members = new Set(ids)
+  const seen = new Set<string>()
+  const first = new Map<string, string>()
+  for (const id of ids) {
+    const queue = [...(dependents.get(id) ?? [])]
+    for (let i = 0; i < queue.length; i++) {
+      const next = queue[i]!
+      if (seen.has(next)) continue
+      seen.add(next)
+      if (!members.has(next)) first.set(next, id)
+      queue.push(...(dependents.get(next) ?? []))
+    }
+  }
+  return first
 }

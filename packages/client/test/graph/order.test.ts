@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dependentsOf, orderByDependencies } from '../../src/graph/order.js'
+import { dependentsOf, firstDependedOn, orderByDependencies } from '../../src/graph/order.js'
 
 const node = (id: string, ...dependsOn: string[]) => ({ id, dependsOn })
 
@@ -35,5 +35,27 @@ describe('dependentsOf', () => {
     const nodes = [node('legend', 'chart'), node('chart', 'theme'), node('theme'), node('notes'), node('badge', 'theme')]
     expect(dependentsOf('theme', nodes)).toEqual(['chart', 'badge', 'legend'])
     expect(dependentsOf('notes', nodes)).toEqual([])
+  })
+})
+
+describe('firstDependedOn', () => {
+  it('names each dependent after the first of the ids it depends on, directly or through others', () => {
+    // legend → chart → theme; badge → theme and notes; clock → notes
+    const nodes = [node('legend', 'chart'), node('chart', 'theme'), node('theme'), node('notes'), node('badge', 'notes', 'theme'), node('clock', 'notes')]
+    expect(Object.fromEntries(firstDependedOn(['notes', 'theme'], nodes))).toEqual({ badge: 'notes', clock: 'notes', chart: 'theme', legend: 'theme' })
+    expect(Object.fromEntries(firstDependedOn(['theme', 'notes'], nodes))).toEqual({ badge: 'theme', clock: 'notes', chart: 'theme', legend: 'theme' })
+  })
+
+  it('goes on through the ids themselves, which it never names', () => {
+    // legend → chart → theme: with chart among the ids, legend is still theme's when theme comes first
+    const nodes = [node('legend', 'chart'), node('chart', 'theme'), node('theme')]
+    expect(Object.fromEntries(firstDependedOn(['theme', 'chart'], nodes))).toEqual({ legend: 'theme' })
+    expect(Object.fromEntries(firstDependedOn(['chart', 'theme'], nodes))).toEqual({ legend: 'chart' })
+  })
+
+  it('ends on a cycle, and leaves out what depends on none of the ids', () => {
+    const nodes = [node('a', 'b'), node('b', 'a'), node('c', 'b'), node('lone')]
+    expect(Object.fromEntries(firstDependedOn(['a'], nodes))).toEqual({ b: 'a', c: 'a' })
+    expect(firstDependedOn(['lone'], nodes).size).toBe(0)
   })
 })

@@ -1,5 +1,5 @@
 import { runningDependencyNodes } from '../../host/records.js'
-import { dependentsOf, orderByDependencies } from '../../graph/order.js'
+import { firstDependedOn, orderByDependencies } from '../../graph/order.js'
 import type { HostCore } from '../../host/core.js'
 import type { PluginRecord } from '../../host/records.js'
 import { NO_STATE, type TakenState } from '../state/handoff.js'
@@ -40,10 +40,7 @@ export interface Slot {
 export function planBatch(core: HostCore, live: readonly LiveMember[], withDependents: boolean): Slot[] {
   const nextById = new Map(live.map((l) => [l.record.id, l.next]))
   const nodes = runningDependencyNodes(core.records.values(), nextById)
-  const via = new Map<string, string>()
-  for (const { record } of withDependents ? live : []) {
-    for (const dependent of dependentsOf(record.id, nodes)) if (!nextById.has(dependent) && !via.has(dependent)) via.set(dependent, record.id)
-  }
+  const via = withDependents ? firstDependedOn([...nextById.keys()], nodes) : new Map<string, string>()
   const ids = new Set([...nextById.keys(), ...via.keys()])
   const { order, blocked } = orderByDependencies(
     nodes.filter((n) => ids.has(n.id)).map((n) => ({ id: n.id, dependsOn: n.dependsOn.filter((dep) => ids.has(dep)) })),
