@@ -81,14 +81,22 @@ describe('createUpdatePrefetch', () => {
     expect(answered).toBe('empty')
   })
 
-  it(`fetches at most ${PREFETCH_MAX_MODULES} modules ahead, only those imported by their plain URL, and nothing for a save announced twice`, () => {
+  it(`fetches up to ${PREFETCH_MAX_MODULES} modules ahead, only those imported by their plain URL, and nothing for a save announced twice`, () => {
     const { prefetch, sent } = setup()
-    const entries = Array.from({ length: 10 }, (_, i) => `/src/plugins/p${i}/index.ts`)
-    prefetch.announce(1, ['/src/plugins/a/style.css', '/src/plugins/a/Panel.vue?vue&type=style', 'virtual:x', ...entries])
-    expect(sent).toEqual([entries.slice(0, PREFETCH_MAX_MODULES).map((url) => `/app${url}?t=1`)])
+    const entries = Array.from({ length: PREFETCH_MAX_MODULES }, (_, i) => `/src/plugins/p${i}/index.ts`)
+    prefetch.announce(1, ['/src/plugins/a/style.css', '/src/plugins/a/Panel.vue?vue&type=style', 'virtual:x', ...entries, entries[0]!])
+    expect(sent).toEqual([entries.map((url) => `/app${url}?t=1`)])
     prefetch.announce(1, ['/src/plugins/q/index.ts'])
     prefetch.announce(2, ['/src/plugins/a/style.css'])
     expect(sent).toHaveLength(1)
+  })
+
+  it(`fetches nothing ahead for an update of more than ${PREFETCH_MAX_MODULES} modules: most of its fetch comes after it anyway`, () => {
+    const { prefetch, sent } = setup()
+    const entries = Array.from({ length: PREFETCH_MAX_MODULES + 1 }, (_, i) => `/src/plugins/p${i}/index.ts`)
+    prefetch.announce(1, entries)
+    expect(sent).toEqual([])
+    expect(prefetch.held(`${entries[0]}?t=1`)).toBeUndefined()
   })
 
   it('answers what it holds with the empty module when the dev server closes', async () => {
