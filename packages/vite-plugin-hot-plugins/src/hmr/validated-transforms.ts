@@ -19,8 +19,18 @@ import { fileStamp } from './file-content.js'
  * - no module it imports got new code in the same update (a cycle): its import URLs would change.
  */
 export interface ValidatedTransforms {
-  /** Transforms `module` (validation) and keeps the result for the update stamped `timestamp`. */
-  transform(environment: DevEnvironment, module: EnvironmentModuleNode, timestamp: number): Promise<TransformResult | null>
+  /**
+   * Transforms `module` (validation) and keeps the result for the update stamped `timestamp`.
+   * `content`: the changed file as the pipeline read it, which the transform's load then takes
+   * (see `load`) instead of reading the file a second time.
+   */
+  transform(environment: DevEnvironment, module: EnvironmentModuleNode, timestamp: number, content?: () => Promise<string>): Promise<TransformResult | null>
+  /**
+   * The load of `id` by a validation's transform, when no other plugin loaded it: the content the
+   * pipeline read. Null (Vite reads the file) for any other load, and for a file with an inline
+   * source map, which Vite's own read extracts.
+   */
+  load(id: string): Promise<string | null> | null
   /** Called for every request before Vite's transform middleware. */
   restore(environment: DevEnvironment, requestUrl: string): void
   /** These modules go to the browser in the update stamped `timestamp` (a batch is one update). */
@@ -38,17 +48,34 @@ interface Kept {
 /** Vite's `?t=` query: the timestamp of an HMR update. */
 const TIMESTAMP_QUERY = /([?&])t=(\d+)(?:&|$)/
 
+/** A source map comment: a file that has one is read by Vite, which extracts it. */
+const SOURCE_MAP_COMMENT = /[#@]\s*sourceMappingURL=/
+
 export function createValidatedTransforms(): ValidatedTransforms {
   const kept = new Map<string, Kept>()
+  const reading = new Map<string, () => Promise<string>>()
   return {
-    async transform(environment, module, timestamp) {
+    async transform(environment, module, timestamp, content) {
       kept.delete(module.url)
       const before = module.file ? fileStamp(module.file) : undefined
-      const result = await environment.transformRequest(module.url)
+      // Only the module that is the file itself (no query) is loaded from its content.
+      if (content && module.file && module.id === module.file) reading.set(module.file, content)
+      let result: TransformResult | null
+      try {
+        result = await environment.transformRequest(module.url)
+      } finally {
+        if (module.file && reading.get(module.file) === content) reading.delete(module.file)
+      }
       if (result && before !== undefined && fileStamp(module.file!) === before) {
         kept.set(module.url, { module, result, timestamp, invalidatedAt: module.lastInvalidationTimestamp, stamp: before })
       }
       return result
+    },
+    load(id) {
+      const content = reading.get(id)
+      if (!content) return null
+      reading.delete(id)
+      return content().then((code) => (SOURCE_MAP_COMMENT.test(code) ? null : code))
     },
     restore(environment, requestUrl) {
       if (kept.size === 0) return

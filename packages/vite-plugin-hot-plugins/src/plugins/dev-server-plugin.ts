@@ -58,6 +58,14 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
       parts = attachDevServer(server, context)
       discoverOnceListening(server, context)
     },
+    load: {
+      // After every other plugin's load: a file nobody else loads is what the validation read.
+      order: 'post',
+      filter: { id: { exclude: /^\0|\?/ } },
+      handler(id) {
+        return parts?.validated.load(id) ?? null
+      },
+    },
     transform: {
       // Only real files can be entries: virtual modules never are.
       filter: { id: { exclude: /^\0/ } },

@@ -227,7 +227,7 @@ describe("the browser's request for a changed plugin module", () => {
   const main = "import './plugins/counter/index'\nimport.meta.hot?.accept('./plugins/counter/index', () => {})\n"
 
   /** A listening dev server whose watcher we drive, counting the transforms of the entry. */
-  async function listen(tree: Record<string, string>) {
+  async function listen(tree: Record<string, string>, plugins: Plugin[] = []) {
     const made = await teardown.tree(tree)
     const transformed: string[] = []
     const counting: Plugin = {
@@ -236,7 +236,7 @@ describe("the browser's request for a changed plugin module", () => {
         if (id.endsWith(entry)) transformed.push(code)
       },
     }
-    const { server: running, base } = await listeningServer(made.root, [counting])
+    const { server: running, base } = await listeningServer(made.root, [counting, ...plugins])
     teardown.server(running)
     const get = async (url: string) => (await fetch(base + url)).text()
     // What accepts the entry's updates, as the registry does in an app.
@@ -268,6 +268,20 @@ describe("the browser's request for a changed plugin module", () => {
     expect(app.transformed, 'validated before the update was sent').toHaveLength(2)
     expect(await app.get(`/${entry}?t=${timestamp}`)).toContain('generation = 2')
     expect(app.transformed).toHaveLength(2)
+  })
+
+  it("is loaded by another plugin that loads the file, ahead of the content the validation read", async () => {
+    const loading: Plugin = {
+      name: 'loads-the-entry',
+      load(id) {
+        if (id.endsWith(entry)) return 'export const generation = 99\nexport function activate() {}\n'
+      },
+    }
+    const app = await listen({ [entry]: version(1), 'src/main.ts': main }, [loading])
+    await app.get(`/${entry}`)
+    const timestamp = await app.save(entry, version(2))
+    expect(app.transformed.at(-1)).toContain('generation = 99')
+    expect(await app.get(`/${entry}?t=${timestamp}`)).toContain('generation = 99')
   })
 
   it('transforms again when the file changed after validation (a save the watcher dropped)', async () => {
