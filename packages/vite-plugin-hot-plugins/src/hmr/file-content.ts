@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 
 /** The file's content, or `undefined` once it is gone (deleted, or moved away). */
@@ -8,6 +8,15 @@ export async function readIfPresent(read: () => string | Promise<string>): Promi
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
+  }
+}
+
+/** The file's content as it is on disk now, or `undefined` when it cannot be read (gone). */
+export function readNow(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
   }
 }
 

@@ -33,19 +33,41 @@ export function findOwners(
   idByEntryFile: Pick<ReadonlyMap<string, string>, 'get'>,
   importersOf: (node: ModuleNodeLike) => Iterable<ModuleNodeLike> = (node) => node.importers,
 ): string[] {
-  const owners = new Set<string>()
+  return entriesReached(changed, idByEntryFile, (node) => !node.isSelfAccepting && [...importersOf(node)].filter((importer) => !acceptsUpdateOf(importer, node)))
+}
+
+/**
+ * The plugins whose entries import the changed modules, directly or through others, whoever
+ * accepts their updates on the way: for a change that no plugin is swapped for (a component a
+ * framework's HMR refreshes in place), the plugins it is a file of. Sorted.
+ */
+export function pluginsAbove(changed: Iterable<ModuleNodeLike>, idByEntryFile: Pick<ReadonlyMap<string, string>, 'get'>): string[] {
+  return entriesReached(changed, idByEntryFile, (node) => node.importers)
+}
+
+/**
+ * The plugin ids of the entries reached from `changed` going up: `next` gives the importers the walk
+ * goes on to from a module, or `false` where it stops before the module (which is then not reached).
+ */
+function entriesReached(
+  changed: Iterable<ModuleNodeLike>,
+  idByEntryFile: Pick<ReadonlyMap<string, string>, 'get'>,
+  next: (node: ModuleNodeLike) => Iterable<ModuleNodeLike> | false,
+): string[] {
+  const plugins = new Set<string>()
   const seen = new Set<ModuleNodeLike>()
   const queue = [...changed]
   for (let i = 0; i < queue.length; i++) {
     const node = queue[i] as ModuleNodeLike
     if (seen.has(node)) continue
     seen.add(node)
-    if (node.isSelfAccepting) continue
+    const importers = next(node)
+    if (importers === false) continue
     const id = node.file === null ? undefined : idByEntryFile.get(node.file)
-    if (id !== undefined) owners.add(id)
-    for (const importer of importersOf(node)) if (!acceptsUpdateOf(importer, node)) queue.push(importer)
+    if (id !== undefined) plugins.add(id)
+    queue.push(...importers)
   }
-  return [...owners].sort()
+  return [...plugins].sort()
 }
 
 /** Whether an update of `node` stops at `importer`: it accepts the module, or imports only exports the module accepts. */

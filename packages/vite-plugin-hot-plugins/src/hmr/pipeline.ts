@@ -6,9 +6,9 @@ import { refuseChange } from './compile-check.js'
 import { handleDeletedFile, isFileOfDeletedPlugin, isLeftOfDeparted } from './deleted-file.js'
 import { entryIds, startValidation, validate, type Validation } from './early-validation.js'
 import { changesEntrySet } from './entry-set-update.js'
-import { readIfPresent, savedAgain } from './file-content.js'
+import { readIfPresent, readNow, savedAgain } from './file-content.js'
 import { joinBatch } from './join-batch.js'
-import { findOwners } from './owners.js'
+import { findOwners, pluginsAbove } from './owners.js'
 
 /**
  * What hotUpdate does with a change of the client environment, step by step: a change of the
@@ -45,7 +45,24 @@ function entrySetChanged({ departed, entrySet }: PipelineParts, { environment, t
 /** A file no running plugin owns: left to Vite, unless only departed or deleted plugins had it. */
 function unowned(parts: PipelineParts, change: Change, plugins: readonly DiscoveredPlugin[]): Verdict {
   if (isLeftOfDeparted(parts, change)) return []
-  return isFileOfDeletedPlugin(parts, change, plugins) ? [] : undefined
+  if (isFileOfDeletedPlugin(parts, change, plugins)) return []
+  refreshedInPlace(parts, change)
+  return undefined
+}
+
+/**
+ * A plugin's file whose update a framework's HMR applies in place (a component that accepts its
+ * own updates): Vite's update goes as without this plugin, and its final content is checked as a
+ * plugin's, so that the last save of a burst, should the watcher drop its event, still reaches
+ * the page. The content is read as the event arrives (synchronously: a read that finished later
+ * could already see the save whose event is dropped); should the page get a later version with
+ * its request, the replay only sends that version again.
+ */
+function refreshedInPlace({ context, finalContent }: Pick<PipelineParts, 'context' | 'finalContent'>, change: Change): void {
+  if (change.type !== 'update' || !context.mayReload(change.relative)) return
+  if (pluginsAbove(change.modules, entryIds(context)).length === 0) return
+  const content = readNow(change.file)
+  if (content !== undefined) finalContent.sent(change.file, content)
 }
 
 /**

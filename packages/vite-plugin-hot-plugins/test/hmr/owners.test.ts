@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findOwners, type ModuleNodeLike } from '../../src/hmr/owners.js'
+import { findOwners, pluginsAbove, type ModuleNodeLike } from '../../src/hmr/owners.js'
 
 /**
  * A module graph from import edges. `selfAccepting` lists modules that accept their own updates;
@@ -92,6 +92,17 @@ describe('findOwners', () => {
   it('a self-accepting entry is not swapped by the host', () => {
     const selfAccepting = graph([['/registry', '/p/counter/index.ts']], { selfAccepting: ['/p/counter/index.ts'] })
     expect(findOwners([selfAccepting('/p/counter/index.ts')], entries)).toEqual([])
+  })
+
+  it('pluginsAbove: the plugins a file is of, whoever accepts its updates on the way', () => {
+    // A component a framework refreshes in place: no plugin is swapped for it, but it is react's file.
+    expect(pluginsAbove([node('/p/react/App.tsx')], entries)).toEqual(['react'])
+    expect(pluginsAbove([node('/p/react/label.ts')], entries)).toEqual(['react'])
+    expect(pluginsAbove([node('/p/chart/theme.ts')], entries)).toEqual(['chart'])
+    expect(pluginsAbove([node('/shared/util.ts')], entries)).toEqual(['chart', 'counter'])
+    // A host module, and a cycle, end the walk.
+    expect(pluginsAbove([node('/host/about.ts')], entries)).toEqual([])
+    expect(pluginsAbove([node('/p/chart/b.ts')], entries)).toEqual(['chart'])
   })
 })
 

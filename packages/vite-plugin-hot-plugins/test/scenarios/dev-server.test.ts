@@ -307,3 +307,48 @@ describe("the browser's request for a changed plugin module", () => {
     expect(app.transformed).toHaveLength(3)
   })
 })
+
+describe("a plugin's component that a framework's HMR refreshes in place", () => {
+  const widget = 'src/plugins/chart/widget.ts'
+  // Like a component under React Fast Refresh: it accepts its own updates, so no plugin is swapped for it.
+  const version = (n: number) => `export const generation = ${n}\nif (import.meta.hot) import.meta.hot.accept()\n`
+  const tree = {
+    'src/plugins/chart/index.ts': "import { generation } from './widget'\nexport function activate() { return generation }\n",
+    [widget]: version(1),
+    'src/main.ts': "import plugins from 'virtual:hot-plugins'\nconsole.log(plugins)\n",
+  }
+
+  it('gets the final content of a burst whose last event the watcher dropped', async () => {
+    const made = await teardown.tree(tree)
+    const { server: running, base } = await listeningServer(made.root)
+    teardown.server(running)
+    const get = async (url: string) => (await fetch(base + url)).text()
+    await get('/src/plugins/chart/index.ts')
+    await get(`/${widget}`)
+    const client = running.environments.client
+    const send = client.hot.send.bind(client.hot)
+    const updates: { path: string; timestamp: number }[] = []
+    let next: ((update: { path: string; timestamp: number }) => void) | undefined
+    client.hot.send = ((payload: { type?: string; updates?: { path: string; timestamp: number }[] }, ...rest: unknown[]) => {
+      for (const update of payload.type === 'update' ? payload.updates! : []) {
+        updates.push(update)
+        next?.(update)
+      }
+      return (send as (...a: unknown[]) => void)(payload, ...rest)
+    }) as typeof client.hot.send
+    const nextUpdate = () => new Promise<{ path: string; timestamp: number }>((resolve) => (next = resolve))
+
+    const first = nextUpdate()
+    await writeFile(path.join(made.root, widget), version(2))
+    running.watcher.emit('change', path.join(made.root, widget))
+    expect((await first).path).toBe(`/${widget}`)
+
+    // Saved again right away; the watcher drops this event (it throttles events of one path).
+    const replayed = nextUpdate()
+    await writeFile(path.join(made.root, widget), version(3))
+    const update = await replayed
+    expect(update.path).toBe(`/${widget}`)
+    expect(await get(`/${widget}?t=${update.timestamp}`)).toContain('generation = 3')
+    expect(updates.map((u) => u.path)).toEqual([`/${widget}`, `/${widget}`])
+  })
+})
