@@ -60,26 +60,6 @@ test.describe('a React plugin', () => {
     expectNoSelfAcceptingEntry(app)
   })
 
-  test('a burst of component saves ends on the last one: Fast Refresh applies it, state kept, no swap', async ({ app }) => {
-    const { page } = app
-    const file = 'src/plugins/react-counter/Counter.tsx'
-    await page.getByTestId('react-step').click()
-    await page.getByTestId('react-add').click()
-    await expect(page.getByTestId('react-count')).toHaveText('2')
-    // As from a formatter or a checkout, each save in one go: the watcher drops changes of a path
-    // that come too close together, and whatever it dropped last, the file's final content is
-    // what the page shows.
-    for (let i = 1; i <= 30; i++) {
-      await app.edit(file, i === 1 ? '>Clicks<' : `>Presses ${i - 1}<`, `>Presses ${i}<`)
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    await expect(page.getByTestId('react-label')).toHaveText('Presses 30')
-    await expect(page.getByTestId('react-count')).toHaveText('2')
-    await expect(page.getByTestId('react-step')).toHaveText('step 2')
-    expect(await app.events('reload-started')).toEqual([])
-    await app.expectNoPageReload()
-  })
-
   test('an entry edit is swapped by the host once, the count handed over', async ({ app }) => {
     const { page } = app
     for (let i = 0; i < 3; i++) await page.getByTestId('react-add').click()
