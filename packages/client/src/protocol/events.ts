@@ -9,7 +9,8 @@ export const HotEvents = {
   error: 'hot-plugins:error',
   /**
    * server → browser: a plugin file was saved and is being checked; the page may fetch (not run)
-   * these modules of its coming update now ({@link PrefetchAnnouncement}).
+   * these modules of its coming update now ({@link PrefetchAnnouncement}). Sent only for an update
+   * of at most 4 modules (a larger one is fetched after the update, as without it).
    */
   prefetch: 'hot-plugins:prefetch',
   /** browser → server: the status of this tab's plugins ({@link TabStatusReport}), for the control API. */
