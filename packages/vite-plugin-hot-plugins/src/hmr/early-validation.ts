@@ -11,7 +11,7 @@ export type Validation = Promise<CompileFailure | undefined>
 
 /** Transforms the changed modules for the compile check: the transform is kept for the browser's request of this update. */
 export function validate({ validated }: Pick<PipelineParts, 'validated'>, { environment, modules, timestamp, read }: Pick<Change, 'environment' | 'modules' | 'timestamp' | 'read'>): Validation {
-  return findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp, async () => read()))
+  return findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp, read))
 }
 
 /**

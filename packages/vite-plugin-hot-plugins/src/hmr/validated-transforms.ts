@@ -24,7 +24,7 @@ export interface ValidatedTransforms {
    * `content`: the changed file as the pipeline read it, which the transform's load then takes
    * (see `load`) instead of reading the file a second time.
    */
-  transform(environment: DevEnvironment, module: EnvironmentModuleNode, timestamp: number, content?: () => Promise<string>): Promise<TransformResult | null>
+  transform(environment: DevEnvironment, module: EnvironmentModuleNode, timestamp: number, content?: () => string | Promise<string>): Promise<TransformResult | null>
   /**
    * The load of `id` by a validation's transform, when no other plugin loaded it: the content the
    * pipeline read. Null (Vite reads the file) for any other load, and for a file with an inline
@@ -53,7 +53,7 @@ const SOURCE_MAP_COMMENT = /[#@]\s*sourceMappingURL=/
 
 export function createValidatedTransforms(): ValidatedTransforms {
   const kept = new Map<string, Kept>()
-  const reading = new Map<string, () => Promise<string>>()
+  const reading = new Map<string, () => string | Promise<string>>()
   return {
     async transform(environment, module, timestamp, content) {
       kept.delete(module.url)
@@ -75,7 +75,7 @@ export function createValidatedTransforms(): ValidatedTransforms {
       const content = reading.get(id)
       if (!content) return null
       reading.delete(id)
-      return content().then((code) => (SOURCE_MAP_COMMENT.test(code) ? null : code))
+      return Promise.resolve(content()).then((code) => (SOURCE_MAP_COMMENT.test(code) ? null : code))
     },
     restore(environment, requestUrl) {
       if (kept.size === 0) return
