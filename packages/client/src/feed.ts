@@ -11,7 +11,7 @@ import { DEFAULTS } from './protocol/index.js'
 import { FeedError, parseUrl } from './sources/feed/feed-manifest.js'
 import { follow, type Feed } from './sources/feed/follow.js'
 import { feedLeadership, feedTabs, pageVisibility } from './browser/feed-tabs.js'
-import { verifiedImport } from './browser/verified-import.js'
+import { verifiedImporter } from './browser/feed-verify/verified-import.js'
 
 export type { FeedApplied } from './sources/feed/feed-source.js'
 export type { Feed, FeedCheck } from './sources/feed/follow.js'
@@ -47,6 +47,14 @@ export interface FollowFeedOptions {
    * @default true
    */
   shareAcrossTabs?: boolean
+  /**
+   * The nonce of the page's Content Security Policy (`script-src 'nonce-…'`), given to the import
+   * map that carries each new chunk's integrity. Without it the nonce Vite writes for
+   * `html.cspNonce` is used; a CSP that blocks the import map leaves Chromium and Firefox to verify
+   * through module preloads, and makes WebKit refuse new versions (the old ones run on).
+   * @default the `nonce` of `<meta property="csp-nonce">`, if the page has one
+   */
+  nonce?: string
 }
 
 /**
@@ -66,7 +74,7 @@ export function followFeed(host: PluginHost, options: FollowFeedOptions): Feed {
   return follow(host, {
     feedUrl,
     fetchFeed: (url, headers) => fetch(url, { headers, cache: 'no-store', credentials: 'same-origin' }),
-    load: verifiedImport,
+    load: verifiedImporter({ nonce: options.nonce }),
     timers: { now: pageClock.elapsed, later },
     random: Math.random,
     intervalMs: options.intervalMs ?? DEFAULTS.feed.intervalMs,
