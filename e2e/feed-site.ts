@@ -29,6 +29,20 @@ export async function buildVariant(copy: PlaygroundCopy, name: string): Promise<
   return path.join(copy.root, `dist-${name}`)
 }
 
+interface FeedPluginFiles {
+  id: string
+  url: string
+  imports: { url: string }[]
+  css: { url: string }[]
+}
+
+async function pluginOf(build: string, id: string): Promise<FeedPluginFiles> {
+  const feed = JSON.parse(await readFile(path.join(build, 'hot-plugins.json'), 'utf8')) as { plugins: FeedPluginFiles[] }
+  const plugin = feed.plugins.find((p) => p.id === id)
+  if (!plugin) throw new Error(`the feed of ${build} lists no plugin "${id}"`)
+  return plugin
+}
+
 /** A request the site answered. */
 export interface Served {
   path: string
@@ -36,13 +50,17 @@ export interface Served {
   status: number
 }
 
+/** The nonce the builds of the cross-engine feed tests write (Vite's `html.cspNonce`) and their site allows. */
+export const SITE_NONCE = 'hot-plugins-e2e-nonce'
+
 /**
  * A static site, as a CDN would serve a deploy: every build's assets side by side (old ones are
  * kept), the page of the first build, the feed of whichever build is deployed; ETags and `304`s;
- * `Content-Security-Policy: script-src 'self' <the site's other origin>` on every answer, and CORS
- * headers: reached as `127.0.0.1`, the site is a CDN of another origin.
+ * `Content-Security-Policy: script-src 'self' <the site's other origin>` on every answer (with
+ * `'nonce-…'` of SITE_NONCE where `nonce` is set, unless the page is asked for with `?csp=no-nonce`),
+ * and CORS headers: reached as `127.0.0.1`, the site is a CDN of another origin.
  */
-export async function startFeedSite(root: string, builds: Record<string, string>, first: string) {
+export async function startFeedSite(root: string, builds: Record<string, string>, first: string, { nonce = false } = {}) {
   const served: Served[] = []
   await rm(root, { recursive: true, force: true })
   for (const dir of Object.values(builds)) await cp(path.join(dir, 'assets'), path.join(root, 'assets'), { recursive: true, force: false })
@@ -50,12 +68,14 @@ export async function startFeedSite(root: string, builds: Record<string, string>
   let port = 0
   const server: Server = createServer((request, response) => {
     void (async () => {
-      const pathname = new URL(request.url ?? '/', 'http://site').pathname
+      const requested = new URL(request.url ?? '/', 'http://site')
+      const pathname = requested.pathname
+      const withNonce = nonce && requested.searchParams.get('csp') !== 'no-nonce'
       const file = path.join(root, pathname === '/' ? 'index.html' : pathname)
       const body = await readFile(file).catch(() => undefined)
       const answer = (status: number, headers: Record<string, string> = {}, content?: Buffer) => {
         served.push({ path: pathname, host: request.headers.host ?? '', status })
-        const csp = `script-src 'self' http://127.0.0.1:${port}`
+        const csp = `script-src 'self' http://127.0.0.1:${port}${withNonce ? ` 'nonce-${SITE_NONCE}'` : ''}`
         response.writeHead(status, { 'content-security-policy': csp, 'access-control-allow-origin': '*', ...headers })
         response.end(content)
       }
@@ -77,8 +97,12 @@ export async function startFeedSite(root: string, builds: Record<string, string>
     deploy: (name: string) => cp(path.join(builds[name]!, 'hot-plugins.json'), path.join(root, 'hot-plugins.json')),
     /** A chunk's path in the site, by the start of its file name (`counter-`) in build `name`'s feed. */
     async chunkOf(name: string, id: string): Promise<string> {
-      const feed = JSON.parse(await readFile(path.join(builds[name]!, 'hot-plugins.json'), 'utf8')) as { plugins: { id: string; url: string }[] }
-      return path.join(root, feed.plugins.find((p) => p.id === id)!.url)
+      return path.join(root, (await pluginOf(builds[name]!, id)).url)
+    },
+    /** The files of plugin `id`'s chunks it imports and its stylesheets in build `name`, as paths in the site. */
+    async importsOf(name: string, id: string): Promise<{ imports: string[]; css: string[] }> {
+      const plugin = await pluginOf(builds[name]!, id)
+      return { imports: plugin.imports.map((c) => path.join(root, c.url)), css: plugin.css.map((c) => path.join(root, c.url)) }
     },
     write: (file: string, content: string) => writeFile(file, content),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
