@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { buildApp, type PlaygroundCopy } from './playground'
 
-/** The playground's main.ts made to follow a feed once its plugins run: `?feed=` names another feed, `?allow=` an origin to allow. */
+/** The playground's main.ts made to follow a feed once its plugins run: `?feed=` names another feed, `?allow=` an origin to allow, `?interval=` the ms between checks (default an hour). */
 export async function followTheFeed(copy: PlaygroundCopy): Promise<void> {
   await copy.edit('src/main.ts', "import './style.css'", "import './style.css'\nimport { followFeed } from '@hot-plugins/client/feed'")
   await copy.edit(
@@ -17,7 +17,8 @@ export async function followTheFeed(copy: PlaygroundCopy): Promise<void> {
       '  const query = new URLSearchParams(location.search)',
       "  const url = query.get('feed') ?? '/hot-plugins.json'",
       "  const allowOrigins = query.getAll('allow')",
-      '  ;(window as unknown as { feed: unknown }).feed = followFeed(host, { url, allowOrigins, intervalMs: 3_600_000 })',
+      "  const intervalMs = Number(query.get('interval') ?? 3_600_000)",
+      '  ;(window as unknown as { feed: unknown }).feed = followFeed(host, { url, allowOrigins, intervalMs })',
       '})',
     ].join('\n'),
   )
@@ -93,6 +94,8 @@ export async function startFeedSite(root: string, builds: Record<string, string>
     url: `http://localhost:${port}/`,
     otherOrigin: `http://127.0.0.1:${port}`,
     served,
+    /** Serves the page of build `name` (as a tab opened on that deploy loads it). */
+    page: (name: string) => cp(path.join(builds[name]!, 'index.html'), path.join(root, 'index.html')),
     /** Publishes the feed of build `name` (its assets are there already). */
     deploy: (name: string) => cp(path.join(builds[name]!, 'hot-plugins.json'), path.join(root, 'hot-plugins.json')),
     /** A chunk's path in the site, by the start of its file name (`counter-`) in build `name`'s feed. */

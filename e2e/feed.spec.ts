@@ -72,6 +72,15 @@ async function openV1(page: Page, query = ''): Promise<void> {
   await expect(page.getByTestId('counter-value')).toHaveText('3 clicks')
 }
 
+/** What `feed.check()` resolves to, each plugin's error as its message. */
+const checkResult = (page: Page) =>
+  page.evaluate(async () => {
+    const result = (await (window as unknown as { feed: { check(): Promise<Record<string, unknown>> } }).feed.check()) as Record<string, unknown>
+    const plain = (value: unknown) => (Array.isArray(value) ? value.map((v: { id?: string; error?: Error }) => (v?.error ? { id: v.id, error: v.error.message } : v)) : value)
+    return Object.fromEntries(Object.entries(result).map(([key, value]) => [key, plain(value)]))
+  })
+/** A check that applied a feed and changed nothing: each test spreads it and sets what it expects. */
+const NOTHING = { status: 'applied', updated: [], added: [], removed: [], rolledBack: [], failed: [], refused: [], waiting: [], pending: [] }
 const check = (page: Page) => page.evaluate(() => (window as unknown as { feed: { check(): Promise<unknown> } }).feed.check())
 const marker = (page: Page) => page.evaluate(() => (window as unknown as { marker?: string }).marker)
 const failures = (page: Page) => page.evaluate(() => (window as unknown as { failures: string[] }).failures)
@@ -138,7 +147,10 @@ test('a chunk that cannot be fetched: reported, the old version runs on, swapped
   try {
     await openV1(page)
     await site.deploy('v2')
-    expect(await check(page)).toMatchObject({ status: 'applied', waiting: ['counter'] })
+    expect(await checkResult(page)).toEqual({
+      ...NOTHING,
+      waiting: [{ id: 'counter', error: expect.stringMatching(/^plugin "counter" \(src\/plugins\/counter\/index\.ts\): its chunk http:\/\/localhost:\d+\/assets\/counter-[\w-]+\.js could not be loaded \(HTTP 404\); the old version runs on$/) }],
+    })
     expect(await failures(page)).toEqual([expect.stringMatching(/counter.*could not be loaded \(HTTP 404\); the old version runs on/)])
     await expect(page.getByTestId('counter-label')).toHaveText('Count')
   } finally {
@@ -153,12 +165,56 @@ test('a chunk that cannot be fetched: reported, the old version runs on, swapped
 test('a version whose activate throws is rolled back, its state kept', async ({ page }) => {
   await openV1(page)
   await site.deploy('v3')
-  await check(page)
+  expect(await checkResult(page)).toEqual({
+    ...NOTHING,
+    rolledBack: [{ id: 'counter', error: 'plugin "counter" (src/plugins/counter/index.ts): activate() threw: v3 cannot start' }],
+  })
   expect(await failures(page)).toEqual([expect.stringContaining('v3 cannot start')])
   await expect(page.getByTestId('counter-label')).toHaveText('Count')
   await page.getByTestId('counter-button').click()
   await expect(page.getByTestId('counter-value')).toHaveText('4 clicks')
   expect(await marker(page)).toBe('v1 page')
+})
+
+test('a tab opened on a broken deploy gets the fix, and the next fix, and the polling goes on', async ({ page }) => {
+  // Every swap event, from the host's creation on (the first check runs before the test could listen).
+  await page.addInitScript(() => {
+    const w = window as unknown as { swaps: string[]; pluginHost: unknown }
+    w.swaps = []
+    let host: unknown
+    Object.defineProperty(window, 'pluginHost', {
+      configurable: true,
+      get: () => host,
+      set(value: { on(event: string, listener: (e: { id: string; source?: string }) => void): void }) {
+        host = value
+        for (const event of ['reload-started', 'reload-completed', 'reload-failed', 'rolled-back']) value.on(event, (e) => w.swaps.push(`${event} ${e.id} ${e.source}`))
+      },
+    })
+  })
+  await site.page('v3')
+  await site.deploy('v3')
+  try {
+    await page.goto(`${site.url}?interval=2000`)
+    await page.waitForFunction(() => 'feed' in window)
+    await expect(page.getByTestId('counter-button')).toHaveCount(0)
+    await site.deploy('v2')
+    expect(await checkResult(page)).toEqual({ ...NOTHING, updated: ['counter'] })
+    await expect(page.getByTestId('counter-label')).toHaveText('Taps')
+    await page.getByTestId('counter-button').click()
+    await expect(page.getByTestId('counter-value')).toHaveText('1 clicks')
+    await site.deploy('v1')
+    expect(await checkResult(page)).toEqual({ ...NOTHING, updated: ['counter'] })
+    await expect(page.getByTestId('counter-label')).toHaveText('Count')
+    await expect(page.getByTestId('counter-value')).toHaveText('1 clicks')
+    // No check() now: the follower checks on by itself, and brings the next deploy.
+    await site.deploy('v4')
+    await expect(page.getByTestId('greeter-text')).toHaveText('Hello from the feed', { timeout: 10_000 })
+    const swaps = await page.evaluate(() => (window as unknown as { swaps: string[] }).swaps)
+    expect(swaps.filter((line) => !line.endsWith(' feed'))).toEqual([])
+    expect(swaps).toContain('reload-completed counter feed')
+  } finally {
+    await site.page('v1')
+  }
 })
 
 test('a plugin new in the feed starts, a plugin gone from it stops', async ({ page }) => {

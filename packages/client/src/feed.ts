@@ -13,7 +13,7 @@ import { follow, type Feed } from './sources/feed/follow.js'
 import { feedLeadership, feedTabs, pageVisibility } from './browser/feed-tabs.js'
 import { verifiedImporter } from './browser/feed-verify/verified-import.js'
 
-export type { FeedApplied } from './sources/feed/feed-source.js'
+export type { FeedApplied, FeedPluginOutcome } from './sources/feed/feed-source.js'
 export type { Feed, FeedCheck } from './sources/feed/follow.js'
 export type { FeedChunk, FeedManifest, FeedPlugin } from './protocol/index.js'
 
@@ -82,6 +82,8 @@ export function followFeed(host: PluginHost, options: FollowFeedOptions): Feed {
     jitter: DEFAULTS.feed.jitter,
     maxBytes: options.maxBytes ?? DEFAULTS.feed.maxBytes,
     retry: DEFAULTS.feed.retry,
+    checkTimeoutMs: DEFAULTS.feed.checkTimeoutMs,
+    settleTimeoutMs: DEFAULTS.feed.settleTimeoutMs,
     tabs: shared ? feedTabs(feedUrl) : undefined,
     leadership: shared ? feedLeadership(feedUrl) : undefined,
     visibility: pageVisibility,

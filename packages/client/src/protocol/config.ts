@@ -118,6 +118,10 @@ export const DEFAULTS = {
     maxBytes: 1_000_000,
     /** After a failed check: first delay, longest delay, in ms (doubling in between). */
     retry: { initialDelayMs: 5_000, maxDelayMs: 600_000 },
+    /** A request of the feed unanswered after this long counts as failed, in ms. */
+    checkTimeoutMs: 30_000,
+    /** The longest a check waits for the swaps, starts and stops of a feed, in ms. */
+    settleTimeoutMs: 60_000,
   },
 } as const
 

@@ -14,6 +14,8 @@ import { fakeTimers } from '../sources/feed/fake-tabs.js'
 const ORIGIN = 'https://app.example.com'
 const FEED = `${ORIGIN}/hot-plugins.json`
 const SRI = `sha384-${'A'.repeat(64)}`
+/** A check that applied a feed and changed nothing: each test spreads it and sets what it expects. */
+const NOTHING = { status: 'applied', updated: [], added: [], removed: [], rolledBack: [], failed: [], refused: [], waiting: [], pending: [] }
 
 /** A counter plugin: its state is its count, its version names its label. */
 function counter(label: string, extra: Partial<PluginModule> = {}): PluginModule & { read(): string; click(): void } {
@@ -93,6 +95,8 @@ function followOne(host: ReturnType<typeof createPluginHost>, deploy: ReturnType
     jitter: 0.2,
     maxBytes: 100_000,
     retry: { initialDelayMs: 5_000, maxDelayMs: 60_000 },
+    checkTimeoutMs: 30_000,
+    settleTimeoutMs: 60_000,
   })
 }
 
@@ -144,7 +148,7 @@ describe('a production host following a feed', () => {
     const a2 = counter('a2')
     deploy.publish([{ id: 'a', url: 'assets/a-2.js', module: a2 }])
     deploy.unavailable.add(`${ORIGIN}/assets/a-2.js`)
-    expect(await app.feed.check()).toMatchObject({ status: 'applied', updated: ['a'], waiting: ['a'] })
+    expect(await app.feed.check()).toEqual({ ...NOTHING, waiting: [{ id: 'a', error: expect.objectContaining({ message: expect.stringContaining('HTTP 404') }) }] })
     const fetches = () => deploy.loads.filter((url) => url.endsWith('a-2.js')).length
     const afterCheck = fetches()
     // Retries after 5 s, then 10 s, then 20 s: still failing, never reported again.
@@ -167,7 +171,7 @@ describe('a production host following a feed', () => {
     const c = counter('c1')
     deploy.publish([{ id: 'a', url: 'assets/a-1.js' }, { id: 'c', url: 'assets/c-1.js', module: c }])
     deploy.unavailable.add(`${ORIGIN}/assets/c-1.js`)
-    expect(await app.feed.check()).toMatchObject({ status: 'applied', added: ['c'], waiting: ['c'] })
+    expect(await app.feed.check()).toEqual({ ...NOTHING, waiting: [{ id: 'c', error: expect.objectContaining({ message: expect.stringContaining('HTTP 404') }) }] })
     expect(app.host.get('c')?.status).toBe('failed')
     deploy.unavailable.clear()
     await app.timers.advance(5_000)
@@ -185,6 +189,102 @@ describe('a production host following a feed', () => {
     expect(app.host.get('a')?.status).not.toBe('failed')
   })
 
+  it('a page opened on a broken deploy takes the fix, then every later deploy, each check resolving, the polling going on', async () => {
+    const deploy = site()
+    const broken = counter('a1', { activate: () => { throw new Error('a1 cannot start') } })
+    deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: broken }])
+    const app = await startApp({ a: broken }, deploy)
+    expect(app.host.get('a')?.status).toBe('failed')
+    const a2 = counter('a2')
+    deploy.publish([{ id: 'a', url: 'assets/a-2.js', module: a2 }])
+    expect(await app.feed.check()).toEqual({ ...NOTHING, updated: ['a'] })
+    expect(a2.read()).toBe('a2: 0')
+    a2.click()
+    const a3 = counter('a3')
+    deploy.publish([{ id: 'a', url: 'assets/a-3.js', module: a3 }])
+    expect(await app.feed.check()).toEqual({ ...NOTHING, updated: ['a'] })
+    expect(a3.read()).toBe('a3: 1')
+    // The follower checks on by itself: the next deploy arrives without a check().
+    const a4 = counter('a4')
+    deploy.publish([{ id: 'a', url: 'assets/a-4.js', module: a4 }])
+    await app.timers.advance(72_000)
+    expect(a4.read()).toBe('a4: 1')
+    const swaps = app.events.filter((e) => e.type.startsWith('reload-'))
+    expect(swaps.filter((e) => e.payload.source !== 'feed')).toEqual([])
+  })
+
+  it('a version whose activate throws: check() says rolled back, with the error, never updated', async () => {
+    const { deploy, a, app } = await startWithA()
+    a.click()
+    deploy.publish([{ id: 'a', url: 'assets/a-2.js', module: counter('a2', { activate: () => { throw new Error('a2 cannot start') } }) }])
+    expect(await app.feed.check()).toEqual({
+      ...NOTHING,
+      rolledBack: [{ id: 'a', error: expect.objectContaining({ message: 'plugin "a" (src/plugins/a/index.ts): activate() threw: a2 cannot start' }) }],
+    })
+    expect(a.read()).toBe('a1: 1')
+  })
+
+  it('a batch-mate of a version that throws: rolled back too, saying which one failed', async () => {
+    const deploy = site()
+    const a = counter('a1')
+    const b = counter('b1')
+    deploy.publish([{ id: 'a', url: 'assets/a-1.js', module: a }, { id: 'b', url: 'assets/b-1.js', module: b }])
+    const app = await startApp({ a, b }, deploy)
+    deploy.publish([
+      { id: 'a', url: 'assets/a-2.js', module: counter('a2', { activate: () => { throw new Error('a2 cannot start') } }) },
+      { id: 'b', url: 'assets/b-2.js', module: counter('b2') },
+    ])
+    expect(await app.feed.check()).toEqual({
+      ...NOTHING,
+      rolledBack: [
+        { id: 'a', error: expect.objectContaining({ message: expect.stringContaining('a2 cannot start') }) },
+        { id: 'b', error: expect.objectContaining({ message: 'plugin "b" (src/plugins/b/index.ts): its new version was rolled back with its deploy: "a" failed; the previous version runs, with its state' }) },
+      ],
+    })
+    expect(b.read()).toBe('b1: 0')
+  })
+
+  it('a chunk that could not be fetched: check() says waiting, with why, never updated; no word of Vite', async () => {
+    const { deploy, app } = await startWithA()
+    deploy.publish([{ id: 'a', url: 'assets/a-2.js', module: counter('a2') }])
+    deploy.unavailable.add(`${ORIGIN}/assets/a-2.js`)
+    expect(await app.feed.check()).toEqual({
+      ...NOTHING,
+      waiting: [{ id: 'a', error: expect.objectContaining({ message: `plugin "a": its chunk ${ORIGIN}/assets/a-2.js could not be loaded (HTTP 404)` }) }],
+    })
+    const failed = app.events.filter((e) => e.type === 'reload-failed').map((e) => e.payload.error.message)
+    expect(failed).toEqual([`plugin "a" (src/plugins/a/index.ts): its new version could not be loaded; the previous version keeps running: plugin "a": its chunk ${ORIGIN}/assets/a-2.js could not be loaded (HTTP 404)`])
+    expect(app.lines.map((l) => l.message).join('\n')).not.toContain('Vite')
+  })
+
+  it('a chunk refused by its integrity: check() says refused, with why, never updated', async () => {
+    const { deploy, app } = await startWithA()
+    deploy.publish([{ id: 'a', url: 'assets/a-2.js', module: counter('a2') }])
+    deploy.refused.add(`${ORIGIN}/assets/a-2.js`)
+    expect(await app.feed.check()).toEqual({
+      ...NOTHING,
+      refused: [{ id: 'a', error: expect.objectContaining({ message: `plugin "a": its chunk ${ORIGIN}/assets/a-2.js does not match its integrity`, refused: true }) }],
+    })
+  })
+
+  it('a plugin new in the feed whose activate throws is not added: it failed, with the error', async () => {
+    const { deploy, app } = await startWithA()
+    deploy.publish([{ id: 'a', url: 'assets/a-1.js' }, { id: 'c', url: 'assets/c-1.js', module: counter('c1', { activate: () => { throw new Error('c1 cannot start') } }) }])
+    expect(await app.feed.check()).toEqual({
+      ...NOTHING,
+      failed: [{ id: 'c', error: expect.objectContaining({ message: 'plugin "c" (src/plugins/c/index.ts): activate() threw: c1 cannot start' }) }],
+    })
+  })
+
+  it('a swap that never ends: check() resolves after its time, naming it pending, and the next check runs', async () => {
+    const { deploy, app } = await startWithA()
+    deploy.publish([{ id: 'a', url: 'assets/a-2.js', module: counter('a2', { activate: () => new Promise<never>(() => {}) }) }])
+    const checked = app.feed.check()
+    await app.timers.advance(60_000)
+    expect(await checked).toEqual({ ...NOTHING, pending: ['a'] })
+    expect(await app.feed.check()).toEqual({ status: 'unchanged' })
+  })
+
   it('starts a plugin new in the feed, stops one gone from it', async () => {
     const deploy = site()
     const a = counter('a1')
@@ -193,7 +293,7 @@ describe('a production host following a feed', () => {
     const app = await startApp({ a, b }, deploy)
     const c = counter('c1')
     deploy.publish([{ id: 'a', url: 'assets/a-1.js' }, { id: 'c', url: 'assets/c-1.js', module: c }])
-    expect(await app.feed.check()).toEqual({ status: 'applied', updated: [], added: ['c'], removed: ['b'], waiting: [] })
+    expect(await app.feed.check()).toEqual({ ...NOTHING, added: ['c'], removed: ['b'] })
     expect(app.host.plugins().map((p) => p.id).sort()).toEqual(['a', 'c'])
     expect(c.read()).toBe('c1: 0')
   })

@@ -5,7 +5,7 @@ import type { PluginRecord } from '../../host/records.js'
 import { parkedState, parkIfWaiting, unpark } from '../../host/start-order.js'
 import { keptStateGiver, NO_STATE } from '../state/handoff.js'
 import { startWaiting } from '../runtime-entries.js'
-import { reportFailure, type BatchOutcome, type SwapTrigger } from './outcomes.js'
+import { batchOf, reportFailure, type BatchOutcome, type SwapTrigger } from './outcomes.js'
 import type { LiveMember } from './plan.js'
 import { swapBatch } from './swap.js'
 import type { PluginModule } from '../../host/types.js'
@@ -42,7 +42,7 @@ export function hotSwapBatch(core: HostCore, members: readonly BatchMember[], tr
         continue
       }
       if (typeof member.module.activate !== 'function') {
-        core.events.emit('reload-started', { id: record.id, file: record.file, files: trigger.files })
+        core.events.emit('reload-started', { id: record.id, file: record.file, files: trigger.files, ...batchOf(trigger) })
         const error = new PluginError(record.id, record.file, 'import', undefined, 'the new version has no activate() export')
         results.push(reportFailure(core, record, error, 'kept-old', trigger))
         continue
@@ -66,7 +66,7 @@ export function hotSwapBatch(core: HostCore, members: readonly BatchMember[], tr
  */
 async function startWithNewVersion(core: HostCore, record: PluginRecord, next: PluginModule, trigger: SwapTrigger): Promise<ReloadResult> {
   const ref = { id: record.id, file: record.file }
-  core.events.emit('reload-started', { ...ref, files: trigger.files })
+  core.events.emit('reload-started', { ...ref, files: trigger.files, ...batchOf(trigger) })
   const waiting = parkIfWaiting(core, record, next, parkedState(core, record.id) ?? NO_STATE)
   if (waiting) return reportFailure(core, record, waiting, 'kept-old', trigger)
   const parked = parkedState(core, record.id)
@@ -95,10 +95,11 @@ export function reportImportFailure(core: HostCore, id: string, trigger: SwapTri
     const record = core.records.get(id)
     // A version that failed but is already replaced by a newer one is no news.
     if (!record || trigger.superseded?.()) return undefined
+    // The dev server's source names no source; another one (the feed) says why in `cause`.
     const detail =
-      'its new code failed to load (a syntax error, a failed import, or a throw while evaluating; ' +
-      "see Vite's error overlay and the console)" +
-      (record.module ? '; the previous version keeps running' : '')
+      (trigger.source === undefined
+        ? "its new code failed to load (a syntax error, a failed import, or a throw while evaluating; see Vite's error overlay and the console)"
+        : 'its new version could not be loaded') + (record.module ? '; the previous version keeps running' : '')
     const error = new PluginError(record.id, record.file, 'import', cause, detail)
     return reportFailure(core, record, error, 'kept-old', trigger)
   })

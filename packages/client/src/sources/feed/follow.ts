@@ -8,7 +8,11 @@ import { parseFeed, type ResolvedFeedPlugin } from './feed-manifest.js'
 import { feedSource, type FeedApplied } from './feed-source.js'
 import { createFollower, retryDelay, type FeedTabs, type FollowerTimers, type Leadership, type Visibility } from './follower.js'
 
-/** What a check did. */
+/**
+ * What a check did. `unchanged`: the feed is as it was. `applied`: the feed changed; each plugin
+ * it changed is in the list of its outcome (only `updated`, `added` and `removed` mean the feed's
+ * version runs). `failed`: the feed could not be fetched or was refused; nothing changed.
+ */
 export type FeedCheck =
   | { status: 'unchanged' }
   | ({ status: 'applied' } & FeedApplied)
@@ -16,7 +20,10 @@ export type FeedCheck =
 
 /** A followed feed. */
 export interface Feed {
-  /** Checks the feed now and applies what changed; resolves once every swap, start and stop ran. */
+  /**
+   * Checks the feed now and applies what changed; resolves once every swap, start and stop ended
+   * (or, for one that has not after `settleTimeoutMs`, names it `pending`); never rejects.
+   */
   check(): Promise<FeedCheck>
   /** Stops following (the plugins keep running what they run). */
   stop(): void
@@ -36,6 +43,10 @@ export interface FollowDeps {
   jitter: number
   maxBytes: number
   retry: { initialDelayMs: number; maxDelayMs: number }
+  /** A request of the feed unanswered after this long counts as failed. */
+  checkTimeoutMs: number
+  /** The longest a check waits for the swaps, starts and stops of a feed. */
+  settleTimeoutMs: number
   tabs?: FeedTabs | undefined
   leadership?: Leadership | undefined
   visibility?: Visibility | undefined
@@ -54,6 +65,8 @@ export function follow(host: PluginHost, deps: FollowDeps): Feed {
     running: (id) => [...cores].map((core) => core.records.get(id)?.module).find((m) => m !== undefined),
     known: (id) => [...cores].some((core) => core.records.has(id)),
     now: deps.timers.now,
+    later: deps.timers.later,
+    settleTimeoutMs: deps.settleTimeoutMs,
   })
   const engine = createEngine(source.declarations, source, {
     onAttach(core) {
@@ -77,8 +90,13 @@ export function follow(host: PluginHost, deps: FollowDeps): Feed {
       }
       latest = plugins
       const result = await source.apply(plugins)
-      retry(result.waiting.length > 0)
+      retry(source.fetchAgain())
       return { status: 'applied', ...result }
+    }).catch((error: unknown): FeedCheck => {
+      // Never left rejected: every later check waits on this one.
+      const failure = error instanceof Error ? error : new Error(String(error))
+      logger.error(`the feed ${deps.feedUrl} could not be applied (${failure.message}); the plugins keep running what they run`, error)
+      return { status: 'failed', error: failure }
     })
     return applied
   }

@@ -1,6 +1,7 @@
 import { backoffDelay } from '../../engine/recovery/policy.js'
 import type { Logger } from '../../host/types.js'
 import type { CheckOutcome } from './feed-check.js'
+import { FeedError } from './feed-manifest.js'
 
 /** What the tabs following one feed tell each other. */
 export type FeedMessage =
@@ -35,7 +36,7 @@ export interface FollowerOptions {
   feedUrl: string
   /** One conditional request, with the ETag of the last answer. */
   check(etag: string | undefined): Promise<CheckOutcome>
-  /** Applies a text of the feed (parse, swap); never rejects. */
+  /** Applies a text of the feed (parse, swap); never rejects. The checks go on while it runs: they never wait for it. */
   apply(text: string): Promise<unknown>
   timers: FollowerTimers
   random: () => number
@@ -44,6 +45,8 @@ export interface FollowerOptions {
   hiddenIntervalMs: number
   jitter: number
   retry: { initialDelayMs: number; maxDelayMs: number }
+  /** A request unanswered after this long counts as failed (and is retried with backoff): a hung request never stops the checks. */
+  checkTimeoutMs: number
   /** Absent: this tab checks on its own. */
   tabs?: FeedTabs
   leadership?: Leadership
@@ -173,14 +176,26 @@ function createChecks(
     failures = 0
     if (outcome.kind === 'changed') {
       if (outcome.text !== state.lastText) options.tabs?.post({ type: 'feed', text: outcome.text, etag: outcome.etag })
-      await take(outcome.text, outcome.etag)
+      // Applied in the background: a swap that never ends must not stop the next checks.
+      void take(outcome.text, outcome.etag)
     }
   }
+  const request = (): Promise<CheckOutcome> =>
+    new Promise((resolve) => {
+      const cancel = timers.later(() => {
+        const error = new FeedError(`the feed ${options.feedUrl} did not answer within ${options.checkTimeoutMs} ms`)
+        resolve({ kind: 'failed', error, transient: true })
+      }, options.checkTimeoutMs)
+      void options.check(state.etag).then(
+        (outcome) => (cancel(), resolve(outcome)),
+        (error: unknown) => (cancel(), resolve({ kind: 'failed', error: error instanceof Error ? error : new FeedError(String(error)), transient: true })),
+      )
+    })
   const run = (): Promise<CheckOutcome> => {
     inFlight ??= (async () => {
       cancelTimer()
       const before = state.lastText
-      const outcome = await options.check(state.etag)
+      const outcome = await request()
       if (!state.stopped) await settle(outcome)
       // A server that sends no ETag answers with the same text: nothing changed.
       const unchanged: CheckOutcome = { kind: 'unchanged' }

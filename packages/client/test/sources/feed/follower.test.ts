@@ -42,6 +42,7 @@ function followerOf(timers: ReturnType<typeof fakeTimers>, server: ReturnType<ty
     hiddenIntervalMs: 5 * MINUTE,
     jitter: 0.2,
     retry: { initialDelayMs: 5_000, maxDelayMs: 10 * MINUTE },
+    checkTimeoutMs: 30_000,
     ...more,
   })
   return { follower, applied, lines }
@@ -98,6 +99,36 @@ describe('createFollower', () => {
     expect(await underWay).toEqual({ kind: 'unchanged' })
     expect(await asked).toMatchObject({ kind: 'changed', text: 'feed v2' })
     expect(applied).toEqual(['feed v1', 'feed v2'])
+  })
+
+  it('an apply that never ends does not stop the polling: the next deploys are checked and applied', async () => {
+    const timers = fakeTimers()
+    const server = feedServer()
+    const applied: string[] = []
+    const { follower } = followerOf(timers, server, { random: () => 0.5, apply: (text) => (applied.push(text), new Promise<never>(() => {})) })
+    await timers.settle()
+    expect(applied).toEqual(['feed v1'])
+    server.deploy()
+    expect(await follower.checkNow()).toMatchObject({ kind: 'changed', text: 'feed v2' })
+    server.deploy()
+    await timers.advance(MINUTE)
+    expect(applied).toEqual(['feed v1', 'feed v2', 'feed v3'])
+    expect(server.requests).toEqual([0, 0, MINUTE])
+  })
+
+  it('a request that never answers ends after checkTimeoutMs, counted as failed, and the polling goes on', async () => {
+    const timers = fakeTimers()
+    const server = feedServer()
+    const answer = server.check(timers)
+    const asked: number[] = []
+    let hang = true
+    const { applied, lines } = followerOf(timers, server, { random: () => 0.5, check: (etag) => (asked.push(timers.now()), hang ? new Promise<never>(() => {}) : answer(etag)) })
+    await timers.advance(30_000)
+    expect(lines.map((l) => l.message)).toEqual(['the feed /f.json did not answer within 30000 ms; the plugins keep running; checking again with backoff, quietly until it answers'])
+    hang = false
+    await timers.advance(5_000)
+    expect(asked).toEqual([0, 35_000])
+    expect(applied).toEqual(['feed v1'])
   })
 
   it('checks less often while the page is hidden, and at once when it shows after a long while', async () => {
