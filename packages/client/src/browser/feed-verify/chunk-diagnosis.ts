@@ -29,7 +29,7 @@ export async function faultOf(plugin: ResolvedFeedPlugin, chunks: readonly Resol
 /** The browser refused chunks whose bytes are the published ones: a MIME type, or the Content Security Policy. */
 function refusedThoughPublished(plugin: ResolvedFeedPlugin, chunks: readonly ResolvedChunk[]): ChunkLoadError {
   const what = chunks.length === 1 ? chunkLabel(plugin, chunks[0]!) : `plugin "${plugin.id}" (${plugin.file})`
-  return new ChunkLoadError(`${what}: the browser refused to load it, although the server sends the published bytes (its Content Security Policy?); the old version runs on, and it is tried again`, false)
+  return new ChunkLoadError(`${what}: the browser refused to load it, although the server sends the published bytes (its Content Security Policy?); it is tried again later`, false)
 }
 
 async function diagnoseChunk(plugin: ResolvedFeedPlugin, chunk: ResolvedChunk, kind: 'script' | 'style'): Promise<ChunkLoadError | undefined> {
@@ -38,18 +38,18 @@ async function diagnoseChunk(plugin: ResolvedFeedPlugin, chunk: ResolvedChunk, k
   try {
     response = await fetch(chunk.url, { cache: 'no-store' })
   } catch (error) {
-    return new ChunkLoadError(`${what} could not be fetched (${error instanceof Error ? error.message : String(error)}); the old version runs on, and it is tried again`, false)
+    return new ChunkLoadError(`${what} could not be fetched (${error instanceof Error ? error.message : String(error)}); it is tried again later`, false)
   }
-  if (!response.ok) return new ChunkLoadError(`${what} could not be loaded (HTTP ${response.status}); the old version runs on, and it is tried again`, false)
+  if (!response.ok) return new ChunkLoadError(`${what} could not be loaded (HTTP ${response.status}); it is tried again later`, false)
   const type = response.headers.get('content-type') ?? ''
   if (!typeMatches(type, kind)) {
-    return new ChunkLoadError(`${what} is not there yet: the server answered with ${type || 'no content type'}, not ${kind === 'script' ? 'JavaScript' : 'CSS'} (a host that serves index.html for every path); the old version runs on, and it is tried again`, false)
+    return new ChunkLoadError(`${what} is not there yet: the server answered with ${type || 'no content type'}, not ${kind === 'script' ? 'JavaScript' : 'CSS'} (a host that serves index.html for every path); it is tried again later`, false)
   }
   const [algorithm] = chunk.integrity.split('-') as [string]
   const actual = await digest(algorithm, await response.arrayBuffer())
-  if (actual === undefined) return new ChunkLoadError(`${what} could not be checked: this page has no WebCrypto (crypto.subtle needs a secure context); refused, the old version runs on`, true)
+  if (actual === undefined) return new ChunkLoadError(`${what} could not be checked: this page has no WebCrypto (crypto.subtle needs a secure context); refused`, true)
   if (actual !== chunk.integrity) {
-    return new ChunkLoadError(`${what} does not match its integrity: the feed says ${chunk.integrity}, the server sent ${actual}; refused before any of it ran, the old version runs on`, true)
+    return new ChunkLoadError(`${what} does not match its integrity: the feed says ${chunk.integrity}, the server sent ${actual}; refused before any of it ran`, true)
   }
   return undefined
 }
