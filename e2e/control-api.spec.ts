@@ -139,3 +139,16 @@ test('a request from another origin is refused and changes nothing', async ({ ap
   expect(status.plugins.map((p) => [p.id, p.tabs.map((t) => t.hotReload)])).toEqual(PLAYGROUND_PLUGINS.map((id) => [id, [true]]))
   await app.expectNoPageReload()
 })
+
+test("a dev server restart: the tab's status waits for the connection, no send before connect", async ({ app }) => {
+  const { page } = app
+  const lost = page.waitForEvent('console', { predicate: (m) => m.text().includes('server connection lost') })
+  const reloaded = app.expectReload()
+  const restarted = app.server.restart()
+  await lost
+  // A status change while the socket is closed: reported once it is open again.
+  await page.evaluate(() => (window as unknown as { pluginHost: { disable(id: string): void } }).pluginHost.disable('counter'))
+  await restarted
+  await reloaded
+  expect(app.console.filter((line) => line.includes('send was called before connect'))).toEqual([])
+})

@@ -1,4 +1,4 @@
-import { gistOf, type FailureOutcome, type FailureTracker, type PluginFailure } from './failures.js'
+import { type FailureOutcome, type FailureTracker, type PluginFailure } from './failures.js'
 import { h } from './dom.js'
 
 const OUTCOME_TEXT: Record<FailureOutcome, string> = {
@@ -57,6 +57,6 @@ function renderLine(failure: PluginFailure): HTMLElement {
     ' ',
     h('span', { class: 'outcome', text: `${OUTCOME_TEXT[failure.outcome]}:` }),
     ' ',
-    h('span', { class: 'reason', text: gistOf(failure.reason) }),
+    h('span', { class: 'reason', text: failure.gist }),
   )
 }

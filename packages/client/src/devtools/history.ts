@@ -152,6 +152,11 @@ export function errorDetails(error: unknown): ErrorDetails {
 // Terminal colour and cursor sequences (the dev server's compilers colour their messages).
 const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g
 
+/** What a failed new version left: `kept-old` only while a version of the plugin runs; with none, nothing of it runs. */
+export function failedOutcome(e: { outcome: 'kept-old' | 'rolled-back'; running: boolean }): 'kept-old' | 'rolled-back' | 'failed' {
+  return e.outcome === 'kept-old' && !e.running ? 'failed' : e.outcome
+}
+
 /** Text without terminal escape sequences. */
 export function plainText(text: string): string {
   return text.replace(ANSI_ESCAPE, '')
@@ -213,7 +218,8 @@ export function recordHostEvents(events: Pick<PluginHost, 'on'>, history: Reload
         plugin: e.id,
         ...(withIt.length > 0 ? { plugins: [e.id, ...withIt.filter((id) => id !== e.id)] } : {}),
         files: e.files,
-        outcome: e.outcome,
+        // A plugin that never ran kept no old version: its new one failed to start.
+        outcome: failedOutcome(e),
         ...(durationMs === undefined ? {} : { durationMs }),
         stateKept: true,
         error: errorDetails(e.error),

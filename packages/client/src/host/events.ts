@@ -59,11 +59,15 @@ export interface PluginHostEvents {
    * a plugin of the same batch, failed (that one also gets `reload-failed`).
    */
   'rolled-back': PluginRef & SwapRef & { because: string }
-  /** A new version did not take over; `outcome` says what runs instead. */
+  /**
+   * A new version did not take over; `outcome` says what became of it, `running` whether a version
+   * of the plugin runs instead (false for a plugin that never started: nothing of it runs).
+   */
   'reload-failed': PluginRef & SwapRef & {
     files: string[]
     error: PluginError
     outcome: Exclude<ReloadOutcome, 'swapped'>
+    running: boolean
   }
   /** A new version could not be fetched; it is fetched again after `delayMs`. */
   retrying: PluginRef & { attempt: number; delayMs: number; error: unknown }

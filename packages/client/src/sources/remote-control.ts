@@ -68,6 +68,10 @@ export interface RemoteControl {
   connect(hot: HotContextLike): void
 }
 
+/** Vite's client's events for its socket closing and opening again. */
+const VITE_WS_DISCONNECT = 'vite:ws:disconnect'
+const VITE_WS_CONNECT = 'vite:ws:connect'
+
 /** Host events after which nothing a report carries has changed. */
 const SILENT_EVENTS = new Set<string>(['state-restored', 'warning', 'leak-detected'])
 
@@ -92,9 +96,12 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
   const setTimer = options.setTimer ?? ((task, ms) => void later(task, ms))
   let lastReportAt = Number.NEGATIVE_INFINITY
 
+  // Vite's client has no public "connected" state: its events say when the socket goes and comes
+  // back (a dev server restart). A send meanwhile fails; what changed waits for the connection.
+  let connected = true
   const flush = (): void => {
-    // Reported in full once the tab's id is known.
-    if (tab === undefined) return
+    // Reported in full once the tab's id is known, and once connected.
+    if (tab === undefined || !connected) return
     const changed = dirty
     dirty = undefined
     if (changed === undefined) return
@@ -120,7 +127,7 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
     else if (dirty !== 'all') dirty.add(id)
   }
 
-  const listen = (): void =>
+  const listen = (): void => {
     hot.on(HotEvents.command, (command: ControlCommand) => {
       try {
         obey(command)
@@ -128,6 +135,15 @@ export function createRemoteControl(options: RemoteControlOptions): RemoteContro
         logger().error(`the dev server's command ${describe(command)} failed`, error)
       }
     })
+    hot.on(VITE_WS_DISCONNECT, () => void (connected = false))
+    hot.on(VITE_WS_CONNECT, () => {
+      if (connected) return
+      connected = true
+      // The dev server may be a new one, which knows nothing of this tab: everything, in full.
+      changed(undefined)
+      void Promise.resolve().then(flush)
+    })
+  }
   if (typeof options.tab !== 'string') {
     void options.tab.then((id) => {
       tab = id

@@ -14,17 +14,19 @@ function setup() {
   let changes = 0
   failures.subscribe(() => changes++)
   const failed = (ref = counter, message = 'boom', outcome: 'kept-old' | 'rolled-back' = 'rolled-back') =>
-    events.emit('reload-failed', { ...ref, files: [ref.file], outcome, error: new PluginError(ref.id, ref.file, 'activate', new Error(message)) })
+    events.emit('reload-failed', { ...ref, files: [ref.file], outcome, running: true, error: new PluginError(ref.id, ref.file, 'activate', new Error(message)) })
+  const refused = (message: string, running = true) =>
+    events.emit('reload-failed', { ...counter, files: [counter.file], outcome: 'kept-old', running, error: new PluginError('counter', counter.file, 'compile', new Error(message)) })
   const swapped = (ref = counter, via?: string) =>
     events.emit('reload-completed', { ...ref, version: '1', files: [], durationMs: 1, stateKept: true, reloadCount: 1, ...(via ? { via } : {}) })
-  return { events, failures, failed, swapped, changes: () => changes }
+  return { events, failures, failed, refused, swapped, changes: () => changes }
 }
 
 describe('the plugins failing now', () => {
   it('names the plugin, its outcome and the reason without the plugin and file', () => {
     const { failures, failed } = setup()
     failed()
-    expect(failures.list()).toEqual([{ ...counter, outcome: 'rolled-back', reason: 'activate() threw: boom', seq: 1 }])
+    expect(failures.list()).toEqual([{ ...counter, outcome: 'rolled-back', reason: 'activate() threw: boom', gist: 'activate() threw: boom', seq: 1 }])
   })
 
   it('ends with the next good swap of that plugin, not with a restart for a dependency', () => {
@@ -56,6 +58,28 @@ describe('the plugins failing now', () => {
       ['notes', 'rolled-back', 'activate() threw: boom', 2],
       ['counter', 'kept-old', 'activate() threw: second', 3],
     ])
+  })
+
+  it('a refused version of a plugin that never ran kept nothing: it is not running, not "kept its old version"', () => {
+    const { failures, refused } = setup()
+    refused('src/plugins/counter/index.ts:1:23: Failed to resolve import "./helper"', false)
+    expect(failures.get('counter')?.outcome).toBe('failed')
+    refused('src/plugins/counter/index.ts:1:23: Failed to resolve import "./helper"', true)
+    expect(failures.get('counter')?.outcome).toBe('kept-old')
+  })
+
+  it("shows a compile error's own message first, then where it is, without the compiler's lead-in", () => {
+    const { failures, refused } = setup()
+    const parse =
+      'src/plugins/counter/index.ts: Transform failed with 1 error:\n\n[PARSE_ERROR] Expected `}` but found `EOF`\n   ╭─[ ../../src/plugins/counter/index.ts:3:3 ]\n   │\n 1 │ x {{{'
+    refused(parse)
+    expect(failures.get('counter')?.gist).toBe('[PARSE_ERROR] Expected `}` but found `EOF` (src/plugins/counter/index.ts:3:3 does not compile)')
+    // The whole message stays in the reason (the notice's tooltip, the history).
+    expect(failures.get('counter')?.reason).toContain('Transform failed with 1 error')
+    refused('src/plugins/counter/index.ts:1:23: Failed to resolve import "./helper" from "src/plugins/counter/index.ts". Does the file exist?')
+    expect(failures.get('counter')?.gist).toBe(
+      'Failed to resolve import "./helper" from "src/plugins/counter/index.ts". Does the file exist? (src/plugins/counter/index.ts:1:23 does not compile)',
+    )
   })
 
   it('a plugin taken back with a failing one of its batch is failing too; the failing one is named once', () => {

@@ -77,7 +77,7 @@ describe('reload history', () => {
     events.emit('rolled-back', { ...ref, id: 'theme', because: 'counter', batch: 2 })
     events.emit('rolled-back', { ...ref, because: 'counter', batch: 2 })
     const error = new PluginError('counter', ref.file, 'activate', new Error('boom'))
-    events.emit('reload-failed', { ...ref, files: ['a.ts'], outcome: 'rolled-back', error, batch: 2 })
+    events.emit('reload-failed', { ...ref, files: ['a.ts'], outcome: 'rolled-back', running: true, error, batch: 2 })
     expect(history.entries()[0]).toMatchObject({ plugin: 'counter', plugins: ['counter', 'theme'], outcome: 'rolled-back' })
   })
 
@@ -86,7 +86,7 @@ describe('reload history', () => {
     events.emit('reload-started', { ...ref, files: ['a.ts'] })
     clock.advance(30)
     const cause = new Error('<img src=x onerror=alert(1)>')
-    events.emit('reload-failed', { ...ref, files: ['a.ts'], outcome: 'rolled-back', error: new PluginError('counter', ref.file, 'activate', cause) })
+    events.emit('reload-failed', { ...ref, files: ['a.ts'], outcome: 'rolled-back', running: true, error: new PluginError('counter', ref.file, 'activate', cause) })
     const [entry] = history.entries()
     expect(entry).toMatchObject({ outcome: 'rolled-back', durationMs: 30, files: ['a.ts'] })
     expect(entry?.error?.message).toContain('activate() threw: <img src=x onerror=alert(1)>')
@@ -97,13 +97,20 @@ describe('reload history', () => {
     const { events, history } = setup()
     const message = 'a.ts:4:3: Transform failed with 1 error:\n\n\u001b[31m[PARSE_ERROR] \u001b[0mExpected `}`\n   \u001b[38;5;246m╭─[\u001b[0m a.ts:4:3 ]'
     const cause = Object.assign(new Error(message), { frame: '\u001b[2m2 |\u001b[0m x {{{\n  |        ^' })
-    events.emit('reload-failed', { ...ref, files: ['a.ts'], outcome: 'kept-old', error: new PluginError('counter', ref.file, 'compile', cause) })
+    events.emit('reload-failed', { ...ref, files: ['a.ts'], outcome: 'kept-old', running: true, error: new PluginError('counter', ref.file, 'compile', cause) })
     const [entry] = history.entries()
     expect(entry?.outcome).toBe('kept-old')
     expect(entry?.error).toEqual({
       message: `plugin "counter" (${ref.file}): its new code does not compile; the previous version keeps running: a.ts:4:3: Transform failed with 1 error:\n\n[PARSE_ERROR] Expected \`}\`\n   ╭─[ a.ts:4:3 ]`,
       frame: '2 | x {{{\n  |        ^',
     })
+  })
+
+  it('says a refused version of a plugin that never ran failed, not that the plugin kept its old version', () => {
+    const { events, history } = setup()
+    const cause = new Error('src/plugins/counter/index.ts:1:23: Failed to resolve import "./helper"')
+    events.emit('reload-failed', { ...ref, files: ['a.ts'], outcome: 'kept-old', running: false, error: new PluginError('counter', ref.file, 'compile', cause) })
+    expect(history.entries()[0]?.outcome).toBe('failed')
   })
 
   it('records retries and one entry per full reload, and ignores plain starts', () => {

@@ -38,6 +38,21 @@ async function start(modules: Record<string, PluginModule>, tab: string | Promis
 }
 
 describe('remote control (the tab side of the control API)', () => {
+  it("sends nothing while Vite's socket is closed (a dev server restart); once it is open again, reports every plugin", async () => {
+    const app = await start({ counter: loggingPlugin([], 'v1'), notes: { activate() {} } })
+    await app.settled()
+    const before = app.reports().length
+    app.hot.emit('vite:ws:disconnect', {})
+    app.host.disable('counter')
+    await app.settled()
+    expect(app.reports()).toHaveLength(before)
+    app.hot.emit('vite:ws:connect', {})
+    await app.settled()
+    expect(app.reports().slice(before)).toEqual([
+      expect.objectContaining({ full: true, plugins: [expect.objectContaining({ id: 'counter', hotReload: false }), expect.objectContaining({ id: 'notes' })] }),
+    ])
+  })
+
   it('reports every plugin when the host attaches, then only what changed', async () => {
     const app = await start({ counter: loggingPlugin([], 'v1'), notes: { activate() {}, meta: { version: '2.0.0' } } })
     await app.settled()

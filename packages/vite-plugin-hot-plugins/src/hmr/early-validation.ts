@@ -10,8 +10,8 @@ export const entryIds = (context: Pick<HotPluginsContext, 'entryByFile'>) => ({ 
 export type Validation = Promise<CompileFailure | undefined>
 
 /** Transforms the changed modules for the compile check: the transform is kept for the browser's request of this update. */
-export function validate({ validated }: Pick<PipelineParts, 'validated'>, { environment, modules, timestamp, read }: Pick<Change, 'environment' | 'modules' | 'timestamp' | 'read'>): Validation {
-  return findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp, read))
+export function validate({ validated }: Pick<PipelineParts, 'validated'>, { environment, file, modules, timestamp, read }: Pick<Change, 'environment' | 'file' | 'modules' | 'timestamp' | 'read'>): Validation {
+  return findCompileFailure(environment, modules, (module) => validated.transform(environment, module, timestamp, { file, read }))
 }
 
 /**

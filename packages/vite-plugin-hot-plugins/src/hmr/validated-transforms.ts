@@ -22,9 +22,11 @@ export interface ValidatedTransforms {
   /**
    * Transforms `module` (validation) and keeps the result for the update stamped `timestamp`.
    * `content`: the changed file as the pipeline read it, which the transform's load then takes
-   * (see `load`) instead of reading the file a second time.
+   * (see `load`) instead of reading the file a second time, when `module` is that file. A change
+   * also carries modules of other files (a created file's update carries the modules whose import
+   * of it failed): those are read from disk.
    */
-  transform(environment: DevEnvironment, module: EnvironmentModuleNode, timestamp: number, content?: () => string | Promise<string>): Promise<TransformResult | null>
+  transform(environment: DevEnvironment, module: EnvironmentModuleNode, timestamp: number, content?: ChangedContent): Promise<TransformResult | null>
   /**
    * The load of `id` by a validation's transform, when no other plugin loaded it: the content the
    * pipeline read. Null (Vite reads the file) for any other load, and for a file with an inline
@@ -35,6 +37,12 @@ export interface ValidatedTransforms {
   restore(environment: DevEnvironment, requestUrl: string): void
   /** These modules go to the browser in the update stamped `timestamp` (a batch is one update). */
   restamp(modules: readonly EnvironmentModuleNode[], timestamp: number): void
+}
+
+/** A changed file's content as the pipeline read it: `read` is the content of `file`, and of no other. */
+export interface ChangedContent {
+  file: string
+  read(): string | Promise<string>
 }
 
 interface Kept {
@@ -58,13 +66,14 @@ export function createValidatedTransforms(): ValidatedTransforms {
     async transform(environment, module, timestamp, content) {
       kept.delete(module.url)
       const before = module.file ? fileStamp(module.file) : undefined
-      // Only the module that is the file itself (no query) is loaded from its content.
-      if (content && module.file && module.id === module.file) reading.set(module.file, content)
+      // Only the module that is the changed file itself (no query) is loaded from its content.
+      const read = content && isModuleOfFile(module, content.file) ? content.read : undefined
+      if (read) reading.set(module.file!, read)
       let result: TransformResult | null
       try {
         result = await environment.transformRequest(module.url)
       } finally {
-        if (module.file && reading.get(module.file) === content) reading.delete(module.file)
+        if (read && reading.get(module.file!) === read) reading.delete(module.file!)
       }
       if (result && before !== undefined && fileStamp(module.file!) === before) {
         kept.set(module.url, { module, result, timestamp, invalidatedAt: module.lastInvalidationTimestamp, stamp: before })
@@ -102,4 +111,9 @@ export function createValidatedTransforms(): ValidatedTransforms {
       }
     },
   }
+}
+
+/** `module` is `file` itself, loaded with no query. */
+function isModuleOfFile(module: EnvironmentModuleNode, file: string): boolean {
+  return module.file !== null && module.file === file && module.id === file
 }

@@ -34,7 +34,7 @@ describe('the transform of a validation', () => {
     const { validated, module, environment, loads, file } = await setup()
     let reads = 0
     const content = async () => (reads++, 'export const on = "read"\n')
-    const result = await validated.transform(environment, module, 1, content)
+    const result = await validated.transform(environment, module, 1, { file, read: content })
     expect(result?.code).toBe('export const on = "read"\n')
     expect(reads).toBe(1)
     // The browser's next request, or any other transform, reads the file as Vite does.
@@ -44,13 +44,24 @@ describe('the transform of a validation', () => {
 
   it('leaves the load to Vite for a module with a query, and for content with an inline source map (Vite extracts it)', async () => {
     const queried = await setup('?raw')
-    await queried.validated.transform(queried.environment, queried.module, 1, async () => 'export {}\n')
+    await queried.validated.transform(queried.environment, queried.module, 1, { file: queried.file, read: async () => 'export {}\n' })
     expect(queried.loads).toEqual([null])
 
     const mapped = await setup()
     const withMap = 'export {}\n//# sourceMappingURL=data:application/json;base64,e30=\n'
-    await mapped.validated.transform(mapped.environment, mapped.module, 1, async () => withMap)
+    await mapped.validated.transform(mapped.environment, mapped.module, 1, { file: mapped.file, read: async () => withMap })
     expect(mapped.loads).toEqual([null])
+  })
+
+  it("reads from disk a module of another file than the one read (a created helper's update carries the entry that failed to import it)", async () => {
+    const { validated, module, environment, loads, file } = await setup()
+    let reads = 0
+    const helper = { file: path.join(path.dirname(file), 'helper.ts'), read: async () => (reads++, "export const greet = () => 'hi'\n") }
+    const result = await validated.transform(environment, module, 1, helper)
+    expect(result?.code).toBe('read from disk')
+    expect(reads).toBe(0)
+    expect(loads).toEqual([null])
+    expect(validated.load(helper.file)).toBeNull()
   })
 
   it('without the content, lets Vite read the file', async () => {

@@ -241,8 +241,8 @@ describe("the browser's request for a changed plugin module", () => {
     const get = async (url: string) => (await fetch(base + url)).text()
     // What accepts the entry's updates, as the registry does in an app.
     await get('/src/main.ts')
-    /** Writes the file and lets Vite handle the change as its watcher would; resolves to the update's timestamp. */
-    const save = async (file: string, content: string): Promise<number> => {
+    /** Writes the file and lets Vite handle the change (or the creation) as its watcher would; resolves to the update's timestamp. */
+    const save = async (file: string, content: string, event: 'change' | 'add' = 'change'): Promise<number> => {
       await writeFile(path.join(made.root, file), content)
       const client = running.environments.client
       const send = client.hot.send.bind(client.hot)
@@ -253,7 +253,7 @@ describe("the browser's request for a changed plugin module", () => {
           return (send as (...a: unknown[]) => void)(payload, ...rest)
         }) as typeof client.hot.send
       })
-      running.watcher.emit('change', path.join(made.root, file))
+      running.watcher.emit(event, path.join(made.root, file))
       return sent
     }
     return { get, save, transformed, root: made.root }
@@ -291,6 +291,17 @@ describe("the browser's request for a changed plugin module", () => {
     await writeFile(path.join(app.root, entry), version(3))
     expect(await app.get(`/${entry}?t=${timestamp}`)).toContain('generation = 3')
     expect(app.transformed).toHaveLength(3)
+  })
+
+  it('is the entry itself when the helper it failed to import is created: the new file is not loaded as the entry', async () => {
+    const app = await listen({ [entry]: "import { greet } from './helper'\nexport function activate() { return greet() }\n", 'src/main.ts': main })
+    expect(await app.get(`/${entry}`)).toMatch(/Failed to resolve import/)
+    // Vite's update for the created helper carries the entry whose import of it failed.
+    const timestamp = await app.save('src/plugins/counter/helper.ts', "export const greet = () => 'hi'\n", 'add')
+    const served = await app.get(`/${entry}?t=${timestamp}`)
+    expect(served).toContain('export function activate()')
+    expect(served).toContain('/src/plugins/counter/helper.ts')
+    expect(served).not.toContain("export const greet = () => 'hi'")
   })
 
   it('transforms again when a module it imports got new code in the same update (an import cycle)', async () => {

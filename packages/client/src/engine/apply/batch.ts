@@ -115,7 +115,9 @@ export function reportCompileError(
   return core.enqueue(async () => {
     const record = core.records.get(id)
     if (!record) return undefined
-    const error = new PluginError(record.id, record.file, 'compile', Object.assign(new Error(cause.message), { frame: cause.frame }))
+    // A plugin that does not run has no previous version to keep running.
+    const detail = record.module ? undefined : 'its new code does not compile'
+    const error = new PluginError(record.id, record.file, 'compile', Object.assign(new Error(cause.message), { frame: cause.frame }), detail)
     core.events.emit('reload-started', { id: record.id, file: record.file, files: trigger.files })
     return reportFailure(core, record, error, 'kept-old', trigger)
   })

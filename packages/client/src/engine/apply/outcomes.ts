@@ -60,7 +60,7 @@ export function reportFailure(
   record.status = record.module ? 'rolled-back' : 'failed'
   const ref = { id: record.id, file: record.file }
   core.logger.error(error.message, error.cause)
-  core.events.emit('reload-failed', { ...ref, files: trigger.files, error, outcome, ...batchOf(trigger) })
+  core.events.emit('reload-failed', { ...ref, files: trigger.files, error, outcome, running: record.module !== undefined, ...batchOf(trigger) })
   return { ...ref, outcome, durationMs: core.now() - trigger.startedAt, stateKept: false, error: error.message }
 }
 

@@ -119,5 +119,15 @@ describe('reportImportFailure and reportCompileError', () => {
     const error = events[1]!.payload.error
     expect(error.phase).toBe('compile')
     expect(error.cause).toMatchObject({ message: 'Unexpected token', frame: '> 1 | x' })
+    expect(error.reason).toBe('its new code does not compile; the previous version keeps running: Unexpected token')
+  })
+
+  it('says no previous version keeps running for a plugin that never ran', async () => {
+    const { core, add, events } = makeCore()
+    add('a')
+    await reportCompileError(core, 'a', trigger, { message: 'Failed to resolve import "./helper"' })
+    const failed = events.find((e) => e.type === 'reload-failed')!.payload
+    expect(failed).toMatchObject({ outcome: 'kept-old', running: false })
+    expect(failed.error.reason).toBe('its new code does not compile: Failed to resolve import "./helper"')
   })
 })

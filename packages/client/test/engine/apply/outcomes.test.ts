@@ -21,13 +21,15 @@ describe('outcomes', () => {
     expect(runningRecord).toMatchObject({ status: 'rolled-back', error })
     expect(result).toEqual({ id: 'a', file: runningRecord.file, outcome: 'kept-old', durationMs: 5, stateKept: false, error: error.message })
     expect(events).toEqual([
-      { type: 'reload-failed', payload: { id: 'a', file: runningRecord.file, files: ['x.ts'], error, outcome: 'kept-old', batch: 3 } },
+      { type: 'reload-failed', payload: { id: 'a', file: runningRecord.file, files: ['x.ts'], error, outcome: 'kept-old', running: true, batch: 3 } },
     ])
     expect(lines).toContainEqual({ level: 'error', message: error.message, error: error.cause })
 
     const stopped = add('b')
+    events.length = 0
     reportFailure(core, stopped, new PluginError('b', stopped.file, 'activate', new Error('no')), 'rolled-back', { files: [], startedAt: 0 })
     expect(stopped.status).toBe('failed')
+    expect(events[0]?.payload).toMatchObject({ id: 'b', running: false })
   })
 
   it('a swap announces the state it kept (with its size) and the completed reload, and reports it', async () => {
