@@ -49,9 +49,9 @@ export interface FollowFeedOptions {
   shareAcrossTabs?: boolean
   /**
    * The nonce of the page's Content Security Policy (`script-src 'nonce-…'`), given to the import
-   * map that carries each new chunk's integrity. Without it the nonce Vite writes for
-   * `html.cspNonce` is used; a CSP that blocks the import map leaves Chromium and Firefox to verify
-   * through module preloads, and makes WebKit refuse new versions (the old ones run on).
+   * map that carries each new chunk's integrity in WebKit (Safari): Chromium and Firefox verify
+   * through module preloads and need none. Without it the nonce Vite writes for `html.cspNonce` is
+   * used; where a CSP blocks the import map, WebKit refuses new versions (the old ones run on).
    * @default the `nonce` of `<meta property="csp-nonce">`, if the page has one
    */
   nonce?: string

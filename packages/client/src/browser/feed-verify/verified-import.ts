@@ -13,33 +13,36 @@ export interface VerifiedImportOptions {
  * Imports a plugin of the feed so that no byte of it runs unless it is what the feed published.
  * The way is chosen by what the engine guarantees, each measured in Chromium, Firefox and WebKit:
  *
- * 1. **An import map with `integrity`** for every chunk of the plugin, added before the `import()`:
- *    the browser checks each module's bytes as it fetches them, the entry's and every chunk it
- *    imports, and runs only what matches. Whether the map was taken is read back at once
- *    (`import.meta.resolve` of a name only that map defines): a Content Security Policy without a
- *    nonce for it, or an engine that takes no import map once modules have loaded (Firefox), leaves
- *    it out, and then:
- * 2. **Module preloads with `integrity`**, one chunk at a time, dependencies first, then the
- *    `import()`: where the engine puts the checked module in the module map for the `import()`
- *    (Chromium, Firefox). In Chromium nothing is imported after a preload that failed (its `import()`
- *    would fetch the URL again, unchecked). Firefox keeps a failed preload in its module map, so its
- *    `import()` of that URL fails without a fetch; it also refuses to preload a module the page
- *    already runs, whose `import()` then gives the module that runs: in Firefox the `import()`
- *    follows the preloads whatever they did, and fetches nothing again.
- * 3. **Otherwise it fails closed**: WebKit's module preloads do not guard the `import()`, so without
- *    the import map nothing is imported; the old version runs on and the refusal says why.
+ * 1. **Module preloads with `integrity`**, one chunk at a time, dependencies first, then the
+ *    `import()`, in the engines that put the checked module in the module map for the `import()`:
+ *    Chromium and Firefox. In Chromium nothing is imported after a preload that failed (its
+ *    `import()` would fetch the URL again, unchecked). Firefox keeps a failed preload in its module
+ *    map, so its `import()` of that URL fails without a fetch; it also refuses to preload a module
+ *    the page already runs, whose `import()` then gives the module that runs: in Firefox the
+ *    `import()` follows the preloads whatever they did, and fetches nothing again.
+ * 2. **An import map with `integrity`** for every chunk of the plugin, added before the `import()`,
+ *    in every other engine (WebKit, whose preloads check nothing for the `import()`): the browser
+ *    checks each module's bytes as it fetches them, the entry's and every chunk it imports, and runs
+ *    only what matches. Whether the map was taken is read back at once (`import.meta.resolve` of a
+ *    name only that map defines).
+ * 3. **Otherwise it fails closed**: a Content Security Policy that blocks the inline import map (no
+ *    nonce for it), or an engine that takes no import map once modules have loaded, leaves nothing
+ *    that guards the `import()`: nothing is imported, the refusal says why, and what ran before runs on.
  *
  * The plugin's stylesheets are checked first (`<link rel="stylesheet" integrity>`), so they are in
  * the page before its code runs, and taken out again when its code is refused.
  */
 export function verifiedImporter(options: VerifiedImportOptions = {}): (plugin: ResolvedFeedPlugin) => Promise<PluginModule> {
   let maps = 0
+  // Once the page refused an import map (its CSP), it refuses the next: not tried again.
+  let mapsTaken = true
   return async (plugin) => {
     const styles = await loadStyles(plugin)
     try {
-      if (addImportMap(plugin, `${MAP_NAME}${++maps}`, options.nonce ?? pageNonce())) return await importChecked(plugin)
       const engine = preloadEngine()
       if (engine) return await preloadThenImport(plugin, engine)
+      mapsTaken &&= addImportMap(plugin, `${MAP_NAME}${++maps}`, options.nonce ?? pageNonce())
+      if (mapsTaken) return await importChecked(plugin)
       throw cannotVerify(plugin)
     } catch (error) {
       for (const style of styles) style.remove()
@@ -95,7 +98,7 @@ async function preloadThenImport(plugin: ResolvedFeedPlugin, engine: 'blink' | '
 /**
  * The engines whose module preloads guard the later `import()` of their URL, as measured: Blink
  * (`navigator.userAgentData` is Chromium's alone) and Gecko. Any other engine, WebKit among them,
- * gets no preload path: without the import map its feed fails closed.
+ * takes the import map, or fails closed.
  */
 function preloadEngine(): 'blink' | 'gecko' | undefined {
   const agent = navigator.userAgent
@@ -108,7 +111,7 @@ function cannotVerify(plugin: ResolvedFeedPlugin): ChunkLoadError {
   return new ChunkLoadError(
     `plugin "${plugin.id}" (${plugin.file}): this browser cannot verify the new version before it runs, so it is refused: ` +
       'the page did not take the import map that carries the chunks\' integrity (a Content Security Policy without its nonce: pass followFeed(host, { nonce }) ' +
-      'or set Vite\'s html.cspNonce), and this engine\'s module preloads do not guard what import() runs. The old version runs on',
+      'or set Vite\'s html.cspNonce), and this engine\'s module preloads do not guard what import() runs',
     true,
   )
 }
