@@ -67,6 +67,8 @@ export async function startFeedSite(root: string, builds: Record<string, string>
   for (const dir of Object.values(builds)) await cp(path.join(dir, 'assets'), path.join(root, 'assets'), { recursive: true, force: false })
   await cp(path.join(builds[first]!, 'index.html'), path.join(root, 'index.html'))
   let port = 0
+  // Like `vite preview` or a CDN set up for a single-page app: a missing file is answered with index.html.
+  let fallbackToIndex = false
   const server: Server = createServer((request, response) => {
     void (async () => {
       const requested = new URL(request.url ?? '/', 'http://site')
@@ -80,7 +82,9 @@ export async function startFeedSite(root: string, builds: Record<string, string>
         response.writeHead(status, { 'content-security-policy': csp, 'access-control-allow-origin': '*', ...headers })
         response.end(content)
       }
-      if (!body || !file.startsWith(root)) return answer(404)
+      if (!file.startsWith(root)) return answer(404)
+      if (!body && fallbackToIndex) return answer(200, { 'content-type': 'text/html' }, await readFile(path.join(root, 'index.html')))
+      if (!body) return answer(404)
       const etag = `"${createHash('sha1').update(body).digest('hex')}"`
       if (request.headers['if-none-match'] === etag) return answer(304, { etag })
       const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.json') ? 'application/json' : 'text/html'
@@ -108,6 +112,8 @@ export async function startFeedSite(root: string, builds: Record<string, string>
       return { imports: plugin.imports.map((c) => path.join(root, c.url)), css: plugin.css.map((c) => path.join(root, c.url)) }
     },
     write: (file: string, content: string) => writeFile(file, content),
+    /** Answers every missing file with index.html (`200`, `text/html`), as a single-page app's host does. */
+    fallBackToIndex: (on: boolean) => void (fallbackToIndex = on),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }

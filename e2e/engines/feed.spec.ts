@@ -170,6 +170,28 @@ test('a tampered stylesheet is refused before any of the plugin runs', async ({ 
   await expectRefused(tab, css[0]!, (published) => `${published}\nbody { display: none }\n`, TAMPERED)
 })
 
+test("a chunk answered with the host's index.html is not there yet: waiting, then swapped in once it is", async ({ tab }) => {
+  const chunk = await site.chunkOf('v2', 'counter')
+  const published = await readFile(chunk, 'utf8')
+  await rm(chunk)
+  site.fallBackToIndex(true)
+  try {
+    await openV1(tab)
+    await site.deploy('v2')
+    expect(await check(tab)).toMatchObject({
+      status: 'applied',
+      refused: [],
+      waiting: [{ id: 'counter', error: expect.stringMatching(/^plugin "counter" .*is not there yet: the server answered with text\/html, not JavaScript/) }],
+    })
+    expect(await state(tab)).toMatchObject({ label: 'Count', value: '3 clicks' })
+  } finally {
+    site.fallBackToIndex(false)
+    await site.write(chunk, published)
+  }
+  // Fetched again after about 5 s, without a new check of the feed.
+  await expect.poll(() => state(tab), { timeout: 20_000 }).toMatchObject({ label: 'Taps', value: '3 clicks' })
+})
+
 test('a page whose CSP blocks the import map: verified through preloads, or refused where the engine cannot verify', async ({ tab }) => {
   await openV1(tab, '?csp=no-nonce')
   await site.deploy('v2')
