@@ -79,9 +79,13 @@ test('a save in the remote project swaps its plugin in the host page: state kept
   // The remote's terminal hears of it too, naming the host.
   const host = new URL(app.url).origin
   await expect.poll(() => remote.logs().filter((l) => /reloaded charts in \d+ ms, state kept \(in /.test(l) && l.endsWith(`(in ${host})`)).length).toBe(3)
-  // The control API lists it with its file on the remote.
+  // The control API lists it by the name the terminal gives it, with its file on the remote…
   const status = (await (await fetch(`${app.url}__hot-plugins/status`)).json()) as { plugins: { id: string; file: string; tabs: { status: string }[] }[] }
-  expect(status.plugins.find((p) => p.id === 'charts')).toMatchObject({ file: `//localhost:${REMOTE_PORT}/${CHARTS}`, tabs: [{ status: 'idle' }] })
+  expect(status.plugins.find((p) => p.id === `charts@localhost:${REMOTE_PORT}`)).toMatchObject({ file: `//localhost:${REMOTE_PORT}/${CHARTS}`, tabs: [{ status: 'idle' }] })
+  // …and reloads it by that name, as the terminal names it.
+  const reload = await fetch(`${app.url}__hot-plugins/reload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `charts@localhost:${REMOTE_PORT}` }) })
+  expect(await reload.json()).toEqual({ id: `charts@localhost:${REMOTE_PORT}`, tabs: 1 })
+  await app.waitForReloads('charts', 4)
   // Persisted per host project + remote + plugin id.
   await app.waitForSavedState(`charts@localhost:${REMOTE_PORT}`, { values: [3, 4, 5] })
   // The host's own plugins are untouched, and still swap as before.
