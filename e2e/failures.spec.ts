@@ -30,6 +30,46 @@ test('activate of the new version throws: rolled back to the old version with it
   await app.expectNoPageReload()
 })
 
+/** The counter, edited so that its activate puts its nodes and a stray one in the page, then throws. */
+const APPEND_THEN_THROW = [
+  '  ctx.panel.append(title, value, button)\n',
+  "  ctx.panel.append(title, value, button)\n  const stray = document.createElement('aside')\n  stray.dataset.testid = 'stray'\n  document.body.append(stray)\n  throw new Error('threw after adding nodes')\n",
+] as const
+
+test('an activate that adds nodes, then throws: at a swap, its nodes go with the rollback and the old version runs', async ({ app }) => {
+  const { page } = app
+  await page.getByTestId('counter-button').click()
+  await app.edit(COUNTER, ...APPEND_THEN_THROW)
+
+  await expect.poll(async () => (await app.events('reload-failed', 'counter')).map((e) => e.outcome)).toEqual(['rolled-back'])
+  // Nothing of the failed version stays: not its stray node, not its copy of the counter.
+  await expect(page.getByTestId('stray')).toHaveCount(0)
+  await expect(page.getByTestId('counter-button')).toHaveCount(1)
+  await expect(page.getByTestId('counter-value')).toHaveText('1 clicks')
+  await page.getByTestId('counter-button').click()
+  await expect(page.getByTestId('counter-value')).toHaveText('2 clicks')
+  const [leak] = await app.events('leak-detected', 'counter')
+  expect(leak?.message).toMatch(/1 <aside> node in <body> \(inserted at index\.ts:\d+:\d+\) after its activate\(\) threw; they were cleared/)
+  await app.expectNoPageReload()
+})
+
+test('an activate that adds nodes, then throws: at page load, its nodes are removed; the others run, and the fix activates it', async ({ app }) => {
+  const { page } = app
+  await app.edit(COUNTER, ...APPEND_THEN_THROW)
+  await expect.poll(async () => (await app.events('reload-failed', 'counter')).length).toBe(1)
+
+  await page.reload()
+  await expect.poll(() => page.evaluate(() => (window as any).pluginHost?.get('counter')?.status)).toBe('failed')
+  await expect(page.getByTestId('stray')).toHaveCount(0)
+  await expect(page.getByTestId('counter-button')).toHaveCount(0)
+  await expect(page.getByTestId('notes-text')).toBeVisible()
+
+  await app.edit(COUNTER, APPEND_THEN_THROW[1], APPEND_THEN_THROW[0])
+  await expect(page.getByTestId('counter-button')).toHaveCount(1)
+  await expect(page.getByTestId('stray')).toHaveCount(0)
+  expect(await page.evaluate(() => (window as any).pluginHost.get('counter').status)).toBe('idle')
+})
+
 test('a new version that cannot be fetched is fetched again, and swaps', async ({ app }) => {
   const { page } = app
   await page.getByTestId('counter-button').click()

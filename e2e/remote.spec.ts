@@ -79,9 +79,13 @@ test('a save in the remote project swaps its plugin in the host page: state kept
   // The remote's terminal hears of it too, naming the host.
   const host = new URL(app.url).origin
   await expect.poll(() => remote.logs().filter((l) => /reloaded charts in \d+ ms, state kept \(in /.test(l) && l.endsWith(`(in ${host})`)).length).toBe(3)
-  // The control API lists it with its file on the remote.
+  // The control API lists it by the name the terminal gives it, with its file on the remote…
   const status = (await (await fetch(`${app.url}__hot-plugins/status`)).json()) as { plugins: { id: string; file: string; tabs: { status: string }[] }[] }
-  expect(status.plugins.find((p) => p.id === 'charts')).toMatchObject({ file: `//localhost:${REMOTE_PORT}/${CHARTS}`, tabs: [{ status: 'idle' }] })
+  expect(status.plugins.find((p) => p.id === `charts@localhost:${REMOTE_PORT}`)).toMatchObject({ file: `//localhost:${REMOTE_PORT}/${CHARTS}`, tabs: [{ status: 'idle' }] })
+  // …and reloads it by that name, as the terminal names it.
+  const reload = await fetch(`${app.url}__hot-plugins/reload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `charts@localhost:${REMOTE_PORT}` }) })
+  expect(await reload.json()).toEqual({ id: `charts@localhost:${REMOTE_PORT}`, tabs: 1 })
+  await app.waitForReloads('charts', 4)
   // Persisted per host project + remote + plugin id.
   await app.waitForSavedState(`charts@localhost:${REMOTE_PORT}`, { values: [3, 4, 5] })
   // The host's own plugins are untouched, and still swap as before.
@@ -166,6 +170,41 @@ test('the remote restarts while the page runs: its plugin keeps running, the hos
   }
   await app.expectNoPageReload()
   expect(app.console.filter((l) => l.includes('[vite] server connection lost'))).toEqual([])
+})
+
+test('the page loads while the remote is down: its plugin starts once the remote is back, without a save', async ({ app, remote }) => {
+  await expect(charts(app).count).toHaveText('1 bars')
+  await remote.stop()
+  await hostLogged(app, `remote ${remote.url} stopped`).toBe(1)
+  await app.page.reload()
+  // Its import is refused (the remote is down): the plugin does not run; the host's own do.
+  await expect.poll(() => app.page.evaluate(() => (window as unknown as PageGlobals).pluginHost?.plugins().find((p) => p.id === 'charts')?.status)).toBe('failed')
+  await expect(app.page.getByTestId('counter-label')).toHaveText('Count')
+  await expect(charts(app).count).toHaveCount(0)
+
+  await remote.start()
+  await hostLogged(app, `remote ${remote.url} connected: charts`).toBe(2)
+  await expect(charts(app).count).toHaveText(/^\d+ bars$/)
+  await expect.poll(() => app.page.evaluate(() => (window as unknown as PageGlobals).pluginHost?.plugins().find((p) => p.id === 'charts')?.status)).toBe('idle')
+  await charts(app).add.click()
+  await retitle(remote, 'Saved after')
+  await expect(charts(app).title).toHaveText('Saved after')
+})
+
+test('saves made while the remote is down apply once it is back, state kept', async ({ app, remote }) => {
+  const chart = charts(app)
+  await chart.add.click()
+  await expect(chart.count).toHaveText('2 bars')
+  await remote.stop()
+  await hostLogged(app, `remote ${remote.url} stopped`).toBe(1)
+  // The entry and a helper, saved while no dev server serves them.
+  await retitle(remote, 'Saved while down')
+  await remote.edit('src/plugins/charts/bars.ts', "bar.dataset.testid = 'charts-bar'", "bar.dataset.testid = 'charts-bar'\n    bar.title = 'while down'")
+  await remote.start()
+  await expect(chart.title).toHaveText('Saved while down')
+  await expect(app.page.getByTestId('charts-bar').first()).toHaveAttribute('title', 'while down')
+  await expect(chart.count).toHaveText('2 bars')
+  await app.expectNoPageReload()
 })
 
 const LEGEND = `export const meta = { dependsOn: ['charts'] }

@@ -31,7 +31,7 @@ export interface HistoryEntry {
   reason?: string
   /** For `leaked`: what the instance left running after its teardown, and where it was started. */
   leaks?: Leak[]
-  /** For `leaked`: it was stopped (`leaks: 'clean'`). */
+  /** For `leaked`: it was stopped (`leaks: 'clean'`, or the instance never went live). */
   cleaned?: boolean
   error?: ErrorDetails
 }

@@ -60,9 +60,17 @@ export interface InstanceWatch {
   activating(record: PluginRecord): void
   /** Runs the plugin's code as its current instance (nothing of it yet: as is). */
   run<T>(record: PluginRecord, code: () => T): T
-  /** The current instance is gone (`teardown`: its teardown ran; `failed`: its activate threw): reports what it left. */
-  stopped(record: PluginRecord, how: 'teardown' | 'failed'): void
+  /** The current instance is gone (how: {@link InstanceEnd}): reports what it left, and stops it when it never went live. */
+  stopped(record: PluginRecord, how: InstanceEnd): void
 }
+
+/**
+ * How a plugin instance ended. `teardown`: it ran, and its teardown ran. `failed`: its activate
+ * threw (nothing can tear it down). `discarded`: its teardown ran, but it never went live (its swap
+ * was rolled back, or its last good version runs instead). An instance that never went live
+ * leaves nothing: what a `failed` or `discarded` one left (nodes, timers, listeners…) is stopped.
+ */
+export type InstanceEnd = 'teardown' | 'failed' | 'discarded'
 
 /** A plugin kept aside until the plugins it depends on run. */
 export interface ParkedPlugin {
@@ -74,10 +82,13 @@ export interface ParkedPlugin {
 export interface Lifecycle {
   /** Activates `module` for `record`; throws a PluginError, leaving `record` untouched, on failure. */
   activate(record: PluginRecord, module: PluginModule): Promise<Teardown | undefined>
-  /** Runs the teardown and `deactivate()` of an instance; failures become warnings. */
-  deactivate(record: PluginRecord, module: PluginModule, teardown: Teardown | undefined): Promise<void>
-  /** Tears down the instance that runs for `record`, if any: the record keeps no module. */
-  stop(record: PluginRecord): Promise<void>
+  /**
+   * Runs the teardown and `deactivate()` of an instance; failures become warnings. `discarded`: the
+   * instance never went live (a rolled-back swap): what it leaves is stopped. @default 'teardown'
+   */
+  deactivate(record: PluginRecord, module: PluginModule, teardown: Teardown | undefined, end?: Exclude<InstanceEnd, 'failed'>): Promise<void>
+  /** Tears down the instance that runs for `record`, if any: the record keeps no module. `end` as for `deactivate`. */
+  stop(record: PluginRecord, end?: Exclude<InstanceEnd, 'failed'>): Promise<void>
   /**
    * Starts a plugin that does not run: activate, restore its state, status `idle`,
    * `plugin-activated`. False when activation failed (reported as `plugin-failed`, or as

@@ -101,7 +101,8 @@ export interface PluginHostEvents {
   /**
    * Dev only (`leaks` not `'off'`): a plugin instance left timers, listeners, observers,
    * connections or nodes running after its teardown (`failed`: after its activate threw).
-   * `cleaned`: they were stopped (`leaks: 'clean'`). `message` is the console's sentence.
+   * `cleaned`: they were stopped (`leaks: 'clean'`, or, whatever the mode, the instance never went
+   * live: its activate threw or its swap was rolled back). `message` is the console's sentence.
    */
   'leak-detected': PluginRef & { leaks: Leak[]; message: string; cleaned: boolean; failed: boolean }
   /** Something went wrong that did not stop the plugin (a teardown threw, state was dropped…). */

@@ -24,7 +24,8 @@ export type LastGoodLoader = (id: string) => Promise<LastGoodVersion | undefined
 export async function startLastGood(core: HostCore, record: PluginRecord, failure: PluginError, startedAt: number): Promise<boolean> {
   const version = await loadLastGood(core, record)
   if (!version) return false
-  await core.stop(record)
+  // The version on disk that refused its state never went live: nothing of it stays.
+  await core.stop(record, 'discarded')
   record.lastGood = { since: version.at, error: failure.reason }
   if (!(await core.start(record, version.module, { startedAt }))) {
     record.lastGood = undefined

@@ -47,7 +47,7 @@ export function createLifecycle(core: HostData, makeContext: (plugin: { id: stri
     return typeof result === 'function' ? (result as Teardown) : undefined
   }
 
-  const deactivate: Lifecycle['deactivate'] = async (record, module, teardown) => {
+  const deactivate: Lifecycle['deactivate'] = async (record, module, teardown, end = 'teardown') => {
     for (const step of [teardown, module.deactivate?.bind(module)]) {
       if (!step) continue
       try {
@@ -57,11 +57,11 @@ export function createLifecycle(core: HostData, makeContext: (plugin: { id: stri
         warn(record, `${failure.reason} (it may leave timers or listeners behind)`, error)
       }
     }
-    core.leaks?.stopped(record, 'teardown')
+    core.leaks?.stopped(record, end)
   }
 
-  const stop: Lifecycle['stop'] = async (record) => {
-    if (record.module) await deactivate(record, record.module, record.teardown)
+  const stop: Lifecycle['stop'] = async (record, end) => {
+    if (record.module) await deactivate(record, record.module, record.teardown, end)
     record.module = undefined
     record.teardown = undefined
   }

@@ -1,5 +1,5 @@
 import type { LeakMode } from '../protocol/index.js'
-import type { HostData, InstanceWatch } from '../host/core.js'
+import type { HostData, InstanceEnd, InstanceWatch } from '../host/core.js'
 import type { PluginRecord } from '../host/records.js'
 import { describeLeaks, toLeak, type LeakFound } from './report.js'
 import { describeSite, startSite, type Frame, type StartSite } from './site.js'
@@ -32,10 +32,9 @@ export function createLeakWatch(core: Pick<HostData, 'events' | 'logger'>, optio
   const owners = new Map<PluginRecord, Owner>()
   const telling = new Set<Promise<void>>()
 
-  const tell = async (record: PluginRecord, left: readonly Started[], how: 'teardown' | 'failed') => {
+  const tell = async (record: PluginRecord, left: readonly Started[], how: InstanceEnd, cleaned: boolean) => {
     const found = await Promise.all(left.map((started) => locate(started, record.file, options)))
-    const cleaned = options.mode === 'clean'
-    const message = describeLeaks(record, found, how, cleaned)
+    const message = describeLeaks(record, found, how, cleaned ? (neverLive(how) ? 'never-live' : 'clean') : undefined)
     core.logger.warn(message)
     core.events.emit('leak-detected', { id: record.id, file: record.file, leaks: found.map(toLeak), message, cleaned, failed: how === 'failed' })
   }
@@ -55,13 +54,14 @@ export function createLeakWatch(core: Pick<HostData, 'events' | 'logger'>, optio
       if (!owner) return
       owners.delete(record)
       // Each stack read once: what a dependency started is not the plugin's to report.
-      const left = tracker
-        .sweep(owner)
-        .map((resource) => ({ resource, site: startSite(resource.startedAt.stack, record.file, options.isRuntime) }))
-        .filter(({ site }) => site?.byLibrary !== true)
+      const swept = tracker.sweep(owner).map((resource) => ({ resource, site: startSite(resource.startedAt.stack, record.file, options.isRuntime) }))
+      const left = swept.filter(({ site }) => site?.byLibrary !== true)
+      // An instance that never went live leaves nothing, whatever the mode: its nodes go too when a
+      // library inserted them; a library's other resources (React's listeners on the document) stay its own.
+      const cleared = neverLive(how) ? swept.filter(({ resource, site }) => resource.kind === 'node' || site?.byLibrary !== true) : options.mode === 'clean' ? left : []
+      for (const { resource } of cleared) stop(resource)
       if (left.length === 0) return
-      if (options.mode === 'clean') for (const { resource } of left) stop(resource)
-      const told = tell(record, left, how).catch((error: unknown) => core.logger.error(`plugin "${record.id}": the leak report failed`, error))
+      const told = tell(record, left, how, cleared.length > 0).catch((error: unknown) => core.logger.error(`plugin "${record.id}": the leak report failed`, error))
       telling.add(told)
       void told.finally(() => telling.delete(told))
     },
@@ -69,6 +69,11 @@ export function createLeakWatch(core: Pick<HostData, 'events' | 'logger'>, optio
       while (telling.size > 0) await Promise.all(telling)
     },
   }
+}
+
+/** Whether an instance that ended so ever went live: one that did not must leave nothing. */
+function neverLive(how: InstanceEnd): boolean {
+  return how !== 'teardown'
 }
 
 /**

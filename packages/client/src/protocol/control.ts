@@ -122,12 +122,17 @@ export interface ControlTabPluginStatus extends Omit<TabPluginStatus, 'id' | 'fi
 export interface ControlStatus {
   /** How many connected tabs report their plugins. */
   tabs: number
-  /** Every plugin the dev server found, then any other a tab reports; `tabs` is empty when no tab runs it. */
+  /**
+   * Every plugin the dev server found, then any other a tab reports; `tabs` is empty when no tab
+   * runs it. `id` is the plugin's name, as the terminal names it: its id, with its dev server for a
+   * remote's plugin (`charts@localhost:5174`); the commands take it.
+   */
   plugins: { id: string; file: string; tabs: ControlTabPluginStatus[] }[]
 }
 
 /** The answer of `POST /__hot-plugins/reload`. */
 export interface ControlReloadAnswer {
+  /** The plugin's name, as the status lists it. */
   id: string
   /** How many tabs were asked to reload it. */
   tabs: number

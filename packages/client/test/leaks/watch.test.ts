@@ -92,18 +92,57 @@ describe('leak watch', () => {
     expect(app.leaks().map((e) => e.leaks.map((l: { what: string }) => l.what))).toEqual([['timeout (after 5 ms)']])
   })
 
-  it('reports what an activate that threw started', async () => {
-    const app = setup()
+  it("stops what an activate that threw started, whatever the mode, and says so: nothing can tear that instance down", async () => {
+    const app = setup('warn')
+    let started: ReturnType<typeof resource> | undefined
     const failing: PluginModule = {
       activate() {
-        resource(app.tracker, { kind: 'listener', noun: '"resize" listener on window', plural: '"resize" listeners on window', detail: undefined })
+        started = resource(app.tracker, { kind: 'listener', noun: '"resize" listener on window', plural: '"resize" listeners on window', detail: undefined })
         throw new Error('boom')
       },
     }
     const record = app.add('p')
     expect(await app.core.start(record, failing, { startedAt: 0 })).toBe(false)
+    expect(started!.disposed).toEqual(['disposed'])
     await app.watch.flush()
-    expect(app.leaks()[0]).toMatchObject({ failed: true, message: expect.stringMatching(/^plugin "p" .* left 1 "resize" listener on window \(added at .*\) after its activate\(\) threw$/) })
+    expect(app.leaks()[0]).toMatchObject({
+      failed: true,
+      cleaned: true,
+      message: expect.stringMatching(/^plugin "p" .* left 1 "resize" listener on window \(added at .*\) after its activate\(\) threw; it was cleared \(a version that never went live leaves nothing\)$/),
+    })
+  })
+
+  it('stops what a version that never went live left after its teardown (a rolled-back swap), whatever the mode', async () => {
+    const app = setup('warn')
+    let started: ReturnType<typeof resource> | undefined
+    const module: PluginModule = { activate: () => void (started = resource(app.tracker, { kind: 'node', noun: '<div> node in <body>', plural: '<div> nodes in <body>', detail: undefined })) }
+    const record = await app.run('p', module)
+    await app.core.deactivate(record, module, undefined, 'discarded')
+    expect(started!.disposed).toEqual(['disposed'])
+    await app.watch.flush()
+    expect(app.leaks()[0]).toMatchObject({
+      failed: false,
+      cleaned: true,
+      message: expect.stringMatching(/left 1 <div> node in <body> \(inserted at [^)]+\) after its teardown, in a version that never went live \(rolled back or replaced\); it was cleared \(a version that never went live leaves nothing\)$/),
+    })
+  })
+
+  it('removes the nodes a library inserted for an instance that never went live; leaves the library its other resources, unreported', async () => {
+    const app = setup('warn')
+    const disposed: string[] = []
+    const byLibrary = Object.assign(new Error(), { stack: 'Error\n    at l (http://h/node_modules/lib/index.js:1:1)\n    at activate (http://h/src/plugins/p/index.ts:2:3)' })
+    const record = app.add('p')
+    await app.core.start(record, {
+      activate() {
+        for (const kind of ['node', 'listener'] as const) {
+          app.tracker.current()!.resources.add({ kind, noun: kind, plural: kind, isLive: () => true, dispose: () => void disposed.push(kind), startedAt: byLibrary })
+        }
+        throw new Error('boom')
+      },
+    }, { startedAt: 0 })
+    expect(disposed).toEqual(['node'])
+    await app.watch.flush()
+    expect(app.leaks()).toEqual([])
   })
 
   it("does not report what a dependency started (React's root listeners, Vue's devtools timer), only what the plugin's own code did", async () => {

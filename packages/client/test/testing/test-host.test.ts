@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createTestHost, type TestHost } from '../../src/testing/index.js'
 import type { PluginModule } from '../../src/host/types.js'
 
@@ -142,6 +142,55 @@ describe('createTestHost', () => {
     expect(result).toMatchObject({ active: false })
     expect(result.error?.message).toMatch(/activate\(\) threw/)
     await expect(createTestHost({ leaks: 'off' }).swap({ activate() {} })).rejects.toThrow(/load\(module\) the plugin before/)
+  })
+})
+
+describe('a version that never went live leaves nothing, whatever the leak mode', () => {
+  afterEach(() => void vi.useRealTimers())
+
+  /** A version whose interval counts its ticks and has no teardown (a live instance leaks it), and throws in `step`. */
+  const throwing = (step: 'activate' | 'setReloadState' | 'none') => {
+    const version = {
+      ticks: 0,
+      activate() {
+        setInterval(() => void (version.ticks += 1), 1000)
+        if (step === 'activate') fail()
+      },
+      getReloadState: () => ({}),
+      setReloadState: () => void (step === 'setReloadState' && fail()),
+    }
+    return version
+  }
+
+  it('its activate throws at start: the interval it started is stopped', async () => {
+    vi.useFakeTimers()
+    host = createTestHost()
+    const failing = throwing('activate')
+    expect(await host.load(failing)).toMatchObject({ active: false, leaks: [{ kind: 'interval' }] })
+    vi.advanceTimersByTime(5000)
+    expect(failing.ticks).toBe(0)
+  })
+
+  it.each(['activate', 'setReloadState'] as const)('its %s throws on a swap: the batch rolls back, and what the new version started is stopped', async (step) => {
+    vi.useFakeTimers()
+    host = createTestHost()
+    await host.load(counter())
+    const failing = throwing(step)
+    const result = await host.rollback(failing)
+    expect(result).toMatchObject({ outcome: 'rolled-back', leaks: [{ kind: 'interval' }] })
+    expect(host.events.filter((e) => e.type === 'leak-detected').at(-1)?.payload).toMatchObject({ cleaned: true })
+    vi.advanceTimersByTime(5000)
+    expect(failing.ticks).toBe(0)
+  })
+
+  it('a version that went live keeps what it left after its teardown reported, not stopped (leaks: warn)', async () => {
+    vi.useFakeTimers()
+    host = createTestHost()
+    const live = throwing('none')
+    await host.load(live)
+    expect(await host.swap(counter())).toMatchObject({ outcome: 'swapped', leaks: [{ kind: 'interval' }] })
+    vi.advanceTimersByTime(5000)
+    expect(live.ticks).toBe(5)
   })
 })
 

@@ -41,9 +41,9 @@ export function trackConnectedTabs(hot: TabChannel, now: () => number = Date.now
 /** One tracker per channel: the control API and the Vite DevTools dock read the same one. */
 const trackers = new WeakMap<TabChannel, ConnectedTabs>()
 
-/** Asks every connected tab that runs plugin `id` to reload it; returns those tabs. */
-export function reloadInTabs(tabs: ConnectedTabs, id: string): ConnectedTab[] {
-  const targets = tabs.list().filter((tab) => tab.plugins.has(id))
+/** Asks every connected tab that runs plugin `id` (from `file`, when given) to reload it; returns those tabs. */
+export function reloadInTabs(tabs: ConnectedTabs, id: string, file?: string): ConnectedTab[] {
+  const targets = tabs.list().filter((tab) => tab.plugins.has(id) && (file === undefined || tab.plugins.get(id)!.file === file))
   for (const tab of targets) tab.send({ action: 'reload', id })
   return targets
 }

@@ -13,7 +13,7 @@ import type { Connect, Logger } from 'vite'
 import { reloadInTabs, type ConnectedTabs } from './connected-tabs.js'
 import { baseFolder } from '../served-url.js'
 import { crossOriginRefusal } from './origin.js'
-import { buildStatus, knownIds } from './status.js'
+import { buildStatus, findPlugin, knownIds, pageId, type StatusPlugin } from './status.js'
 
 export interface ControlApiOptions {
   /** Vite's `base` (`/`, `/app/`…): the endpoints live under `${base}__hot-plugins/`. */
@@ -56,16 +56,20 @@ export function createControlApi(options: ControlApiOptions): Connect.NextHandle
   const { tabs } = options
   const status = async (): Promise<ControlStatus> => buildStatus(await options.discovered(), tabs.list())
 
-  /** The status, once the id is known to be a plugin's and some tab is connected. */
-  const requireTabsFor = async (id: string | undefined): Promise<ControlStatus> => {
+  /** The status, and the plugin `requested` names (its name, or its id alone when no other plugin has it), once some tab is connected. */
+  const requireTabsFor = async (requested: string | undefined): Promise<{ current: ControlStatus; plugin: StatusPlugin | undefined }> => {
     const current = await status()
-    if (id !== undefined && !current.plugins.some((plugin) => plugin.id === id)) {
-      throw new HttpError(404, `there is no plugin "${id}"; the plugins are: ${knownIds(current)}`)
+    const found = requested === undefined ? undefined : findPlugin(current, requested)
+    if (requested !== undefined && !found) {
+      throw new HttpError(404, `there is no plugin "${requested}"; the plugins are: ${knownIds(current)}`)
+    }
+    if (found && 'ambiguous' in found) {
+      throw new HttpError(409, `"${requested}" is the id of ${found.ambiguous.length} plugins: ${found.ambiguous.map((p) => p.id).join(', ')}; name one of them`)
     }
     if (current.tabs === 0) {
       throw new HttpError(409, 'no browser tab is connected to the dev server: open the app in a browser, then try again')
     }
-    return current
+    return { current, plugin: found?.plugin }
   }
 
   const endpoints = new Map<string, Endpoint>([
@@ -76,9 +80,10 @@ export function createControlApi(options: ControlApiOptions): Connect.NextHandle
     [ControlEndpoints.reload, {
       method: 'POST',
       async handle(body) {
-        const { id } = readFields(body, { id: 'string' }, ['id']) as { id: string }
-        const current = await requireTabsFor(id)
-        const targets = reloadInTabs(tabs, id)
+        const { id: requested } = readFields(body, { id: 'string' }, ['id']) as { id: string }
+        const { current, plugin } = await requireTabsFor(requested)
+        const id = plugin!.id
+        const targets = reloadInTabs(tabs, pageId(plugin!), plugin!.file)
         if (targets.length === 0) {
           throw new HttpError(409, `none of the ${current.tabs} connected tab${current.tabs === 1 ? '' : 's'} runs plugin "${id}"`)
         }
@@ -88,12 +93,13 @@ export function createControlApi(options: ControlApiOptions): Connect.NextHandle
     [ControlEndpoints.hotReload, {
       method: 'POST',
       async handle(body) {
-        const { id, enabled } = readFields(body, { id: 'string', enabled: 'boolean' }, ['enabled']) as { id?: string; enabled: boolean }
-        await requireTabsFor(id)
-        const command: ControlCommand = id === undefined ? { action: 'set-hot-reload', enabled } : { action: 'set-hot-reload', id, enabled }
-        const targets = tabs.list()
+        const { id: requested, enabled } = readFields(body, { id: 'string', enabled: 'boolean' }, ['enabled']) as { id?: string; enabled: boolean }
+        const { plugin } = await requireTabsFor(requested)
+        const command: ControlCommand = plugin === undefined ? { action: 'set-hot-reload', enabled } : { action: 'set-hot-reload', id: pageId(plugin), enabled }
+        // A tab whose plugin of that id comes from elsewhere (another remote) is not told.
+        const targets = tabs.list().filter((tab) => plugin === undefined || (tab.plugins.get(pageId(plugin))?.file ?? plugin.file) === plugin.file)
         for (const tab of targets) tab.send(command)
-        const answer: ControlHotReloadAnswer = id === undefined ? { enabled, tabs: targets.length } : { id, enabled, tabs: targets.length }
+        const answer: ControlHotReloadAnswer = plugin === undefined ? { enabled, tabs: targets.length } : { id: plugin.id, enabled, tabs: targets.length }
         return { status: 202, body: answer }
       },
     }],

@@ -1,16 +1,17 @@
-import { LOG_PREFIX, pluginName, type ControlStatus, type LastReload } from '@hot-plugins/client/protocol'
+import { LOG_PREFIX, type ControlStatus, type LastReload } from '@hot-plugins/client/protocol'
 
 /** Characters of a tab's id shown in the listing: enough to tell tabs apart. */
 const TAB_ID_LENGTH = 8
 
 /**
- * What the terminal shortcut prints: each plugin with its status, version, reload count and last
+ * What the terminal shortcut prints: each plugin (by its name in the status, as the control API
+ * lists it: `charts@localhost:5174` for a remote's) with its status, version, reload count and last
  * reload (outcome, duration, how long ago), per connected tab; `now` is the server's clock.
  */
 export function formatPluginListing(status: ControlStatus, now: number): string {
   const count = `${status.plugins.length} plugin${status.plugins.length === 1 ? '' : 's'}`
   if (status.tabs === 0) {
-    const ids = status.plugins.map((plugin) => pluginName(plugin.id, plugin.file)).join(', ')
+    const ids = status.plugins.map((plugin) => plugin.id).join(', ')
     return `${LOG_PREFIX} no browser tab is connected; open the app to see its plugins run (${count}${ids ? `: ${ids}` : ''})`
   }
   const perTab = status.tabs > 1
@@ -18,13 +19,13 @@ export function formatPluginListing(status: ControlStatus, now: number): string 
   const rows: string[][] = []
   for (const plugin of status.plugins) {
     if (plugin.tabs.length === 0) {
-      rows.push([pluginName(plugin.id, plugin.file), ...(perTab ? ['–'] : []), '–', '–', '–', 'not running in any tab'])
+      rows.push([plugin.id, ...(perTab ? ['–'] : []), '–', '–', '–', 'not running in any tab'])
       continue
     }
     for (const tab of plugin.tabs) {
       const state = tab.hotReload || tab.status === 'disabled' ? tab.status : `${tab.status} (hot reload off)`
       rows.push([
-        pluginName(plugin.id, plugin.file),
+        plugin.id,
         ...(perTab ? [tab.tab.slice(0, TAB_ID_LENGTH)] : []),
         state,
         tab.version ?? '–',

@@ -148,11 +148,13 @@ function gate(server: ViteDevServer, context: HotPluginsContext, allowed: readon
       }
     }
     context.plugins().then(
-      (plugins) => {
+      async (plugins) => {
+        // Learned before the host hears of the plugins: a page that loads them again then (this
+        // server restarted) gets every helper as it is now. A server closing meanwhile ends it.
+        await relearn(server.environments.client, plugins.map((p) => p.url)).catch(() => {})
+        if (req.destroyed) return
         feed.entries(plugins)
         feed.attach(req, res, () => context.logger?.info(`${LOG_PREFIX} ${origin} follows this project's plugins`, { timestamp: true }))
-        // A server closing meanwhile ends it: nothing to learn then.
-        relearn(server.environments.client, plugins.map((p) => p.url)).catch(() => {})
       },
       (error: unknown) => refuse(res, 500, error instanceof Error ? error.message : String(error)),
     )

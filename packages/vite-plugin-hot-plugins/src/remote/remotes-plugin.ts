@@ -76,9 +76,12 @@ function attachRemotes(server: ViteDevServer, context: HotPluginsContext): () =>
       const ids = next.map((e) => e.id).join(', ') || 'no plugins'
       settle()
       problems.delete(remote)
-      if (!connected) logger.info(`${LOG_PREFIX} remote ${remote} connected: ${ids}`, { timestamp: true })
+      // Back after it was down: the pages load again the plugins they knew of it.
+      const again = connected ? [] : next.filter((entry) => before.some((known) => known.id === entry.id))
+      if (!connected) logger.info(`${LOG_PREFIX} remote ${remote} connected: ${ids}${again.length > 0 ? `; the open pages load ${again.map((e) => e.id).join(', ')} again` : ''}`, { timestamp: true })
       else logger.info(`${LOG_PREFIX} remote ${remote} now exposes ${ids}`, { timestamp: true })
       connected = true
+      if (again.length > 0) relay.loadAgain(remote, again, nextBatch--)
       if (JSON.stringify(before) === JSON.stringify(next)) return
       const registry = environment.moduleGraph.getModuleById(RESOLVED_VIRTUAL_REGISTRY_ID)
       if (registry) sendRegistryUpdate(environment, registry)
@@ -115,7 +118,7 @@ function attachRemotes(server: ViteDevServer, context: HotPluginsContext): () =>
 
 function describeDown(remote: string, before: LinkState, now: LinkState, cause: string): string {
   if (now === 'refused') return `remote ${remote} refused this app (${cause}); its plugins are not loaded`
-  if (before === 'up') return `remote ${remote} stopped (${cause}): its plugins keep running their last code, and its saves apply again once it is back`
+  if (before === 'up') return `remote ${remote} stopped (${cause}): its plugins keep running their last code; once it is back, the open pages load them again, with what was saved meanwhile`
   return `remote ${remote} is not reachable (${cause}): its plugins are unavailable, and start once it runs (no page reload)`
 }
 
@@ -142,6 +145,19 @@ function createRelay(server: ViteDevServer, joined: () => RemotePlugin[]) {
         logger.info(`${LOG_PREFIX} hmr update ${describeBatch({ files: relayed.files, plugins: plugins.map((p) => pluginName(p.id, p.file)) })}`, { timestamp: true })
       }
       const update: RemoteUpdate = { announcement: relayed, modules }
+      environment.hot.send(HotEvents.remoteUpdate, update)
+    },
+    /**
+     * The remote is back after it was down (it restarted, or this server lost it): each page loads
+     * its plugins again, as a batch of theirs. A page that could not import one while it was down
+     * starts it; a page that runs one swaps in what was saved meanwhile, its state kept.
+     */
+    loadAgain(remote: string, again: readonly ExposedEntry[], batch: number): void {
+      const plugins = pluginsOf(remote, again.map((entry) => entry.id))
+      if (plugins.length === 0) return
+      const timestamp = Date.now()
+      const announcement: UpdateAnnouncement = { files: plugins.map((p) => p.file), plugins: plugins.map((p) => p.id), timestamp, batch }
+      const update: RemoteUpdate = { announcement, modules: plugins.map((p) => ({ id: p.id, url: p.url, timestamp })) }
       environment.hot.send(HotEvents.remoteUpdate, update)
     },
     error(remote: string, announcement: CompileErrorAnnouncement): void {

@@ -13,13 +13,13 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 const teardown = cleanupAfterEach()
 
 /** The control API over a fake hot channel, served on a free port; every other request gets 418. */
-async function serve(base = '/') {
+async function serve(base = '/', plugins: readonly { id: string; file: string }[] = discovered) {
   const { channel, connect } = fakeChannel()
   const warnings: string[] = []
   const api = createControlApi({
     base,
     tabs: trackConnectedTabs(channel),
-    discovered: async () => discovered,
+    discovered: async () => plugins,
     logger: { warn: (message) => void warnings.push(message) },
   })
   const http = await listen((req, res) =>
@@ -214,6 +214,53 @@ describe('POST /__hot-plugins/hot-reload', () => {
     expect(unknown.status).toBe(404)
     expect(unknown.body).toEqual({ error: 'there is no plugin "ghost"; the plugins are: counter, notes' })
     expect(tab.received).toEqual([])
+  })
+})
+
+describe("a remote dev server's plugin: one name in the status, the commands and the terminal", () => {
+  const CHARTS = '//127.0.0.1:5612/src/plugins/charts/index.ts'
+  const withRemote = [...discovered, { id: 'charts', file: CHARTS }]
+
+  it('is listed as charts@127.0.0.1:5612, and /reload takes that name (or "charts" alone), telling the tab its id', async () => {
+    const api = await serve('/', withRemote)
+    const tab = api.connect('tab-1')
+    tab.report([pluginStatus('counter'), pluginStatus('charts', { file: CHARTS })])
+
+    const { body } = await api.request('GET', '/__hot-plugins/status')
+    expect(body.plugins.map((p: { id: string; tabs: unknown[] }) => [p.id, p.tabs.length])).toEqual([
+      ['counter', 1],
+      ['notes', 0],
+      ['charts@127.0.0.1:5612', 1],
+    ])
+    const byName = await api.post('/__hot-plugins/reload', { id: 'charts@127.0.0.1:5612' })
+    expect(byName).toMatchObject({ status: 202, body: { id: 'charts@127.0.0.1:5612', tabs: 1 } })
+    const byId = await api.post('/__hot-plugins/reload', { id: 'charts' })
+    expect(byId).toMatchObject({ status: 202, body: { id: 'charts@127.0.0.1:5612', tabs: 1 } })
+    expect(tab.received).toEqual([
+      { action: 'reload', id: 'charts' },
+      { action: 'reload', id: 'charts' },
+    ])
+    const off = await api.post('/__hot-plugins/hot-reload', { id: 'charts@127.0.0.1:5612', enabled: false })
+    expect(off).toMatchObject({ status: 202, body: { id: 'charts@127.0.0.1:5612', enabled: false, tabs: 1 } })
+    expect(tab.received.at(-1)).toEqual({ action: 'set-hot-reload', id: 'charts', enabled: false })
+    const unknown = await api.post('/__hot-plugins/reload', { id: 'charts@127.0.0.1:9999' })
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'there is no plugin "charts@127.0.0.1:9999"; the plugins are: counter, notes, charts@127.0.0.1:5612' } })
+  })
+
+  it('refuses the id alone when two plugins have it (two remotes), naming both; each name still reloads its own', async () => {
+    const OTHER = '//127.0.0.1:5700/src/plugins/charts/index.ts'
+    const api = await serve('/', withRemote)
+    const one = api.connect('tab-1')
+    const two = api.connect('tab-2')
+    one.report([pluginStatus('charts', { file: CHARTS })])
+    // A page loaded when another remote served a plugin of that id.
+    two.report([pluginStatus('charts', { file: OTHER })])
+
+    const ambiguous = await api.post('/__hot-plugins/reload', { id: 'charts' })
+    expect(ambiguous).toMatchObject({ status: 409, body: { error: '"charts" is the id of 2 plugins: charts@127.0.0.1:5612, charts@127.0.0.1:5700; name one of them' } })
+    expect(await api.post('/__hot-plugins/reload', { id: 'charts@127.0.0.1:5700' })).toMatchObject({ status: 202, body: { tabs: 1 } })
+    expect(one.received).toEqual([])
+    expect(two.received).toEqual([{ action: 'reload', id: 'charts' }])
   })
 })
 

@@ -21,8 +21,8 @@ describe('formatPluginListing (the terminal shortcut)', () => {
     )
   })
 
-  it('names a remote dev server’s plugin with the remote', () => {
-    const status: ControlStatus = { tabs: 0, plugins: [{ id: 'charts', file: '//localhost:5174/src/plugins/charts/index.ts', tabs: [] }] }
+  it('names a remote dev server’s plugin as the status does, with the remote', () => {
+    const status: ControlStatus = { tabs: 0, plugins: [{ id: 'charts@localhost:5174', file: '//localhost:5174/src/plugins/charts/index.ts', tabs: [] }] }
     expect(formatPluginListing(status, NOW)).toContain('(1 plugin: charts@localhost:5174)')
     expect(formatPluginListing({ ...status, tabs: 1 }, NOW).split('\n')[2]).toMatch(/^  charts@localhost:5174 .*not running in any tab$/)
   })

@@ -22,8 +22,8 @@ function recordingLogger() {
 }
 
 /** The plugin project, exposing its plugins; `port` 0: any. */
-async function remoteProject(expose: Parameters<typeof hotPlugins>[0] = { expose: true }, port = 0, servedUnder = '/') {
-  const made = await teardown.tree(remoteFiles)
+async function remoteProject(expose: Parameters<typeof hotPlugins>[0] = { expose: true }, port = 0, servedUnder = '/', files = remoteFiles) {
+  const made = await teardown.tree(files)
   const { logger, lines } = recordingLogger()
   const { server, base } = await listeningServer(made.root, [], {
     plugins: [hotPlugins({ plugins: 'src/plugins/*/index.ts', ...expose })],
@@ -158,6 +158,27 @@ describe('plugins from another dev server', () => {
     await logged(host.lines, `remote ${url} connected: charts`)
     expect(await registryOf(host)).toContain(`url: "${url}/${CHARTS}"`)
     expect(host.lines.filter((l) => l.includes('is not reachable'))).toHaveLength(1)
+  })
+
+  it('a remote that is back after it was down: the host’s pages load its plugins again, with what was saved meanwhile', async () => {
+    const port = await freePort()
+    const url = `http://localhost:${port}`
+    const before = await remoteProject({ expose: true }, port)
+    const host = await hostApp([url])
+    await logged(host.lines, `remote ${url} connected: charts`)
+    const updates = () => host.sent.filter(([event]) => event === HotEvents.remoteUpdate).map(([, update]) => update as RemoteUpdate)
+    // The first connection: the pages have the plugins from the registry, nothing to load again.
+    expect(updates()).toEqual([])
+    await before.server.close()
+    await logged(host.lines, `remote ${url} stopped`)
+    // Its project as it is after a save made while it was down.
+    await remoteProject({ expose: true }, port, '/', { ...remoteFiles, [CHARTS]: charts('saved while down') })
+    await logged(host.lines, `remote ${url} connected: charts; the open pages load charts again`)
+    await vi.waitFor(() => expect(updates()).toHaveLength(1))
+    const [update] = updates()
+    expect(update!.announcement).toMatchObject({ files: [`//localhost:${port}/${CHARTS}`], plugins: ['charts'] })
+    expect(update!.modules).toEqual([{ id: 'charts', url: `${url}/${CHARTS}`, timestamp: update!.announcement.timestamp }])
+    expect(await (await fetch(`${url}/${CHARTS}?t=${update!.modules[0]!.timestamp}`, fromHost(host))).text()).toContain('title = "saved while down"')
   })
 })
 

@@ -18,7 +18,8 @@ export async function rollBackBatch(
   trigger: SwapTrigger,
 ): Promise<BatchOutcome> {
   for (const slot of [...slots].reverse()) {
-    if (slot.started) await core.deactivate(slot.record, slot.next, slot.teardown)
+    // It never went live: what its teardown forgot is stopped too (nodes, timers, listeners).
+    if (slot.started) await core.deactivate(slot.record, slot.next, slot.teardown, 'discarded')
   }
   const culprit = failure.slot.record
   for (const slot of slots) {
