@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto'
-import { cp, readFile, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { buildApp, type PlaygroundCopy } from './playground'
+import { fileURLToPath } from 'node:url'
+import { test } from '@playwright/test'
+import { buildApp, tempFolder, type PlaygroundCopy } from './playground'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 /** The playground's main.ts made to follow a feed once its plugins run: `?feed=` names another feed, `?allow=` an origin to allow, `?interval=` the ms between checks (default an hour). */
 export async function followTheFeed(copy: PlaygroundCopy): Promise<void> {
@@ -49,6 +54,44 @@ export interface Served {
   path: string
   host: string
   status: number
+}
+
+/**
+ * Builds made once for every engine project of a run: kept in `playground-temp/` under a hash of
+ * what they are built from (both packages' `dist`, the playground, the calling spec), and made
+ * again by `make(folder)` (which writes `folder/<name>` for each name) when any of it changed.
+ */
+export async function cachedBuilds(names: readonly string[], make: (folder: string) => Promise<void>): Promise<Record<string, string>> {
+  const key = await hashOf([
+    path.join(repoRoot, 'packages/client/dist'),
+    path.join(repoRoot, 'packages/vite-plugin-hot-plugins/dist'),
+    path.join(repoRoot, 'playground/src'),
+    path.join(repoRoot, 'playground/vite.config.ts'),
+    path.join(repoRoot, 'playground/index.html'),
+    path.join(repoRoot, 'e2e/feed-site.ts'),
+    test.info().file,
+  ])
+  const folder = tempFolder(`builds-${path.basename(test.info().file, '.spec.ts')}-${key}`)
+  const builds = Object.fromEntries(names.map((name) => [name, path.join(folder, name)]))
+  if (names.every((name) => existsSync(path.join(folder, name, 'hot-plugins.json')))) return builds
+  await rm(folder, { recursive: true, force: true })
+  await mkdir(folder, { recursive: true })
+  await make(folder)
+  return builds
+}
+
+async function hashOf(paths: readonly string[]): Promise<string> {
+  const hash = createHash('sha1')
+  const add = async (file: string): Promise<void> => {
+    const info = await stat(file)
+    if (info.isDirectory()) {
+      for (const entry of (await readdir(file)).sort()) await add(path.join(file, entry))
+      return
+    }
+    hash.update(file).update(await readFile(file))
+  }
+  for (const file of paths) await add(file)
+  return hash.digest('hex').slice(0, 12)
 }
 
 /** The nonce the builds of the cross-engine feed tests write (Vite's `html.cspNonce`) and their site allows. */

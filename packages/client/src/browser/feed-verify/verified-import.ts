@@ -19,7 +19,10 @@ export interface VerifiedImportOptions {
  *    `import()` would fetch the URL again, unchecked). Firefox keeps a failed preload in its module
  *    map, so its `import()` of that URL fails without a fetch; it also refuses to preload a module
  *    the page already runs, whose `import()` then gives the module that runs: in Firefox the
- *    `import()` follows the preloads whatever they did, and fetches nothing again.
+ *    `import()` follows the preloads whatever they did, and fetches nothing again. Because a failed
+ *    preload stays for the page's life there, Firefox first fetches a chunk the page has not run
+ *    (`fetch` with its `integrity`), and preloads it only once it is there as published: a chunk
+ *    not there yet is tried again later, and loads then.
  * 2. **An import map with `integrity`** for every chunk of the plugin, added before the `import()`,
  *    in every other engine (WebKit, whose preloads check nothing for the `import()`): the browser
  *    checks each module's bytes as it fetches them, the entry's and every chunk it imports, and runs
@@ -84,14 +87,39 @@ async function importChecked(plugin: ResolvedFeedPlugin): Promise<PluginModule> 
 /** Preloads each chunk with its integrity, dependencies first, then imports the entry (see `verifiedImporter`). */
 async function preloadThenImport(plugin: ResolvedFeedPlugin, engine: 'blink' | 'gecko'): Promise<PluginModule> {
   for (const chunk of [...plugin.imports, plugin]) {
-    // Gecko's module map now holds the checked module, the module the page already ran, or the
-    // failed preload: the import() fetches nothing again, whatever the preload's outcome.
-    if (!(await linked(chunk, 'modulepreload')) && engine === 'blink') throw await diagnose(plugin, [chunk], 'script')
+    if (engine === 'blink') {
+      if (!(await linked(chunk, 'modulepreload'))) throw await diagnose(plugin, [chunk], 'script')
+      continue
+    }
+    // Gecko keeps a failed preload for the page's life: a chunk not there yet (a 404, a host's
+    // index.html) would fail every later try. So a chunk the page has not run is fetched first, its
+    // integrity checked; only one that is there is preloaded. Its module map then holds the checked
+    // module, the module the page already ran, or the failed preload: the import() fetches nothing again.
+    if (!ranInPage(chunk.url) && !(await fetchedIntact(chunk))) throw await diagnose(plugin, [chunk], 'script')
+    await linked(chunk, 'modulepreload')
   }
   try {
     return (await import(/* @vite-ignore */ plugin.url)) as PluginModule
   } catch {
     throw await diagnose(plugin, [...plugin.imports, plugin], 'script')
+  }
+}
+
+/** Whether the page loaded `url` as a script (its own build's chunks), by its resource timing. */
+function ranInPage(url: string): boolean {
+  return performance
+    .getEntriesByName(url, 'resource')
+    .some((entry) => (entry as PerformanceResourceTiming).initiatorType === 'script' && ((entry as PerformanceResourceTiming).responseStatus ?? 200) === 200)
+}
+
+/** Whether `chunk` can be fetched now, as JavaScript, with the published bytes (read, never run). */
+async function fetchedIntact(chunk: ResolvedChunk): Promise<boolean> {
+  try {
+    const response = await fetch(chunk.url, { integrity: chunk.integrity, credentials: 'same-origin' })
+    const type = response.headers.get('content-type') ?? ''
+    return response.ok && /javascript|ecmascript/i.test(type)
+  } catch {
+    return false
   }
 }
 
