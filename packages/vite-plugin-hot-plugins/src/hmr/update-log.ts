@@ -79,7 +79,8 @@ export function describeBatch({ files, plugins }: Pick<ClosedBatch, 'files' | 'p
 
 /**
  * The terminal's lines for what a tab reported of a batch: one `reloaded …` line for the plugins
- * swapped (with how many kept their state), one warning per plugin that failed.
+ * swapped (with how many kept their state), one warning per plugin that failed, with its outcome
+ * (`kept-old`, `rolled-back`, or `not running` for a plugin that never started).
  */
 export function logBatchResult(logger: Pick<Logger, 'info' | 'warn'>, result: BatchResult): void {
   const swapped = result.plugins.filter((p) => p.outcome === 'swapped')
@@ -91,6 +92,8 @@ export function logBatchResult(logger: Pick<Logger, 'info' | 'warn'>, result: Ba
     logger.info(`${LOG_PREFIX} reloaded ${ids} in ${Math.round(result.durationMs)} ms${state}`, { timestamp: true })
   }
   for (const failed of result.plugins.filter((p) => p.outcome !== 'swapped')) {
-    logger.warn(`${LOG_PREFIX} ${failed.error ?? `plugin "${failed.id}" failed to reload`} (${failed.outcome})`, { timestamp: true })
+    // A plugin that never started kept no old version: nothing of it runs.
+    const outcome = failed.running === false ? 'not running' : failed.outcome
+    logger.warn(`${LOG_PREFIX} ${failed.error ?? `plugin "${failed.id}" failed to reload`} (${outcome})`, { timestamp: true })
   }
 }

@@ -102,4 +102,11 @@ describe('logBatchResult', () => {
     ])
     expect(log([])).toEqual([])
   })
+
+  it('says a plugin that never started is not running, not that it kept its old version', () => {
+    expect(log([reload('a', { outcome: 'kept-old', running: false, error: 'plugin "a" (src/plugins/a/index.ts): activate() threw: boom' })])).toEqual([
+      { level: 'warn', message: '[hot-plugins] plugin "a" (src/plugins/a/index.ts): activate() threw: boom (not running)', timestamp: true },
+    ])
+    expect(log([reload('b', { outcome: 'kept-old', running: true })])[0]?.message).toBe('[hot-plugins] plugin "b" failed to reload (kept-old)')
+  })
 })
