@@ -78,6 +78,22 @@ export async function breakCounterUntilFallbackReload(app: App): Promise<void> {
   await reloaded
 }
 
+/** The dev server's terminal lines that hold `text`, without their colours. */
+export function terminalLines(app: Pick<App, 'logs'>, text: string): string[] {
+  // eslint-disable-next-line no-control-regex
+  return app.logs.map((line) => line.replace(/\u001b\[[0-9;]*m/g, '')).filter((line) => line.includes(text))
+}
+
+/**
+ * Fails if a line the page's console or the dev server's terminal printed holds a NUL byte, raw or
+ * as Vite writes it in a URL (`__x00__`): each line names what it is about in words a person reads.
+ */
+export function expectNoNulByte(app: Pick<App, 'console' | 'logs'>): void {
+  const unreadable = (line: string) => line.includes('\0') || line.includes('__x00__')
+  expect(app.console.filter(unreadable), 'page console').toEqual([])
+  expect(app.logs.filter(unreadable), 'dev server terminal').toEqual([])
+}
+
 /** Sets the `hotPlugins()` options of the copy's vite.config.ts (before its server starts). */
 export function withHotPluginsOptions(options: string): (copy: PlaygroundCopy) => Promise<void> {
   return (copy) =>

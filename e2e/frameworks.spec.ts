@@ -1,4 +1,4 @@
-import { expect, test, type App } from './fixtures'
+import { expect, expectNoNulByte, terminalLines, test, type App } from './fixtures'
 
 // Plugins written with React and Vue. Two mechanisms share the work without overlapping:
 // - an edit to a component module is handled by the framework's own HMR (React Fast Refresh, Vue's
@@ -89,6 +89,11 @@ test.describe('a React plugin', () => {
     await expect(page.getByTestId('react-count')).toHaveText('1')
     await expect.poll(() => app.logs.some((l) => l.includes('Could not Fast Refresh'))).toBe(true)
     await app.expectNoPageReload()
+    // The update Fast Refresh's invalidation starts names the module and its plugin, not the registry.
+    await expect
+      .poll(() => terminalLines(app, 'hmr update'))
+      .toEqual(['info: hmr update /src/plugins/react-counter/Counter.tsx', 'info: hmr update src/plugins/react-counter/Counter.tsx → react-counter'])
+    expectNoNulByte(app)
   })
 })
 

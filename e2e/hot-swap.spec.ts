@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures'
+import { expect, expectNoNulByte, terminalLines, test } from './fixtures'
 
 const COUNTER = 'src/plugins/counter/index.ts'
 
@@ -33,6 +33,10 @@ test('editing a helper the plugin imports swaps the plugin, state kept', async (
   await app.waitForReloads('counter', 1)
   expect(await app.events('reload-started')).toHaveLength(1)
   await app.expectNoPageReload()
+  // Vite's own lines of the swap name the file (and the terminal's, the plugin), not a NUL byte.
+  await expect.poll(() => app.console.filter((l) => l.includes('hot updated'))).toEqual(['[vite] hot updated: /src/plugins/counter/index.ts via virtual:hot-plugins'])
+  expect(terminalLines(app, 'hmr update')).toEqual(['info: hmr update src/plugins/counter/format.ts → counter'])
+  expectNoNulByte(app)
 })
 
 test('notes keep their text and cursor through a swap', async ({ app }) => {

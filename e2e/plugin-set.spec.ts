@@ -1,6 +1,6 @@
 import { rename, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { expect, test } from './fixtures'
+import { expect, expectNoNulByte, test } from './fixtures'
 
 type HostGlobal = { pluginHost: { get(id: string): { file: string } | undefined } }
 
@@ -62,6 +62,11 @@ test('a plugin folder created, deleted and created again while the app runs: no 
   await app.write('src/plugins/greeting/index.ts', greeting('Back'))
   await expect(page.getByTestId('greeting')).toHaveText('Back (2)')
   await app.expectNoPageReload()
+  // Vite's lines name the registry as the app imports it: its own updates, and the new plugin's.
+  const updated = app.console.filter((l) => l.includes('hot updated'))
+  expect(updated).toContain('[vite] hot updated: virtual:hot-plugins')
+  expect(updated).toContain('[vite] hot updated: /src/plugins/greeting/index.ts via virtual:hot-plugins')
+  expectNoNulByte(app)
 })
 
 test('a renamed plugin folder whose meta.id is kept is the same plugin: swapped in with its state', async ({ app }) => {

@@ -60,6 +60,8 @@ export interface LastReload {
   at: number
   /** Why it failed (outcomes other than `swapped`). */
   error?: string
+  /** Set on a failure: whether a version of the plugin runs; false for one that never started (see `ReloadResult.running`). */
+  running?: boolean
 }
 
 /** One plugin of one tab, as the tab reports it. */

@@ -88,6 +88,12 @@ export interface ReloadResult {
   /** Set for a plugin restarted because `via`, a plugin it depends on, was swapped. */
   via?: string
   error?: string
+  /**
+   * Set on a failure: whether a version of the plugin runs (its old one, or the one rolled back
+   * to). False for a plugin that never started: nothing of it runs, so it did not "keep its old
+   * version" whatever `outcome` says. (The `running` of the host's `reload-failed` event.)
+   */
+  running?: boolean
 }
 
 /**

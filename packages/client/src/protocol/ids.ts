@@ -9,8 +9,14 @@ export const PLUGIN_NAME = 'hot-plugins'
 /** The module the host app imports to get every discovered plugin entry. */
 export const VIRTUAL_REGISTRY_ID = 'virtual:hot-plugins'
 
-/** Rollup convention: a leading NUL marks a virtual module no other plugin should touch. */
-export const RESOLVED_VIRTUAL_REGISTRY_ID = `\0${VIRTUAL_REGISTRY_ID}`
+/**
+ * The registry's resolved id: the import id itself. Rollup's convention of a leading NUL byte
+ * (`\0virtual:…`) is not followed: Vite takes a `virtual:` id for a virtual module all the same
+ * (served at `/@id/virtual:hot-plugins`), and the id is what Vite prints of the registry — the
+ * browser's `hot updated: … via virtual:hot-plugins`, the terminal's `hmr update`, a build error —
+ * where a NUL byte shows raw (`\u0000`, `^@`) or as `__x00__`. Our own hooks keep off it by name.
+ */
+export const RESOLVED_VIRTUAL_REGISTRY_ID = VIRTUAL_REGISTRY_ID
 
 /** The client package, imported by the generated registry module in dev. */
 export const CLIENT_PACKAGE = '@hot-plugins/client'

@@ -223,7 +223,7 @@ function obeyCommand(
   }
 }
 
-/** Keeps each plugin's last hot reload as this host's events tell it: outcome, duration, when it ended. */
+/** Keeps each plugin's last hot reload as this host's events tell it: outcome, duration, when it ended, whether a version runs after a failure. */
 function recordLastReloads(host: RemoteHost, lastReloads: Map<string, LastReload>, elapsed: () => number, wallClock: () => number): void {
   const startedAt = new Map<string, number>()
   const ended = (id: string, reload: Omit<LastReload, 'at'>) => {
@@ -234,7 +234,7 @@ function recordLastReloads(host: RemoteHost, lastReloads: Map<string, LastReload
   }
   host.on('reload-started', (e) => void startedAt.set(e.id, elapsed()))
   host.on('reload-completed', (e) => ended(e.id, { outcome: 'swapped', durationMs: e.durationMs }))
-  host.on('reload-failed', (e) => ended(e.id, { outcome: e.outcome, error: e.error.message }))
+  host.on('reload-failed', (e) => ended(e.id, { outcome: e.outcome, error: e.error.message, running: e.running }))
   // A failed plugin activated by a save (not a start: no reload started for it).
   host.on('plugin-activated', (e) => {
     if (startedAt.has(e.id)) ended(e.id, { outcome: 'swapped', durationMs: e.durationMs })

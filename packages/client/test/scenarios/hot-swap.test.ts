@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HotEvents } from '../../src/protocol/index.js'
+import { HotEvents, type BatchResult } from '../../src/protocol/index.js'
 import type { PluginModule } from '../../src/host/types.js'
 import { createHotRegistry } from '../../src/sources/vite-hmr.js'
 import { createPluginHost } from '../../src/host/host.js'
@@ -210,6 +210,21 @@ describe('hot swap', () => {
     await activated
     expect(app.host.get('p')).toMatchObject({ status: 'idle', error: undefined })
     expect(log).toEqual(['v2.activate({"api":1})'])
+  })
+
+  it('tells the dev server that a plugin that never started, failing again, is not running (no old version kept)', async () => {
+    const broken = (word: string) => ({
+      activate() {
+        throw new Error(word)
+      },
+    })
+    const app = await startHotHost([entry('p', broken('not yet')), entry('q', loggingPlugin([], 'v1'))])
+    const results = () => app.hot.sent.filter((s) => s.event === HotEvents.result).flatMap((s) => (s.data as BatchResult).plugins)
+    app.registry.accept('p', broken('still not'))
+    await expect.poll(results).toEqual([expect.objectContaining({ id: 'p', outcome: 'kept-old', running: false })])
+    // A plugin that runs keeps its version: it says so.
+    app.registry.accept('q', undefined)
+    await expect.poll(() => results().slice(1)).toEqual([expect.objectContaining({ id: 'q', outcome: 'kept-old', running: true })])
   })
 
   it('runs swaps one after another, in arrival order', async () => {

@@ -115,7 +115,23 @@ describe('remote control (the tab side of the control API)', () => {
       status: 'rolled-back',
       error: 'plugin "counter" (src/plugins/counter/index.ts): activate() threw: boom',
       // The failure says not how long it took: the remote control's own clock does.
-      lastReload: { outcome: 'rolled-back', durationMs: 7, error: 'plugin "counter" (src/plugins/counter/index.ts): activate() threw: boom' },
+      lastReload: { outcome: 'rolled-back', durationMs: 7, error: 'plugin "counter" (src/plugins/counter/index.ts): activate() threw: boom', running: true },
+    })
+  })
+
+  it('reports a new version of a plugin that never started, failing too, as nothing of it running (not "kept the old version")', async () => {
+    const broken = (word: string) => ({
+      activate() {
+        throw new Error(word)
+      },
+    })
+    const app = await start({ counter: broken('at start') })
+    await app.settled()
+    app.registry.accept('counter', broken('still'))
+    await app.settled()
+    expect(app.reports().at(-1)?.plugins[0]).toMatchObject({
+      status: 'failed',
+      lastReload: { outcome: 'kept-old', running: false, error: 'plugin "counter" (src/plugins/counter/index.ts): activate() threw: still' },
     })
   })
 

@@ -47,9 +47,15 @@ export function describeReload(reload: LastReload, now: number): string {
   const what =
     reload.outcome === 'swapped'
       ? `swapped${took && ` in${took}`}`
-      : `${reload.outcome === 'rolled-back' ? 'rolled back' : 'kept the old version'}${took && ` after${took}`}`
+      : `${failureText(reload)}${took && ` after${took}`}`
   const error = reload.error === undefined ? '' : `: ${reload.error.split('\n')[0]}`
   return `${what}, ${formatAgo(now - reload.at)}${error}`
+}
+
+/** What a failed reload left: `failed, not running` for a plugin that never started (no old version to keep). */
+function failureText(reload: Pick<LastReload, 'outcome' | 'running'>): string {
+  if (reload.running === false) return 'failed, not running'
+  return reload.outcome === 'rolled-back' ? 'rolled back' : 'kept the old version'
 }
 
 /** How long ago, as a person says it: `just now`, `12 s ago`, `3 min ago`, `2 h ago`. */

@@ -1,5 +1,6 @@
 import { init, parse } from 'es-module-lexer'
 import MagicString from 'magic-string'
+import { VIRTUAL_MODULE_ID } from '../plugins/filters.js'
 import { withoutBase } from '../served-url.js'
 
 /** The part of a module-graph node a snapshot reads. */
@@ -23,7 +24,7 @@ export type SnapshotModules = Map<string, string>
  * styles (kept on their current version: two copies would fight over one `<style>`) are shared.
  */
 function isOwnModule(node: SnapshotNode): boolean {
-  if (node.type !== 'js' || node.id?.startsWith('\0')) return false
+  if (node.type !== 'js' || (node.id != null && VIRTUAL_MODULE_ID.test(node.id))) return false
   if (node.url.startsWith('/@') && !node.url.startsWith('/@fs/')) return false
   return !node.url.includes('/node_modules/') && !(node.file ?? '').includes('/node_modules/')
 }

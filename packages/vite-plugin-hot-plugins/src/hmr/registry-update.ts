@@ -31,11 +31,11 @@ export function createRegistryUpdater() {
 }
 
 /**
- * The URLs under which the page's hot context may know a virtual module. Both Vite 7 and 8 keep the
- * raw id (`\0virtual:…`) as the module's URL; Vite 8 names the hot context by it too, Vite 7 by
- * the served form (`/@id/__x00__virtual:…`). An update under a path no hot context has is dropped
- * by the page without a word, so the update names both forms: the page applies the one it knows,
- * once, and skips the other.
+ * The URLs under which the page's hot context may know a virtual module. Both Vite 7 and 8 keep a
+ * virtual module's id (`virtual:hot-plugins`, or another plugin's `\0virtual:…`) as its URL; Vite 8
+ * names the hot context by it too, Vite 7 by the served form (`/@id/virtual:…`, a NUL byte written
+ * `__x00__`). An update under a path no hot context has is dropped by the page without a word, so
+ * the update names both forms: the page applies the one it knows, once, and skips the other.
  */
 export function hotPaths(url: string): string[] {
   if (url.startsWith('/') || url.startsWith('.')) return [url]

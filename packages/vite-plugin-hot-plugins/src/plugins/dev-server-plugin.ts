@@ -1,5 +1,5 @@
 import { CLIENT_BROWSER_DEPENDENCIES, CLIENT_PACKAGE, HotEvents, PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, type BatchResult, type UpdateAnnouncement } from '@hot-plugins/client/protocol'
-import { isFileLoadingAllowed, type EnvironmentModuleNode, type Plugin, type ViteDevServer } from 'vite'
+import { isFileLoadingAllowed, type DevEnvironment, type EnvironmentModuleNode, type Plugin, type ViteDevServer } from 'vite'
 import { optimizeDepsEntries } from '../codegen/scan-entries.js'
 import { attachControl } from '../control/attach-control.js'
 import type { HotPluginsContext } from '../context.js'
@@ -11,16 +11,18 @@ import { globFoldersOutsideRoot, workspaceServeConfig } from '../discovery/works
 import { createBatcher, type BatchTicket } from '../hmr/batcher.js'
 import type { PipelineParts } from '../hmr/change.js'
 import { createDepartedEntries } from '../hmr/departed-entries.js'
+import { entryIds } from '../hmr/early-validation.js'
 import { createEntrySetUpdate } from '../hmr/entry-set-update.js'
 import { readOnce } from '../hmr/file-content.js'
 import { createFinalContentCheck } from '../hmr/final-content.js'
 import { attachLastGood } from '../hmr/last-good.js'
+import { pluginsAbove } from '../hmr/owners.js'
 import { handleChange } from '../hmr/pipeline.js'
-import { logBatchResult, nameRegistryUpdates } from '../hmr/update-log.js'
+import { describeBatch, logBatchResult, nameRegistryUpdates } from '../hmr/update-log.js'
 import { createUpdatePrefetch, EMPTY_MODULE, type UpdatePrefetch } from '../hmr/update-prefetch.js'
 import { createValidatedTransforms, type ValidatedTransforms } from '../hmr/validated-transforms.js'
 import { withoutBase } from '../served-url.js'
-import { withoutQuery } from './filters.js'
+import { VIRTUAL_MODULE_ID, withoutQuery } from './filters.js'
 
 /** What the dev server plugin runs on, made once the server is configured. */
 interface DevServerParts extends PipelineParts {
@@ -61,14 +63,14 @@ export function devServerPlugin(context: HotPluginsContext): Plugin {
     load: {
       // After every other plugin's load: a file nobody else loads is what the validation read.
       order: 'post',
-      filter: { id: { exclude: /^\0|\?/ } },
+      filter: { id: { exclude: [VIRTUAL_MODULE_ID, /\?/] } },
       handler(id) {
         return parts?.validated.load(id) ?? null
       },
     },
     transform: {
       // Only real files can be entries: virtual modules never are.
-      filter: { id: { exclude: /^\0/ } },
+      filter: { id: { exclude: VIRTUAL_MODULE_ID } },
       handler(_code, id) {
         // A departed entry that is transformed again (it came back) is in use again.
         parts?.departed.transformed(withoutQuery(id))
@@ -206,11 +208,22 @@ function announceBatches(server: ViteDevServer, context: HotPluginsContext) {
   const environment = server.environments.client
   const lastGood = attachLastGood(server, context)
   // Vite's terminal line for each update names the registry; it names the batch's files instead.
-  const updateLog = nameRegistryUpdates(environment.logger, RESOLVED_VIRTUAL_REGISTRY_ID)
+  const updateLog = nameRegistryUpdates(environment.logger, RESOLVED_VIRTUAL_REGISTRY_ID, (url) => describeInvalidated(environment, context, url))
   return createBatcher<EnvironmentModuleNode>(context.options.debounce, (batch) => {
     lastGood.announced(batch.id, batch.plugins)
     updateLog.batchSent(batch)
     const announcement: UpdateAnnouncement = { files: batch.files, plugins: batch.plugins, timestamp: batch.timestamp, batch: batch.id }
     environment.hot.send(HotEvents.update, announcement)
   })
+}
+
+/**
+ * A module whose invalidation (React Fast Refresh giving up on it) updates plugins, named with the
+ * plugins it is a file of: `src/plugins/react-counter/Counter.tsx → react-counter`.
+ */
+function describeInvalidated(environment: DevEnvironment, context: HotPluginsContext, url: string): string | undefined {
+  const module = environment.moduleGraph.urlToModuleMap.get(url)
+  if (!module?.file) return undefined
+  const plugins = pluginsAbove([module], entryIds(context))
+  return plugins.length === 0 ? undefined : describeBatch({ files: [rootRelative(context.root, module.file)], plugins })
 }

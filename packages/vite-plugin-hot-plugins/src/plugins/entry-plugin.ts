@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'vite'
 import type { HotPluginsContext } from '../context.js'
 import { checkEntry } from '../codegen/entry-check.js'
-import { withoutQuery } from './filters.js'
+import { VIRTUAL_MODULE_ID, withoutQuery } from './filters.js'
 
 /**
  * Checks what every plugin entry exports and whether it accepts its own updates, and keeps it out
@@ -19,7 +19,7 @@ export function entryPlugin(context: HotPluginsContext): Plugin {
     applyToEnvironment: (environment) => environment.config.consumer === 'client',
     transform: {
       // Only real files can be entries: virtual modules never are.
-      filter: { id: { exclude: /^\0/ } },
+      filter: { id: { exclude: VIRTUAL_MODULE_ID } },
       async handler(code, id) {
         // Awaited only until the entries are known: not a step of every transform. A discovery
         // that failed (two entries with one id) fails the registry's load, not every module's.

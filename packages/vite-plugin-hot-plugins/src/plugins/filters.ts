@@ -7,3 +7,9 @@ export function exactRegex(id: string): RegExp {
 export function withoutQuery(id: string): string {
   return id.split('?', 1)[0] as string
 }
+
+/**
+ * Ids of virtual modules, never a file: Rollup's leading NUL byte, or Vite's `virtual:` prefix (the
+ * registry's own id, `virtual:hot-plugins`, has no NUL byte). What Vite's own `isVirtualModule` checks.
+ */
+export const VIRTUAL_MODULE_ID = /^(?:\0|virtual:)/

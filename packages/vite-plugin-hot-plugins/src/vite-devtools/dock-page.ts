@@ -38,7 +38,7 @@ function renderPlugins(status) {
 function renderHistory(entries) {
   const rows = entries.flatMap((e) => e.plugins.map((p) => {
     const details = [Math.round(p.durationMs) + ' ms', p.stateKept ? 'state kept' : '', p.via ? 'via ' + p.via : '', p.file, p.error ?? ''].filter(Boolean).join(' · ')
-    return row('hp-dock-entry', p.id, [cell(new Date(e.at).toLocaleTimeString(), 'when'), cell(p.id), cell(p.outcome, p.outcome === 'swapped' ? '' : 'bad'), cell(details, 'file')])
+    return row('hp-dock-entry', p.id, [cell(new Date(e.at).toLocaleTimeString(), 'when'), cell(p.id), cell(p.running === false ? 'not running' : p.outcome, p.outcome === 'swapped' ? '' : 'bad'), cell(details, 'file')])
   }))
   document.getElementById('history').replaceChildren(...(rows.length ? rows : [empty('no reload yet: save a plugin file', 4)]))
 }

@@ -8,6 +8,7 @@ import {
   PLUGIN_NAME,
   pluginName,
   type BatchResult,
+  type ReloadResult,
   type TabStatusReport,
 } from '@hot-plugins/client/protocol'
 import path from 'node:path'
@@ -76,7 +77,7 @@ export function viteDevtoolsPlugin(context: HotPluginsContext): PluginWithDevtoo
       if (plugin.outcome === 'swapped' || !devtools) continue
       void devtools.messages.add({
         id: `${CATEGORY}:${result.batch ?? Date.now()}:${plugin.id}`,
-        message: `plugin "${pluginName(plugin.id, plugin.file)}" failed to reload (${plugin.outcome === 'rolled-back' ? 'rolled back' : 'the old version keeps running'})`,
+        message: `plugin "${pluginName(plugin.id, plugin.file)}" failed to reload (${failureText(plugin)})`,
         ...(plugin.error ? { description: plugin.error } : {}),
         level: 'error',
         category: CATEGORY,
@@ -133,4 +134,10 @@ function dockMiddleware(base: string, history: () => unknown): Connect.NextHandl
     res.setHeader('cache-control', 'no-store')
     res.end(json ? JSON.stringify(history()) : html)
   }
+}
+
+/** What a failed reload left running, as the message says it: nothing, for a plugin that never started. */
+function failureText(result: Pick<ReloadResult, 'outcome' | 'running'>): string {
+  if (result.running === false) return 'it is not running: no version of it started'
+  return result.outcome === 'rolled-back' ? 'rolled back' : 'the old version keeps running'
 }

@@ -101,6 +101,9 @@ describe('describeReload and formatAgo', () => {
   it('say what happened and how long ago', () => {
     expect(describeReload({ outcome: 'swapped', at: NOW - 3_600_000 }, NOW)).toBe('swapped, 1 h ago')
     expect(describeReload({ outcome: 'kept-old', durationMs: 3.6, at: NOW - 61_000 }, NOW)).toBe('kept the old version after 4 ms, 1 min ago')
+    expect(describeReload({ outcome: 'kept-old', running: true, at: NOW - 61_000 }, NOW)).toBe('kept the old version, 1 min ago')
+    // A plugin that never started kept no old version.
+    expect(describeReload({ outcome: 'kept-old', running: false, durationMs: 2, at: NOW - 1_000, error: 'activate() threw: x' }, NOW)).toBe('failed, not running after 2 ms, 1 s ago: activate() threw: x')
     expect(formatAgo(-50)).toBe('just now')
     expect(formatAgo(59_999)).toBe('59 s ago')
     expect(formatAgo(3 * 86_400_000)).toBe('3 d ago')

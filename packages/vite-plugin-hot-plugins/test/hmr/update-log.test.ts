@@ -2,12 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { BatchResult, ReloadResult } from '@hot-plugins/client/protocol'
 import { describeBatch, logBatchResult, nameRegistryUpdates } from '../../src/hmr/update-log.js'
 
-const REGISTRY = '\0virtual:hot-plugins'
+const REGISTRY = 'virtual:hot-plugins'
 
-function setup() {
+function setup(nameInvalidated?: (url: string) => string | undefined) {
   const lines: string[] = []
   const logger = { info: (message: string) => void lines.push(message) }
-  return { lines, logger, log: nameRegistryUpdates(logger, REGISTRY) }
+  return { lines, logger, log: nameRegistryUpdates(logger, REGISTRY, nameInvalidated) }
 }
 
 describe('nameRegistryUpdates', () => {
@@ -20,6 +20,36 @@ describe('nameRegistryUpdates', () => {
     logger.info(`hmr update ${REGISTRY}`)
     expect(lines).toEqual([
       '\u001b[32mhmr update \u001b[39m\u001b[2msrc/plugins/counter/format.ts, src/plugins/counter/index.ts → counter\u001b[22m',
+      `hmr update ${REGISTRY}`,
+    ])
+  })
+
+  it("names the batch in Vite 7's line too, where the registry is served as /@id/… (a host started from an inline script)", () => {
+    const { lines, logger, log } = setup()
+    log.batchSent({ files: ['src/plugins/counter/index.ts'], plugins: ['counter'] })
+    logger.info(`\u001b[32mhmr update \u001b[39m\u001b[2m/@id/${REGISTRY}\u001b[22m`)
+    expect(lines).toEqual(['\u001b[32mhmr update \u001b[39m\u001b[2msrc/plugins/counter/index.ts → counter\u001b[22m'])
+  })
+
+  it("names the module an invalidation started from (Fast Refresh giving up) and its plugins, with no batch pending", () => {
+    const asked: string[] = []
+    const { lines, logger, log } = setup((url) => (asked.push(url), url === '/src/plugins/react-counter/Counter.tsx' ? 'src/plugins/react-counter/Counter.tsx → react-counter' : undefined))
+    const invalidate = '\u001b[33mhmr invalidate \u001b[39m\u001b[2m/src/plugins/react-counter/Counter.tsx\u001b[22m Could not Fast Refresh ("label" export is incompatible).'
+    logger.info(invalidate)
+    logger.info(`\u001b[32mhmr update \u001b[39m\u001b[2m${REGISTRY}\u001b[22m`)
+    expect(asked).toEqual(['/src/plugins/react-counter/Counter.tsx'])
+    expect(lines).toEqual([invalidate, '\u001b[32mhmr update \u001b[39m\u001b[2msrc/plugins/react-counter/Counter.tsx → react-counter\u001b[22m'])
+
+    // The invalidation names its own update only; a batch pending meanwhile keeps its name for its line.
+    log.batchSent({ files: ['src/plugins/counter/index.ts'], plugins: ['counter'] })
+    logger.info('hmr invalidate /src/plugins/react-counter/Counter.tsx')
+    logger.info(`hmr update /@id/${REGISTRY}`)
+    logger.info(`hmr update ${REGISTRY}`)
+    logger.info(`hmr update ${REGISTRY}`)
+    expect(lines.slice(2)).toEqual([
+      'hmr invalidate /src/plugins/react-counter/Counter.tsx',
+      'hmr update src/plugins/react-counter/Counter.tsx → react-counter',
+      'hmr update src/plugins/counter/index.ts → counter',
       `hmr update ${REGISTRY}`,
     ])
   })
@@ -71,5 +101,12 @@ describe('logBatchResult', () => {
       { level: 'warn', message: '[hot-plugins] plugin "b" failed to reload (kept-old)', timestamp: true },
     ])
     expect(log([])).toEqual([])
+  })
+
+  it('says a plugin that never started is not running, not that it kept its old version', () => {
+    expect(log([reload('a', { outcome: 'kept-old', running: false, error: 'plugin "a" (src/plugins/a/index.ts): activate() threw: boom' })])).toEqual([
+      { level: 'warn', message: '[hot-plugins] plugin "a" (src/plugins/a/index.ts): activate() threw: boom (not running)', timestamp: true },
+    ])
+    expect(log([reload('b', { outcome: 'kept-old', running: true })])[0]?.message).toBe('[hot-plugins] plugin "b" failed to reload (kept-old)')
   })
 })

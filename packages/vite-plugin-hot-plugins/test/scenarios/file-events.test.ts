@@ -6,7 +6,8 @@ import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/pro
 import hotPlugins from '../../src/index.js'
 import { cleanupAfterEach } from '../fixtures.js'
 
-const REGISTRY_URL = '/@id/__x00__virtual:hot-plugins'
+/** Where the page fetches the registry: its id, served as a virtual module (no NUL byte to encode). */
+const REGISTRY_URL = '/@id/virtual:hot-plugins'
 /** The registry's own update: one js-update under each form of its URL (see hmr/registry-update.ts). */
 const REGISTRY_UPDATE = [RESOLVED_VIRTUAL_REGISTRY_ID, REGISTRY_URL]
 

@@ -89,6 +89,20 @@ describe('the dock page and its history', () => {
   })
 })
 
+describe('failed reloads as messages', () => {
+  it('say a plugin that never started is not running (it kept no old version), and one that runs kept its old version', async () => {
+    const { plugin, sendResult: emit } = attach()
+    const devtools = fakeDevtools()
+    await plugin.devtools.setup(devtools.ctx)
+    emit({ batch: 3, durationMs: 2, plugins: [{ id: 'notes', file: 'src/plugins/notes/index.ts', outcome: 'kept-old', running: false, durationMs: 2, stateKept: false, error: 'boom at start' }] })
+    emit({ batch: 4, durationMs: 2, plugins: [{ id: 'counter', file: 'src/plugins/counter/index.ts', outcome: 'kept-old', running: true, durationMs: 2, stateKept: false, error: 'no activate' }] })
+    expect(devtools.messages.map((m) => m.message)).toEqual([
+      'plugin "notes" failed to reload (it is not running: no version of it started)',
+      'plugin "counter" failed to reload (the old version keeps running)',
+    ])
+  })
+})
+
 describe('the badge', () => {
   async function registryCode(setup: boolean, overlay?: { badge: boolean | 'auto' }): Promise<string> {
     const made = await teardown.tree({ 'src/plugins/counter/index.ts': 'export function activate() {}' })

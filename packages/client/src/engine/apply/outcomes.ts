@@ -47,7 +47,7 @@ const viaOf = (via: string | undefined): { via?: string } => (via === undefined 
 /**
  * A plugin's new version did not take over: its record says so (`rolled-back` while a version of
  * it runs, else `failed`), the error is logged and announced (`reload-failed`), and the result is
- * what the dev server is told.
+ * what the dev server is told (with `running`: whether a version of the plugin runs at all).
  */
 export function reportFailure(
   core: HostCore,
@@ -59,9 +59,10 @@ export function reportFailure(
   record.error = error
   record.status = record.module ? 'rolled-back' : 'failed'
   const ref = { id: record.id, file: record.file }
+  const running = record.module !== undefined
   core.logger.error(error.message, error.cause)
-  core.events.emit('reload-failed', { ...ref, files: trigger.files, error, outcome, running: record.module !== undefined, ...batchOf(trigger) })
-  return { ...ref, outcome, durationMs: core.now() - trigger.startedAt, stateKept: false, error: error.message }
+  core.events.emit('reload-failed', { ...ref, files: trigger.files, error, outcome, running, ...batchOf(trigger) })
+  return { ...ref, outcome, durationMs: core.now() - trigger.startedAt, stateKept: false, error: error.message, running }
 }
 
 /** A plugin of a swapped batch, as it is announced. */

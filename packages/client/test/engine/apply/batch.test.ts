@@ -125,9 +125,10 @@ describe('reportImportFailure and reportCompileError', () => {
   it('says no previous version keeps running for a plugin that never ran', async () => {
     const { core, add, events } = makeCore()
     add('a')
-    await reportCompileError(core, 'a', trigger, { message: 'Failed to resolve import "./helper"' })
+    const result = await reportCompileError(core, 'a', trigger, { message: 'Failed to resolve import "./helper"' })
     const failed = events.find((e) => e.type === 'reload-failed')!.payload
     expect(failed).toMatchObject({ outcome: 'kept-old', running: false })
+    expect(result).toMatchObject({ outcome: 'kept-old', running: false })
     expect(failed.error.reason).toBe('its new code does not compile: Failed to resolve import "./helper"')
   })
 })

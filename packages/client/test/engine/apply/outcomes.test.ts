@@ -19,7 +19,7 @@ describe('outcomes', () => {
     clock.advance(5)
     const result = reportFailure(core, runningRecord, error, 'kept-old', { files: ['x.ts'], startedAt: 1000, batch: 3 })
     expect(runningRecord).toMatchObject({ status: 'rolled-back', error })
-    expect(result).toEqual({ id: 'a', file: runningRecord.file, outcome: 'kept-old', durationMs: 5, stateKept: false, error: error.message })
+    expect(result).toEqual({ id: 'a', file: runningRecord.file, outcome: 'kept-old', durationMs: 5, stateKept: false, error: error.message, running: true })
     expect(events).toEqual([
       { type: 'reload-failed', payload: { id: 'a', file: runningRecord.file, files: ['x.ts'], error, outcome: 'kept-old', running: true, batch: 3 } },
     ])
@@ -27,9 +27,11 @@ describe('outcomes', () => {
 
     const stopped = add('b')
     events.length = 0
-    reportFailure(core, stopped, new PluginError('b', stopped.file, 'activate', new Error('no')), 'rolled-back', { files: [], startedAt: 0 })
+    const never = reportFailure(core, stopped, new PluginError('b', stopped.file, 'activate', new Error('no')), 'rolled-back', { files: [], startedAt: 0 })
     expect(stopped.status).toBe('failed')
     expect(events[0]?.payload).toMatchObject({ id: 'b', running: false })
+    // The dev server is told the same: nothing of the plugin runs.
+    expect(never).toMatchObject({ id: 'b', running: false })
   })
 
   it('a swap announces the state it kept (with its size) and the completed reload, and reports it', async () => {
