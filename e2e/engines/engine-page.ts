@@ -48,13 +48,7 @@ async function launchChromium(): Promise<EngineBrowser> {
   return {
     async newPage() {
       const context = await browser.newContext()
-      const page = await context.newPage()
-      return {
-        engine: 'chromium',
-        goto: async (url) => void (await page.goto(url)),
-        evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
-        close: () => context.close(),
-      }
+      return tabOf('chromium', await context.newPage(), () => context.close())
     },
     close: () => browser.close(),
   }
@@ -66,15 +60,23 @@ async function launchFirefox(): Promise<EngineBrowser> {
   return {
     async newPage() {
       const context = await browser.createBrowserContext()
-      const page = await context.newPage()
-      return {
-        engine: 'firefox',
-        goto: async (url) => void (await page.goto(url)),
-        evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
-        close: () => context.close(),
-      }
+      return tabOf('firefox', await context.newPage(), () => context.close())
     },
     close: () => browser.close(),
+  }
+}
+
+/** A Playwright or puppeteer page (the two speak alike for what a tab needs) as an EnginePage. */
+function tabOf(
+  engine: EngineName,
+  page: { goto(url: string): Promise<unknown>; evaluate(fn: never, arg: never): Promise<unknown> },
+  close: () => Promise<void>,
+): EnginePage {
+  return {
+    engine,
+    goto: async (url) => void (await page.goto(url)),
+    evaluate: (fn, arg) => page.evaluate(fn as never, arg as never) as never,
+    close,
   }
 }
 
