@@ -121,7 +121,50 @@ describe('a dev server on an app with plugins outside its root and plugin packag
   })
 })
 
+/** `vite build` of the workspace's app for production (NODE_ENV put back after it), with what it logged. */
+async function buildForProduction(root: string, options: HotPluginsOptions) {
+  const logs: string[] = []
+  const record = (message: string) => void logs.push(message)
+  const customLogger: Logger = { info: record, warn: record, warnOnce: record, error: record, clearScreen: () => {}, hasErrorLogged: () => false, hasWarned: false }
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    const result = await build({ root, configFile: false, customLogger, plugins: [hotPlugins(options)], build: { write: false } }).catch((error: unknown) => error as Error)
+    return { result, logs }
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = nodeEnv
+  }
+}
+
 describe('vite build of an app with plugins outside its root and plugin packages', () => {
+  it('fails with one error naming a package whose build entry does not exist, and what to do, before anything of the feed', async () => {
+    const { root } = await workspace()
+    // plugin-a: "development": ./src/index.ts, "default": ./dist/index.js, and no dist.
+    const { result, logs } = await buildForProduction(root, { plugins: { packages: '@acme/plugin-a' } })
+    expect(result).toBeInstanceOf(Error)
+    const message = (result as Error).message
+    expect(message).toContain(
+      `[hot-plugins] plugin package "@acme/plugin-a" (../packages/plugin-a) cannot be imported by vite build: for the build's conditions (module, browser, production, import, default) its package.json names ./dist/index.js, which does not exist (the dev server loads ./src/index.ts, under "development"). Build the package first, or point a condition the build uses at its source ("production": "./src/index.ts", before "default", or a condition of your own added to resolve.conditions)`,
+    )
+    expect(message).not.toContain('failed to resolve import')
+    expect(logs.filter((line) => line.includes('the feed lists no chunk'))).toEqual([])
+  })
+
+  it("ships a package's built file once it exists, and the feed lists that file", async () => {
+    const { root, real } = await workspace()
+    await mkdir(path.join(real, 'packages/plugin-a/dist'))
+    await writeFile(path.join(real, 'packages/plugin-a/dist/index.js'), "export function activate() { return 'built plugin a' }\n")
+    const { result, logs } = await buildForProduction(root, { plugins: { packages: '@acme/plugin-a' } })
+    const outputs = (Array.isArray(result) ? result : [result]) as Rollup.RollupOutput[]
+    const items = outputs.flatMap((o) => o.output)
+    const code = items.map((chunk) => (chunk.type === 'chunk' ? chunk.code : '')).join('\n')
+    expect(code).toContain('built plugin a')
+    const feed = items.find((item) => item.fileName === 'hot-plugins.json')
+    expect(feed?.type === 'asset' && JSON.parse(String(feed.source)).plugins).toEqual([expect.objectContaining({ id: '@acme/plugin-a', file: '../packages/plugin-a/dist/index.js' })])
+    expect(logs.filter((line) => line.includes('[hot-plugins]'))).toEqual([])
+  })
+
   it('bundles every plugin: the ../ globs by file, the packages by name', async () => {
     const { root } = await workspace()
     const nodeEnv = process.env.NODE_ENV
