@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import { describe, expect, it } from 'vitest'
@@ -107,6 +107,29 @@ describe('a dev server on an app with plugins outside its root and plugin packag
     await writeFile(path.join(app.root, 'src/plugins/fresh/index.ts'), plugin)
     await expect.poll(() => app.logs.some((line) => line.includes('plugin added: fresh'))).toBe(true)
     expect(warnings().filter((line) => !line.includes('plugin added'))).toHaveLength(count)
+  })
+
+  it("moves a plugin package's entry when its package.json changes while the server runs", async () => {
+    const app = await serveWorkspace()
+    await expect.poll(() => app.watching('packages/plugin-a/package.json')).toBe(true)
+    await writeFile(path.join(app.real, 'packages/plugin-a/src/other.ts'), plugin)
+    const manifestFile = path.join(app.real, 'packages/plugin-a/package.json')
+    await writeFile(manifestFile, (await readFile(manifestFile, 'utf8')).replace('./src/index.ts', './src/other.ts'))
+    await expect
+      .poll(() => app.logs)
+      .toContain('[hot-plugins] plugin moved: @acme/plugin-a (../packages/plugin-a/src/index.ts → ../packages/plugin-a/src/other.ts), the same plugin with its state')
+  })
+
+  it('adds a plugin package linked while the server runs, and removes one unlinked', async () => {
+    const app = await serveWorkspace()
+    await expect.poll(() => app.watching('app/src/plugins/counter/index.ts')).toBe(true)
+    await mkdir(path.join(app.real, 'packages/plugin-d'))
+    await writeFile(path.join(app.real, 'packages/plugin-d/package.json'), JSON.stringify({ name: '@acme/plugin-d', type: 'module', main: 'index.js' }))
+    await writeFile(path.join(app.real, 'packages/plugin-d/index.js'), plugin)
+    await symlink('../../../packages/plugin-d', path.join(app.root, 'node_modules/@acme/plugin-d'), 'dir')
+    await expect.poll(() => app.logs).toContain('[hot-plugins] plugin added: @acme/plugin-d (../packages/plugin-d/index.js)')
+    await rm(path.join(app.root, 'node_modules/@acme/plugin-d'))
+    await expect.poll(() => app.logs).toContain('[hot-plugins] plugin removed: @acme/plugin-d (../packages/plugin-d/index.js), its state kept in case it comes back')
   })
 
   it('says so, once per file, when a save of a plugin\'s helper is filtered out', async () => {
