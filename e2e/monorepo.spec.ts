@@ -1,7 +1,7 @@
-import { rm } from 'node:fs/promises'
+import { rm, symlink } from 'node:fs/promises'
 import path from 'node:path'
 import { expect, test, type PageGlobals } from './fixtures'
-import { buildAndPreview } from './playground'
+import { buildAndPreview, buildApp } from './playground'
 import { copyWorkspace, countingPlugin } from './workspace'
 
 test.describe('a workspace: plugins outside the Vite root and linked plugin packages', () => {
@@ -73,6 +73,18 @@ test.describe('a workspace: plugins outside the Vite root and linked plugin pack
     await app.expectNoPageReload()
   })
 
+  test("changing a plugin package's exports while the app runs moves it to the new entry, with its state, without a page reload", async ({ app }) => {
+    await app.page.getByTestId('alpha-button').click()
+    await expect(app.page.getByTestId('alpha-value')).toHaveText('alpha 1')
+    await app.write('../packages/plugin-alpha/src/next.ts', countingPlugin('alpha', "const label = 'next'", '`${label} ${count}`'))
+    await app.edit('../packages/plugin-alpha/package.json', '"development": "./src/index.ts"', '"development": "./src/next.ts"')
+    await expect(app.page.getByTestId('alpha-value')).toHaveText('next 1')
+    expect(app.logs).toContain(
+      'info: [hot-plugins] plugin moved: @acme/plugin-alpha (../packages/plugin-alpha/src/index.ts → ../packages/plugin-alpha/src/next.ts), the same plugin with its state',
+    )
+    await app.expectNoPageReload()
+  })
+
   test('a .js entry beside globs of {ts,tsx} is not a plugin, and the terminal says so once', async ({ app }) => {
     const warning = `warn: [hot-plugins] src/plugins/legacy/index.js is named like a plugin entry, but no "plugins" glob matches it (src/plugins/*/index.{ts,tsx}), so it is not a plugin; if it is one, add its extension: 'src/plugins/*/index.{ts,tsx,js}'`
     await app.write('src/plugins/legacy/index.js', 'export function activate() {}\n')
@@ -83,6 +95,54 @@ test.describe('a workspace: plugins outside the Vite root and linked plugin pack
     expect(app.logs.filter((line) => line === warning)).toHaveLength(1)
     await app.expectNoPageReload()
   })
+})
+
+test.describe('a workspace with a plugin package the app does not depend on', () => {
+  test.use({
+    appCopy: {
+      async make(name) {
+        const copy = await copyWorkspace(name)
+        await copy.write('../packages/plugin-gamma/package.json', `${JSON.stringify({ name: '@acme/plugin-gamma', private: true, type: 'module', exports: { '.': './src/index.ts' } })}\n`)
+        await copy.write('../packages/plugin-gamma/src/index.ts', countingPlugin('gamma', "const label = 'gamma'", '`${label} ${count}`'))
+        return copy
+      },
+    },
+  })
+
+  test('the terminal names it and what to do; once linked while the app runs, it is added without a page reload', async ({ app }) => {
+    expect(app.logs).toContain(
+      `warn: [hot-plugins] plugin package "@acme/plugin-gamma" (../packages/plugin-gamma) is in the workspace, but not linked into a node_modules folder the app resolves from (the app does not depend on it), so it is not loaded; add "@acme/plugin-gamma": "workspace:*" to the app's package.json dependencies and run pnpm install`,
+    )
+    await expect(app.page.getByTestId('gamma-value')).toHaveCount(0)
+    // What pnpm install does once the app depends on it: a link in the app's node_modules.
+    await symlink('../../../packages/plugin-gamma', path.join(app.root, 'node_modules/@acme/plugin-gamma'), 'dir')
+    await expect(app.page.getByTestId('gamma-value')).toHaveText('gamma 0')
+    expect(app.logs).toContain('info: [hot-plugins] plugin added: @acme/plugin-gamma (../packages/plugin-gamma/src/index.ts)')
+    await app.page.getByTestId('gamma-button').click()
+    await app.edit('../packages/plugin-gamma/src/index.ts', "'gamma'", "'GAMMA'")
+    await expect(app.page.getByTestId('gamma-value')).toHaveText('GAMMA 1')
+    await app.expectNoPageReload()
+  })
+})
+
+test('vite build of a plugin package whose exports name a dist not built fails with one error naming it and what to do', async () => {
+  const copy = await copyWorkspace('monorepo-build-no-dist')
+  // A dev server run earlier in this worker left NODE_ENV=development, which a build keeps: the build would resolve "development".
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    // The README's recommended exports, and no dist.
+    await copy.edit('../packages/plugin-alpha/package.json', '"default": "./src/index.ts"', '"default": "./dist/index.js"')
+    const failure = await buildApp(copy.root).then(() => undefined, (error: unknown) => error as Error)
+    expect(failure?.message).toContain(
+      `[hot-plugins] plugin package "@acme/plugin-alpha" (../packages/plugin-alpha) cannot be imported by vite build: for the build's conditions (solid, module, browser, production, svelte, import, default) its package.json names ./dist/index.js, which does not exist (the dev server loads ./src/index.ts, under "development"). Build the package first, or point a condition the build uses at its source`,
+    )
+    expect(failure?.message).not.toContain('failed to resolve import')
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = nodeEnv
+    await copy.remove()
+  }
 })
 
 test('vite build of the workspace app ships every plugin, those outside the root and the packages too', async ({ page }) => {

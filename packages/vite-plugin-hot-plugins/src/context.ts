@@ -50,6 +50,8 @@ export interface HotPluginsContext {
   remotePlugins: () => Promise<readonly RemotePlugin[]>
   /** What keeps remotes' plugins out of the page now, one line per remote (not reachable, refused). */
   remoteProblems: () => string[]
+  /** In a build: the file each plugin package resolved to (plugin id → absolute posix path), what its chunk's facade is. */
+  builtEntries: Map<string, string>
   /** Whether the app runs Vite DevTools (its setup hook called ours): the badge then steps aside. */
   viteDevtools: boolean
 }
@@ -71,6 +73,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     isDevServer: false,
     logger: undefined,
     viteDevtools: false,
+    builtEntries: new Map(),
     configure(config) {
       context.root = config.root
       context.base = config.base
@@ -80,7 +83,7 @@ export function createContext(options: ResolvedHotPluginsOptions): HotPluginsCon
     onDiscovered: undefined,
     onUpdateRelayed: undefined,
     plugins() {
-      const report = (problem: string) => context.warnOnce(problem, `${LOG_PREFIX} ${problem}; it is not loaded.`)
+      const report = (problem: string) => context.warnOnce(problem, `${LOG_PREFIX} ${problem}`)
       let lookalikes: readonly string[] = []
       const search = context.onDiscovered ? { patterns: lookalikePatterns, found: (files: string[]) => void (lookalikes = files) } : undefined
       if (discovery) return discovery

@@ -5,7 +5,7 @@ import { init } from 'es-module-lexer'
 import { globSync } from 'tinyglobby'
 import { normalizePath } from 'vite'
 import { createPathMatcher, inNodeModules, rootRelative } from './path-globs.js'
-import { findPluginPackages } from './plugin-packages.js'
+import { findPluginPackages, type PluginPackage } from './plugin-packages.js'
 import { defaultPluginId, readStaticMetaId } from './plugin-ids.js'
 
 /** A plugin entry found by the `plugins` globs. */
@@ -19,6 +19,8 @@ export interface DiscoveredPlugin {
   url: string
   /** The package name, for a plugin found by `{ packages }`. */
   package?: string
+  /** The package's real folder (absolute posix), for a plugin found by `{ packages }`. */
+  packageDir?: string
 }
 
 /** Thrown when two entries would get the same plugin id. */
@@ -65,7 +67,7 @@ export async function discoverPlugins(
   search.problems.forEach(report)
   for (const found of search.found) {
     if (plugins.some((p) => p.absFile === found.entry)) continue
-    plugins.push(describeEntry(root, found.entry, readFileSync(found.entry, 'utf8'), found.name))
+    plugins.push(describeEntry(root, found.entry, readFileSync(found.entry, 'utf8'), found))
   }
   assertUniqueIds(plugins)
   return plugins
@@ -107,10 +109,13 @@ function crawl(root: string, patterns: string[], lookalikes: LookalikeSearch | u
   return entries
 }
 
-function describeEntry(root: string, absFile: string, code: string, packageName?: string): DiscoveredPlugin {
+function describeEntry(root: string, absFile: string, code: string, found?: PluginPackage): DiscoveredPlugin {
   const file = rootRelative(root, absFile)
-  const plugin: DiscoveredPlugin = { id: readStaticMetaId(code) ?? packageName ?? defaultPluginId(file), file, absFile, url: toServedUrl(root, absFile) }
-  if (packageName !== undefined) plugin.package = packageName
+  const plugin: DiscoveredPlugin = { id: readStaticMetaId(code) ?? found?.name ?? defaultPluginId(file), file, absFile, url: toServedUrl(root, absFile) }
+  if (found !== undefined) {
+    plugin.package = found.name
+    plugin.packageDir = found.dir
+  }
   return plugin
 }
 

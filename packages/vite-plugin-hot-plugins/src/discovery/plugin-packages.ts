@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import path from 'node:path'
 import picomatch from 'picomatch'
 import { normalizePath } from 'vite'
-import { inNodeModules } from './path-globs.js'
+import { inNodeModules, rootRelative } from './path-globs.js'
+import { workspacePackages, type WorkspacePackage } from './workspace-packages.js'
 
 /** A plugin package found by name in a `node_modules` folder. */
 export interface PluginPackage {
@@ -23,7 +24,7 @@ export interface PluginPackageSearch {
 }
 
 /** The `exports` conditions of a plugin package's entry in the browser in dev, in the order Vite tries them. */
-const CONDITIONS = new Set(['development', 'browser', 'module', 'import', 'default'])
+export const DEV_CONDITIONS: readonly string[] = ['development', 'browser', 'module', 'import', 'default']
 
 /**
  * Finds the packages whose names match `patterns` in the `node_modules` folders of `root` and of
@@ -47,6 +48,7 @@ export function findPluginPackages(root: string, patterns: readonly string[]): P
     }
     if (path.dirname(dir) === dir) break
   }
+  for (const unlinked of workspacePackages(root, (name) => matches(name) && !seen.has(name))) search.problems.push(describeUnlinked(root, unlinked))
   search.found.sort((a, b) => a.name.localeCompare(b.name))
   return search
 }
@@ -82,26 +84,33 @@ function resolvePluginPackage(name: string, linkPath: string): PluginPackage | s
     dir = realpathSync(linkPath)
     manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>
   } catch (error) {
-    return `plugin package "${name}" (${normalizePath(linkPath)}) has no readable package.json: ${error instanceof Error ? error.message : String(error)}`
+    return `plugin package "${name}" (${normalizePath(linkPath)}) has no readable package.json: ${error instanceof Error ? error.message : String(error)}; it is not loaded.`
   }
   const target = packageEntry(manifest)
   if (target === undefined) {
-    return `plugin package "${name}" (${normalizePath(dir)}): its package.json "exports" has no "." entry for the conditions ${[...CONDITIONS].join(', ')}`
+    return `plugin package "${name}" (${normalizePath(dir)}): its package.json "exports" has no "." entry for the conditions ${DEV_CONDITIONS.join(', ')}; it is not loaded.`
   }
   const file = path.resolve(dir, target)
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    return `plugin package "${name}" (${normalizePath(dir)}): its entry ${target} does not exist`
+  if (!isFile(file)) {
+    return `plugin package "${name}" (${normalizePath(dir)}): its entry ${target} does not exist; it is not loaded.`
   }
   const real = normalizePath(realpathSync(file))
   return { name, dir: normalizePath(dir), entry: real, linked: !inNodeModules(real) }
 }
 
-/** The entry a package.json names: `exports['.']`, else `module`, else `main`, else `index.js`. */
-export function packageEntry(manifest: Record<string, unknown>): string | undefined {
+export function isFile(file: string): boolean {
+  return existsSync(file) && statSync(file).isFile()
+}
+
+/**
+ * The entry a package.json names: `exports['.']` (the first of `conditions` in the package's own
+ * order; the dev server's by default), else `module`, else `main`, else `index.js`.
+ */
+export function packageEntry(manifest: Record<string, unknown>, conditions: readonly string[] = DEV_CONDITIONS): string | undefined {
   const { exports } = manifest
   if (exports !== undefined && exports !== null) {
     const subpaths = typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((key) => key.startsWith('.'))
-    return exportTarget(subpaths ? (exports as Record<string, unknown>)['.'] : exports)
+    return exportTarget(subpaths ? (exports as Record<string, unknown>)['.'] : exports, new Set(conditions))
   }
   for (const field of ['module', 'main']) {
     const value = manifest[field]
@@ -110,20 +119,30 @@ export function packageEntry(manifest: Record<string, unknown>): string | undefi
   return 'index.js'
 }
 
-function exportTarget(value: unknown): string | undefined {
+function exportTarget(value: unknown, conditions: ReadonlySet<string>): string | undefined {
   if (typeof value === 'string') return value
   if (Array.isArray(value)) {
     for (const item of value) {
-      const target = exportTarget(item)
+      const target = exportTarget(item, conditions)
       if (target !== undefined) return target
     }
     return undefined
   }
   if (value === null || typeof value !== 'object') return undefined
   for (const [condition, nested] of Object.entries(value)) {
-    if (!CONDITIONS.has(condition)) continue
-    const target = exportTarget(nested)
+    if (!conditions.has(condition)) continue
+    const target = exportTarget(nested, conditions)
     if (target !== undefined) return target
   }
   return undefined
+}
+
+/** A workspace package the app cannot import by name: the package manager linked it nowhere the app looks. */
+function describeUnlinked(root: string, unlinked: WorkspacePackage): string {
+  const pnpm = unlinked.manager === 'pnpm'
+  const dependency = pnpm ? `"${unlinked.name}": "workspace:*"` : `"${unlinked.name}"`
+  return (
+    `plugin package "${unlinked.name}" (${rootRelative(root, unlinked.dir)}) is in the workspace, but not linked into a node_modules folder the app resolves from ` +
+    `(the app does not depend on it), so it is not loaded; add ${dependency} to the app's package.json dependencies and run ${pnpm ? 'pnpm install' : "your package manager's install"}`
+  )
 }

@@ -46,6 +46,10 @@ export function createEntrySetUpdate(parts: EntrySetUpdateParts, quietMs = ENTRY
       if (type !== 'update') rewritten.add(normalizePath(file))
       runner.changed()
     },
+    /** Something besides an entry file may have changed the set (a package linked, a package.json): discover again. */
+    refresh(): void {
+      runner.changed()
+    },
     dispose: runner.dispose,
   }
 }
@@ -97,6 +101,8 @@ export async function changesEntrySet(
   context: HotPluginsContext,
   { type, file, relative, read }: { type: 'create' | 'update' | 'delete'; file: string; relative: string; read(): string | Promise<string> },
 ): Promise<boolean> {
+  // A plugin package's package.json names its entry: the entry may have moved, or be gone.
+  if (isPluginManifest(context, normalizePath(file))) return true
   if (!context.isEntryPath(relative)) return false
   // An entry created or deleted: discover again (the watcher may report a rename's delete after the
   // create, once the new set was already discovered; the discovery then finds nothing new). And
@@ -109,4 +115,9 @@ export async function changesEntrySet(
   if (code === undefined) return true
   await init
   return (readStaticMetaId(code) ?? defaultIdOf(known)) !== known.id
+}
+
+/** Whether this absolute file is the package.json of a plugin package now running. */
+export function isPluginManifest(context: HotPluginsContext, file: string): boolean {
+  return file.endsWith('/package.json') && context.known().some((p) => p.packageDir !== undefined && `${p.packageDir}/package.json` === file)
 }

@@ -6,6 +6,7 @@ import type { HotPluginsContext } from '../context.js'
 import type { DiscoveredPlugin } from '../discovery/discover-plugins.js'
 import { createDiscoveryChecks } from '../discovery/checks.js'
 import { createWatchedCheck } from '../discovery/hot-reach.js'
+import { watchPackageLinks } from '../discovery/package-links.js'
 import { rootRelative } from '../discovery/path-globs.js'
 import { globFoldersOutsideRoot, workspaceServeConfig } from '../discovery/workspace-config.js'
 import { createBatcher, type BatchTicket } from '../hmr/batcher.js'
@@ -134,10 +135,16 @@ function attachDevServer(server: ViteDevServer, context: HotPluginsContext): Dev
     isServed: (absFile) => isFileLoadingAllowed(server.config, absFile),
     isWatched: createWatchedCheck(server.config),
   })
-  context.onDiscovered = checks.discovered
+  const discovered = (plugins: readonly DiscoveredPlugin[], lookalikes?: readonly string[]) => {
+    // A plugin package's package.json names its entry: a change of it is seen while running.
+    const manifests = plugins.flatMap((p) => (p.packageDir === undefined ? [] : [`${p.packageDir}/package.json`]))
+    if (manifests.length > 0) server.watcher.add(manifests)
+    checks.discovered(plugins, lookalikes)
+  }
+  context.onDiscovered = discovered
   const outside = globFoldersOutsideRoot(server.config.root, context.options.plugins)
   if (outside.length > 0) server.watcher.add(outside)
-  if (context.known().length > 0) checks.discovered(context.known())
+  if (context.known().length > 0) discovered(context.known())
   const replay = (file: string) => void server.watcher.emit('change', file)
   // A lost event at the end of a burst is replayed as the change it was.
   const finalContent = createFinalContentCheck(replay)
@@ -146,6 +153,13 @@ function attachDevServer(server: ViteDevServer, context: HotPluginsContext): Dev
   const validated = createValidatedTransforms()
   const prefetch = createUpdatePrefetch({ base: server.config.base, send: (urls) => environment.hot.send(HotEvents.prefetch, { urls }) })
   const batcher = announceBatches(server, context)
+  // Packages linked or unlinked while the server runs (`pnpm install`) join or leave the plugins.
+  const links = context.options.packages.length > 0 && server.config.server.watch !== null ? watchPackageLinks(server.config.root, context.options.packages, entrySet.refresh) : undefined
+  const close = server.close.bind(server)
+  server.close = () => {
+    links?.close()
+    return close()
+  }
   server.httpServer?.once('close', () => {
     finalContent.dispose()
     entrySet.dispose()

@@ -1,6 +1,8 @@
 import { LOG_PREFIX, PLUGIN_NAME, RESOLVED_VIRTUAL_REGISTRY_ID, VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import { createHash } from 'node:crypto'
-import type { Plugin } from 'vite'
+import { normalizePath, type Plugin, type Rollup } from 'vite'
+import type { DiscoveredPlugin } from '../discovery/discover-plugins.js'
+import { describeUnresolvedPackage, importConditions } from '../discovery/package-build-entry.js'
 import { generateBuildRegistry, generateDevRegistry } from '../codegen/registry-module.js'
 import type { HotPluginsContext } from '../context.js'
 import { exactRegex } from './filters.js'
@@ -32,6 +34,8 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
           if (remotes.length > 0 && !context.isDevServer) {
             context.warnOnce('remotes in build', `${LOG_PREFIX} "remotes" is for the dev server: the build holds this app's own plugins only (${remotes.join(', ')} left out)`)
           }
+          // The build imports a package by name: one error naming it, before the bundler's own.
+          if (!context.isDevServer) await resolvePackages(this, context, plugins)
           return generateBuildRegistry(plugins)
         }
         const remotePlugins = await context.remotePlugins()
@@ -53,6 +57,31 @@ export function registryPlugin(context: HotPluginsContext): Plugin {
     },
   }
 }
+
+/**
+ * A build imports plugin packages by name, with the build's conditions: without a built file
+ * (or a condition the build uses that names the source) the bundler would say only that it
+ * failed to resolve the import from the registry. The files they resolve to are the feed's.
+ */
+async function resolvePackages(plugin: PluginContextLike, context: HotPluginsContext, plugins: readonly DiscoveredPlugin[]): Promise<void> {
+  const { resolve } = plugin.environment.config
+  const conditions = importConditions(resolve.conditions, plugin.environment.config.isProduction)
+  const problems: string[] = []
+  for (const p of plugins) {
+    if (p.package === undefined) continue
+    let cause: string | undefined
+    const resolved = await plugin.resolve(p.package, RESOLVED_VIRTUAL_REGISTRY_ID).catch((error: unknown) => {
+      cause = error instanceof Error ? error.message : String(error)
+      return null
+    })
+    if (!resolved) problems.push(describeUnresolvedPackage(context.root, p, conditions, cause))
+    // What the build imports may be the package's built file, not the source the dev server loads.
+    else context.builtEntries.set(p.id, normalizePath(resolved.id))
+  }
+  if (problems.length > 0) plugin.error(`${LOG_PREFIX} ${problems.join(`\n${LOG_PREFIX} `)}`)
+}
+
+type PluginContextLike = Pick<Rollup.PluginContext, 'resolve' | 'error'> & { environment: { config: { isProduction: boolean; resolve: { conditions: string[] } } } }
 
 /** A short, stable name for the project: state of two projects on one origin never mixes. */
 function projectKey(root: string): string {

@@ -1,8 +1,10 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { discoverPlugins } from '../../src/discovery/discover-plugins.js'
 import { findPluginPackages, packageEntry } from '../../src/discovery/plugin-packages.js'
 import { cleanupAfterEach } from '../fixtures.js'
-import { makeWorkspace } from '../workspace-tree.js'
+import { makeWorkspace, manifest, plugin } from '../workspace-tree.js'
 
 const teardown = cleanupAfterEach()
 const workspace = () => makeWorkspace(teardown)
@@ -23,7 +25,7 @@ describe('plugin packages', () => {
       },
     ])
     expect(search.problems).toEqual([
-      `plugin package "@acme/plugin-broken" (${real}/packages/plugin-broken): its package.json "exports" has no "." entry for the conditions development, browser, module, import, default`,
+      `plugin package "@acme/plugin-broken" (${real}/packages/plugin-broken): its package.json "exports" has no "." entry for the conditions development, browser, module, import, default; it is not loaded.`,
     ])
     expect(findPluginPackages(root, ['@acme/other']).found.map((p) => p.name)).toEqual(['@acme/other'])
     expect(findPluginPackages(root, []).found).toEqual([])
@@ -38,6 +40,27 @@ describe('plugin packages', () => {
     expect(packageEntry({ module: './m.js', main: './c.cjs' })).toBe('./m.js')
     expect(packageEntry({ main: './c.js' })).toBe('./c.js')
     expect(packageEntry({})).toBe('index.js')
+    // A build's conditions: the entry it imports.
+    const built = { exports: { '.': { types: './t.d.ts', development: './src/index.ts', default: './dist/index.js' } } }
+    expect(packageEntry(built, ['module', 'browser', 'production', 'import', 'default'])).toBe('./dist/index.js')
+    expect(packageEntry({ exports: { '.': { development: './src/index.ts' } } }, ['production', 'import', 'default'])).toBeUndefined()
+  })
+
+  it('that are in the workspace but linked nowhere the app looks are named, with what to do', async () => {
+    const { root } = await makeWorkspaceWith(teardown, { 'pnpm-workspace.yaml': "packages:\n  - 'app'\n  - packages/*   # every package\n  - '!packages/other'\n" })
+    expect(findPluginPackages(root, ['@acme/plugin-*']).problems).toEqual([
+      expect.stringContaining('plugin package "@acme/plugin-broken"'),
+      `plugin package "@acme/plugin-gamma" (../packages/plugin-gamma) is in the workspace, but not linked into a node_modules folder the app resolves from (the app does not depend on it), so it is not loaded; add "@acme/plugin-gamma": "workspace:*" to the app's package.json dependencies and run pnpm install`,
+    ])
+    // Not a plugin by its name: nothing said.
+    expect(findPluginPackages(root, ['@acme/plugin-a']).problems).toEqual([])
+  })
+
+  it('that are in an npm or yarn workspace but linked nowhere are named too', async () => {
+    const { root } = await makeWorkspaceWith(teardown, { 'package.json': JSON.stringify({ private: true, workspaces: ['app', 'packages/*'] }) })
+    expect(findPluginPackages(root, ['@acme/plugin-gamma']).problems).toEqual([
+      `plugin package "@acme/plugin-gamma" (../packages/plugin-gamma) is in the workspace, but not linked into a node_modules folder the app resolves from (the app does not depend on it), so it is not loaded; add "@acme/plugin-gamma" to the app's package.json dependencies and run your package manager's install`,
+    ])
   })
 
   it('are plugins beside the globs: the package name is the id unless meta.id, the file is root-relative', async () => {
@@ -53,6 +76,7 @@ describe('plugin packages', () => {
         absFile: `${real}/packages/plugin-a/src/index.ts`,
         url: `/@fs${real}/packages/plugin-a/src/index.ts`,
         package: '@acme/plugin-a',
+        packageDir: `${real}/packages/plugin-a`,
       },
       {
         id: 'beta',
@@ -60,8 +84,19 @@ describe('plugin packages', () => {
         absFile: `${real}/packages/plugin-b/src/main.ts`,
         url: `/@fs${real}/packages/plugin-b/src/main.ts`,
         package: '@acme/plugin-b',
+        packageDir: `${real}/packages/plugin-b`,
       },
     ])
     expect(problems).toEqual([])
   })
 })
+
+/** The workspace with a plugin package nothing links (`packages/plugin-gamma`) and `files` at its top. */
+async function makeWorkspaceWith(t: typeof teardown, files: Record<string, string>) {
+  const ws = await makeWorkspace(t)
+  for (const [file, content] of Object.entries({ ...files, 'packages/plugin-gamma/package.json': manifest('@acme/plugin-gamma', { main: 'index.js' }), 'packages/plugin-gamma/index.js': plugin })) {
+    await mkdir(path.dirname(path.join(ws.real, file)), { recursive: true })
+    await writeFile(path.join(ws.real, file), content)
+  }
+  return ws
+}

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { HotEvents, RESOLVED_VIRTUAL_REGISTRY_ID } from '@hot-plugins/client/protocol'
 import { describe, expect, it } from 'vitest'
@@ -109,6 +109,29 @@ describe('a dev server on an app with plugins outside its root and plugin packag
     expect(warnings().filter((line) => !line.includes('plugin added'))).toHaveLength(count)
   })
 
+  it("moves a plugin package's entry when its package.json changes while the server runs", async () => {
+    const app = await serveWorkspace()
+    await expect.poll(() => app.watching('packages/plugin-a/package.json')).toBe(true)
+    await writeFile(path.join(app.real, 'packages/plugin-a/src/other.ts'), plugin)
+    const manifestFile = path.join(app.real, 'packages/plugin-a/package.json')
+    await writeFile(manifestFile, (await readFile(manifestFile, 'utf8')).replace('./src/index.ts', './src/other.ts'))
+    await expect
+      .poll(() => app.logs)
+      .toContain('[hot-plugins] plugin moved: @acme/plugin-a (../packages/plugin-a/src/index.ts → ../packages/plugin-a/src/other.ts), the same plugin with its state')
+  })
+
+  it('adds a plugin package linked while the server runs, and removes one unlinked', async () => {
+    const app = await serveWorkspace()
+    await expect.poll(() => app.watching('app/src/plugins/counter/index.ts')).toBe(true)
+    await mkdir(path.join(app.real, 'packages/plugin-d'))
+    await writeFile(path.join(app.real, 'packages/plugin-d/package.json'), JSON.stringify({ name: '@acme/plugin-d', type: 'module', main: 'index.js' }))
+    await writeFile(path.join(app.real, 'packages/plugin-d/index.js'), plugin)
+    await symlink('../../../packages/plugin-d', path.join(app.root, 'node_modules/@acme/plugin-d'), 'dir')
+    await expect.poll(() => app.logs).toContain('[hot-plugins] plugin added: @acme/plugin-d (../packages/plugin-d/index.js)')
+    await rm(path.join(app.root, 'node_modules/@acme/plugin-d'))
+    await expect.poll(() => app.logs).toContain('[hot-plugins] plugin removed: @acme/plugin-d (../packages/plugin-d/index.js), its state kept in case it comes back')
+  })
+
   it('says so, once per file, when a save of a plugin\'s helper is filtered out', async () => {
     const app = await serveWorkspace({ plugins: 'src/plugins/*/index.ts', exclude: ['../shared-lib/**'] })
     await app.server.transformRequest('/src/plugins/counter/index.ts')
@@ -121,7 +144,50 @@ describe('a dev server on an app with plugins outside its root and plugin packag
   })
 })
 
+/** `vite build` of the workspace's app for production (NODE_ENV put back after it), with what it logged. */
+async function buildForProduction(root: string, options: HotPluginsOptions) {
+  const logs: string[] = []
+  const record = (message: string) => void logs.push(message)
+  const customLogger: Logger = { info: record, warn: record, warnOnce: record, error: record, clearScreen: () => {}, hasErrorLogged: () => false, hasWarned: false }
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    const result = await build({ root, configFile: false, customLogger, plugins: [hotPlugins(options)], build: { write: false } }).catch((error: unknown) => error as Error)
+    return { result, logs }
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = nodeEnv
+  }
+}
+
 describe('vite build of an app with plugins outside its root and plugin packages', () => {
+  it('fails with one error naming a package whose build entry does not exist, and what to do, before anything of the feed', async () => {
+    const { root } = await workspace()
+    // plugin-a: "development": ./src/index.ts, "default": ./dist/index.js, and no dist.
+    const { result, logs } = await buildForProduction(root, { plugins: { packages: '@acme/plugin-a' } })
+    expect(result).toBeInstanceOf(Error)
+    const message = (result as Error).message
+    expect(message).toContain(
+      `[hot-plugins] plugin package "@acme/plugin-a" (../packages/plugin-a) cannot be imported by vite build: for the build's conditions (module, browser, production, import, default) its package.json names ./dist/index.js, which does not exist (the dev server loads ./src/index.ts, under "development"). Build the package first, or point a condition the build uses at its source ("production": "./src/index.ts", before "default", or a condition of your own added to resolve.conditions)`,
+    )
+    expect(message).not.toContain('failed to resolve import')
+    expect(logs.filter((line) => line.includes('the feed lists no chunk'))).toEqual([])
+  })
+
+  it("ships a package's built file once it exists, and the feed lists that file", async () => {
+    const { root, real } = await workspace()
+    await mkdir(path.join(real, 'packages/plugin-a/dist'))
+    await writeFile(path.join(real, 'packages/plugin-a/dist/index.js'), "export function activate() { return 'built plugin a' }\n")
+    const { result, logs } = await buildForProduction(root, { plugins: { packages: '@acme/plugin-a' } })
+    const outputs = (Array.isArray(result) ? result : [result]) as Rollup.RollupOutput[]
+    const items = outputs.flatMap((o) => o.output)
+    const code = items.map((chunk) => (chunk.type === 'chunk' ? chunk.code : '')).join('\n')
+    expect(code).toContain('built plugin a')
+    const feed = items.find((item) => item.fileName === 'hot-plugins.json')
+    expect(feed?.type === 'asset' && JSON.parse(String(feed.source)).plugins).toEqual([expect.objectContaining({ id: '@acme/plugin-a', file: '../packages/plugin-a/dist/index.js' })])
+    expect(logs.filter((line) => line.includes('[hot-plugins]'))).toEqual([])
+  })
+
   it('bundles every plugin: the ../ globs by file, the packages by name', async () => {
     const { root } = await workspace()
     const nodeEnv = process.env.NODE_ENV
