@@ -264,6 +264,7 @@ test('the devtools panel opens from its badge and shows the swap: plugin, file, 
   await click(tab, 1)
   await saveCounterLabel('Panel')
   await expect.poll(() => reloads(tab, 'counter')).toBe(1)
+  expect(await counter(tab)).toEqual({ label: 'Panel', value: '1 clicks', marker: 'loaded-once' })
   await tab.evaluate(() => document.querySelector('hot-plugins-devtools')!.shadowRoot!.querySelector<HTMLElement>('[data-testid="hp-badge"]')!.click())
   await expect.poll(() => panel(tab)).toMatchObject({ open: true, entries: [{ plugin: 'counter', outcome: 'swapped' }] })
   const [entry] = (await panel(tab)).entries
