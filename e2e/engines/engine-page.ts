@@ -14,6 +14,14 @@ export interface EnginePage {
   goto(url: string): Promise<void>
   /** Runs `fn(arg)` in the page (whatever its Content Security Policy) and returns its result. */
   evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>
+  /** Clicks the element `selector` finds as a user does, through the driver's input (pointer events and all). */
+  click(selector: string): Promise<void>
+  /**
+   * Opens another tab of the same browser profile (as the user's "new tab"): it shares this tab's
+   * storage (IndexedDB, localStorage, not sessionStorage), BroadcastChannel and Web Locks, where
+   * tabs from `EngineBrowser.newPage()` share nothing. Closed with this tab, or on its own.
+   */
+  openTab(): Promise<EnginePage>
   close(): Promise<void>
 }
 
@@ -48,7 +56,7 @@ async function launchChromium(): Promise<EngineBrowser> {
   return {
     async newPage() {
       const context = await browser.newContext()
-      return tabOf('chromium', await context.newPage(), () => context.close())
+      return tabOf('chromium', await context.newPage(), () => context.close(), () => context.newPage())
     },
     close: () => browser.close(),
   }
@@ -60,24 +68,32 @@ async function launchFirefox(): Promise<EngineBrowser> {
   return {
     async newPage() {
       const context = await browser.createBrowserContext()
-      return tabOf('firefox', await context.newPage(), () => context.close())
+      return tabOf('firefox', await context.newPage(), () => context.close(), () => context.newPage())
     },
     close: () => browser.close(),
   }
 }
 
-/** A Playwright or puppeteer page (the two speak alike for what a tab needs) as an EnginePage. */
-function tabOf(
-  engine: EngineName,
-  page: { goto(url: string): Promise<unknown>; evaluate(fn: never, arg: never): Promise<unknown> },
-  close: () => Promise<void>,
-): EnginePage {
+/** A Playwright or puppeteer page (the two speak alike for what a tab needs) as an EnginePage; `another` opens a tab beside it. */
+function tabOf<P extends DriverPage>(engine: EngineName, page: P, close: () => Promise<void>, another: () => Promise<P>): EnginePage {
   return {
     engine,
     goto: async (url) => void (await page.goto(url)),
     evaluate: (fn, arg) => page.evaluate(fn as never, arg as never) as never,
+    click: async (selector) => void (await page.click(selector)),
+    openTab: async () => {
+      const other = await another()
+      return tabOf(engine, other, async () => void (await other.close()), another)
+    },
     close,
   }
+}
+
+interface DriverPage {
+  goto(url: string): Promise<unknown>
+  evaluate(fn: never, arg: never): Promise<unknown>
+  click(selector: string): Promise<unknown>
+  close(): Promise<unknown>
 }
 
 /** WebKitGTK: a display (Xvfb), a WebKitWebDriver, and a MiniBrowser session per tab (each its own ephemeral profile). */
@@ -98,23 +114,50 @@ async function launchWebKit(): Promise<EngineBrowser> {
         capabilities: { 'webkitgtk:browserOptions': { binary: ENGINE_BINARIES.webkit, args: ['--automation'] } } as WebdriverIO.Capabilities,
       })
       sessions.add(session)
-      return {
+      // The session's tabs are its window handles; WebDriver speaks to one at a time, so the
+      // commands of its tabs run one after the other, each in its own tab.
+      let current = await session.getWindowHandle()
+      let queue: Promise<unknown> = Promise.resolve()
+      const inTab = <T>(handle: string, command: () => Promise<T>): Promise<T> => {
+        const run = queue.then(async () => {
+          if (current !== handle) {
+            await session.switchToWindow(handle)
+            current = handle
+          }
+          return command()
+        })
+        queue = run.catch(() => {})
+        return run
+      }
+      const tab = (handle: string, close: () => Promise<void>): EnginePage => ({
         engine: 'webkit',
-        goto: async (url) => void (await session.url(url)),
+        goto: (url) => inTab(handle, async () => void (await session.url(url))),
+        click: (selector) => inTab(handle, () => session.$(selector).click()),
         async evaluate(fn, arg) {
           // Sent as the script's text: WebDriver runs it whatever the page's CSP (an eval in the page would not).
           const script = `const done = arguments[arguments.length - 1];
             Promise.resolve().then(() => (${fn.toString()})(arguments[0])).then(
               (value) => done({ value }), (error) => done({ error: String(error && error.stack || error) }))`
-          const result = (await session.executeAsync(script, arg)) as { value?: unknown; error?: string }
+          const result = (await inTab(handle, () => session.executeAsync(script, arg))) as { value?: unknown; error?: string }
           if (result.error !== undefined) throw new Error(result.error)
           return result.value as never
         },
-        async close() {
-          sessions.delete(session)
-          await session.deleteSession().catch(() => {})
+        async openTab() {
+          // WebDriver's New Window: a tab of this session (this profile), with no opener.
+          const { handle: other } = await inTab(handle, () => session.createWindow('tab'))
+          return tab(other, () =>
+            inTab(other, async () => {
+              await session.closeWindow()
+              current = ''
+            }),
+          )
         },
-      }
+        close,
+      })
+      return tab(current, async () => {
+        sessions.delete(session)
+        await session.deleteSession().catch(() => {})
+      })
     },
     async close() {
       await Promise.all([...sessions].map((session) => session.deleteSession().catch(() => {})))

@@ -229,3 +229,25 @@ test('a tampered chunk is still refused when the page is opened again', async ({
     }
   })
 })
+
+test('two tabs of one browser: one holds the Web Lock and checks, both swap the new version in, each with its state', async ({ tab }) => {
+  const feedRequests = () => site.served.filter((s) => s.path === '/hot-plugins.json').length
+  await openV1(tab)
+  const before = feedRequests()
+  // A second tab of the same browser profile, opened without a check() of its own.
+  const second = await tab.openTab()
+  await second.goto(site.url)
+  await expect.poll(() => second.evaluate(() => 'feed' in window && document.querySelector('[data-testid="counter-button"]') !== null)).toBe(true)
+  await second.evaluate(() => {
+    ;(window as unknown as { marker: string }).marker = 'second page'
+    document.querySelector<HTMLButtonElement>('[data-testid="counter-button"]')!.click()
+  })
+  await site.deploy('v2')
+  expect(await check(tab)).toMatchObject({ status: 'applied', updated: expect.arrayContaining(['counter']) })
+  await expect.poll(() => state(tab)).toMatchObject({ label: 'Taps', value: '3 clicks', marker: 'v1 page' })
+  await expect.poll(() => state(second)).toMatchObject({ label: 'Taps', value: '1 clicks', marker: 'second page' })
+  // The first tab holds the lock: only its check asked for the feed; the second got it from the
+  // first (at its start and on the deploy), without a request.
+  expect(feedRequests()).toBe(before + 1)
+  await second.close()
+})
