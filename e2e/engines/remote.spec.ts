@@ -70,4 +70,9 @@ test("a save in the remote project swaps its plugin in the host's page with its 
   // The new version runs: its button adds on to the bars handed over.
   await tab.click('[data-testid="charts-add"]')
   await expect.poll(() => charts(tab)).toEqual({ title: 'Charts v2', count: '4 bars' })
+  // And the next save too (each version a module of its own, never the one the engine has cached).
+  saveFile(remote.root, CHARTS, (source) => source.replace("const title = 'Charts v2'", "const title = 'Charts v3'"))
+  await expect.poll(() => reloads(tab, 'charts')).toBe(2)
+  expect(await charts(tab)).toEqual({ title: 'Charts v3', count: '4 bars' })
+  expect(await pageMarker(tab)).toBe('loaded-once')
 })
