@@ -1,15 +1,15 @@
-import { writeFileSync } from 'node:fs'
-import path from 'node:path'
 import type { ControlStatus } from '../../packages/client/src/protocol/index'
 import { startPlayground, type RunningPlayground } from '../playground'
+import { consoleLines, events, openApp, reloads, saveFile } from './dev-tab'
 import type { EnginePage } from './engine-page'
 import { expect, test } from './fixtures'
 
-// The dev loop as a user meets it, in every engine: save a plugin, save a broken one, reload the
-// page, read the leak report and the devtools panel, duplicate a tab, drive the control API. One
-// dev server per engine on a copy of the playground (with state restored on every reload, and a
-// plugin that leaks); each test opens its own tab (its own profile: no state of another test) and
-// saves the files with labels of its own, so the tests do not depend on each other's edits.
+// The dev loop as a user meets it, in every engine: save a plugin, save a broken one, read the
+// failure notice, reload the page, read the leak report and the devtools panel, duplicate a tab,
+// drive the control API. One dev server per engine on a copy of the playground (with state restored
+// on every reload, and a plugin that leaks); each test opens its own tab (its own profile: no state
+// of another test) and saves the files with labels of its own, so the tests do not depend on each
+// other's edits. (Plugins of another dev server: remote.spec.ts.)
 let app: RunningPlayground
 
 const COUNTER = 'src/plugins/counter/index.ts'
@@ -64,23 +64,10 @@ test.afterAll(async () => {
 })
 
 /** Saves a file of the copy in one go, as an editor does. */
-async function save(file: string, change: (source: string) => string): Promise<void> {
-  const before = await app.read(file)
-  const after = change(before)
-  if (after === before) throw new Error(`the save of ${file} would change nothing`)
-  writeFileSync(path.join(app.root, file), after)
-}
+const save = async (file: string, change: (source: string) => string) => saveFile(app.root, file, change)
 
 /** Saves the counter with a label of the test's own (whatever label an earlier test left). */
 const saveCounterLabel = (label: string) => save(COUNTER, (source) => source.replace(/const label = '[^']*'/, `const label = '${label}'`))
-
-interface Recorded {
-  type: string
-  id: string
-  stateKept?: boolean
-  outcome?: string
-  message?: string
-}
 
 /** What a person sees of the counter, and whether the page is still the one first loaded. */
 const counter = (tab: EnginePage) =>
@@ -114,62 +101,13 @@ async function reportedBy(id: string | null): Promise<string[]> {
 /**
  * Loads the app in `tab` (or reloads it: `reload`), waits until every plugin runs and the tab has
  * reported them to the dev server (so its connection is up before any save), and records in the
- * page what the host emits and what it logs (WebDriver has no console in every engine).
+ * page what the host emits and what it logs.
  */
 async function open(tab: EnginePage, how: 'goto' | 'reload' = 'goto'): Promise<void> {
-  if (how === 'goto') await tab.goto(app.url)
-  else await tab.evaluate(() => void setTimeout(() => location.reload()))
-  await expect
-    .poll(() =>
-      tab
-        .evaluate(() => {
-          const w = window as unknown as { __pageMarker?: string; pluginHost?: { plugins(): { status: string }[] } }
-          const plugins = w.pluginHost?.plugins() ?? []
-          return w.__pageMarker === undefined && plugins.length > 0 && plugins.every((p) => p.status === 'idle')
-        })
-        // A reload under way destroys the page the script ran in.
-        .catch(() => false),
-    )
-    .toBe(true)
-  await tab.evaluate(() => {
-    const w = window as unknown as {
-      __pageMarker: string
-      __events: Recorded[]
-      __console: string[]
-      pluginHost: { on(type: string, handler: (event: Record<string, unknown>) => void): void }
-    }
-    w.__pageMarker = 'loaded-once'
-    w.__events = []
-    w.__console = []
-    for (const type of ['reload-completed', 'reload-failed', 'leak-detected']) {
-      w.pluginHost.on(type, (e) =>
-        w.__events.push({
-          type,
-          id: e.id as string,
-          stateKept: e.stateKept as boolean | undefined,
-          outcome: e.outcome as string | undefined,
-          message: (e.error as Error | undefined)?.message ?? (e.message as string | undefined),
-        }),
-      )
-    }
-    for (const level of ['info', 'warn', 'error'] as const) {
-      const write = console[level].bind(console)
-      console[level] = (...args: unknown[]) => {
-        w.__console.push(args.map(String).join(' '))
-        write(...args)
-      }
-    }
-  })
+  await openApp(tab, app.url, how)
   const id = await tabId(tab)
   await expect.poll(() => reportedBy(id)).toEqual(PLUGINS.map((plugin) => `${plugin}: idle`))
 }
-
-const events = async (tab: EnginePage, type: string, id: string) =>
-  (await tab.evaluate(() => (window as unknown as { __events: Recorded[] }).__events)).filter((e) => e.type === type && e.id === id)
-
-const consoleLines = (tab: EnginePage) => tab.evaluate(() => (window as unknown as { __console: string[] }).__console)
-
-const reloads = async (tab: EnginePage, id: string) => (await events(tab, 'reload-completed', id)).length
 
 test('a save swaps the plugin in with its state, without a page reload', async ({ tab }) => {
   await open(tab)
@@ -202,6 +140,40 @@ test('a syntax error is refused: the old plugin runs on with its state; the fix 
   await expect.poll(() => reloads(tab, 'counter')).toBe(1)
   expect(await counter(tab)).toEqual({ label: 'Fixed', value: '3 clicks', marker: 'loaded-once' })
   expect(await tab.evaluate(() => document.querySelectorAll('vite-error-overlay').length)).toBe(0)
+})
+
+/** The failure notice of the devtools (in their shadow root): whether it shows, and its lines. */
+const notice = (tab: EnginePage) =>
+  tab.evaluate(() => {
+    const element = document.querySelector('hot-plugins-devtools')?.shadowRoot?.querySelector<HTMLElement>('[data-testid="hp-notice"]')
+    const shown = !!element && !element.hidden && getComputedStyle(element).display !== 'none' && element.getBoundingClientRect().width > 0
+    return {
+      shown,
+      lines: [...(element?.querySelectorAll<HTMLElement>('[data-testid="hp-notice-line"]') ?? [])].map((line) => ({ plugin: line.dataset.plugin, text: line.textContent })),
+    }
+  })
+
+test('a save whose activate throws: the notice names the plugin and the cause; the old version runs on with its state', async ({ tab }) => {
+  await open(tab)
+  const { label } = await counter(tab)
+  await click(tab, 2)
+  expect(await notice(tab)).toEqual({ shown: false, lines: [] })
+  const setTitle = "  ctx.setTitle('Counter')"
+  const throwing = `${setTitle}\n  throw new Error('no panel for the counter')`
+  await save(COUNTER, (source) => source.replace(setTitle, throwing).replace(/const label = '[^']*'/, "const label = 'Thrown'"))
+  await expect.poll(() => events(tab, 'reload-failed', 'counter')).toEqual([
+    expect.objectContaining({ outcome: 'rolled-back', message: expect.stringContaining('no panel for the counter') }),
+  ])
+  await expect.poll(() => notice(tab)).toEqual({ shown: true, lines: [{ plugin: 'counter', text: 'counter rolled back: activate() threw: no panel for the counter' }] })
+  // The old version runs on, with its state: its label, and its button counting on.
+  await click(tab, 1)
+  await expect.poll(() => counter(tab)).toEqual({ label, value: '3 clicks', marker: 'loaded-once' })
+
+  // The next good save swaps in and takes the notice away.
+  await save(COUNTER, (source) => source.replace(throwing, setTitle).replace("const label = 'Thrown'", "const label = 'Notice fixed'"))
+  await expect.poll(() => reloads(tab, 'counter')).toBe(1)
+  expect(await counter(tab)).toEqual({ label: 'Notice fixed', value: '3 clicks', marker: 'loaded-once' })
+  await expect.poll(async () => (await notice(tab)).shown).toBe(false)
 })
 
 test('state comes back from IndexedDB after a page reload (restoreOnReload: always)', async ({ tab }) => {
