@@ -145,11 +145,13 @@ async function launchWebKit(): Promise<EngineBrowser> {
         async openTab() {
           // WebDriver's New Window: a tab of this session (this profile), with no opener.
           const { handle: other } = await inTab(handle, () => session.createWindow('tab'))
+          // Closing is cleanup, never an assertion: a session that has already ended has no tab to close
+          // (seen once in CI: MiniBrowser's session gone after every assertion of the test had passed).
           return tab(other, () =>
             inTab(other, async () => {
               await session.closeWindow()
               current = ''
-            }),
+            }).catch(() => {}),
           )
         },
         close,
