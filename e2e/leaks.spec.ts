@@ -1,35 +1,7 @@
 import { expect, test, type App } from './fixtures'
+import { LEAKY, LEAKY_SOURCE } from './leaky-plugin'
 import { copyPlayground } from './playground'
 
-// A plugin of the app copy that forgets to clear its interval and its listener. Its lines are
-// counted by the assertions below: the interval starts at line 11, column 3; the listener at 15:10.
-const LEAKY = 'src/plugins/leaky/index.ts'
-const LEAKY_SOURCE = `import type { PlaygroundContext } from '../../host/context'
-
-export const meta = { version: '1.0.0' }
-
-let ticks: number = 0
-
-export function activate(ctx: PlaygroundContext) {
-  const out = document.createElement('output')
-  out.dataset.testid = 'leaky-ticks'
-  ctx.panel.append(out)
-  setInterval(() => {
-    ticks += 1
-    out.textContent = String(ticks)
-  }, 777)
-  window.addEventListener('resize', () => {})
-  return () => ctx.panel.replaceChildren()
-}
-
-export function getReloadState() {
-  return { ticks }
-}
-
-export function setReloadState(state: { ticks: number }) {
-  ticks = state.ticks
-}
-`
 const REPORT =
   'plugin "leaky" (src/plugins/leaky/index.ts) left 1 interval (every 777 ms, started at index.ts:11:3) and 1 "resize" listener on window (added at index.ts:15:10) after its teardown'
 

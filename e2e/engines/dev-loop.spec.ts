@@ -1,4 +1,5 @@
 import type { ControlStatus } from '../../packages/client/src/protocol/index'
+import { LEAKY, LEAKY_SOURCE } from '../leaky-plugin'
 import { startPlayground, type RunningPlayground } from '../playground'
 import { consoleLines, events, openApp, reloads, saveFile } from './dev-tab'
 import type { EnginePage } from './engine-page'
@@ -15,35 +16,6 @@ let app: RunningPlayground
 const COUNTER = 'src/plugins/counter/index.ts'
 const TAB_KEY = 'hot-plugins:tab'
 
-// A plugin that forgets to clear its interval and its listener (as in e2e/leaks.spec.ts): the
-// interval starts at line 11, column 3; the listener at 15:10.
-const LEAKY = 'src/plugins/leaky/index.ts'
-const LEAKY_SOURCE = `import type { PlaygroundContext } from '../../host/context'
-
-export const meta = { version: '1.0.0' }
-
-let ticks: number = 0
-
-export function activate(ctx: PlaygroundContext) {
-  const out = document.createElement('output')
-  out.dataset.testid = 'leaky-ticks'
-  ctx.panel.append(out)
-  setInterval(() => {
-    ticks += 1
-    out.textContent = String(ticks)
-  }, 777)
-  window.addEventListener('resize', () => {})
-  return () => ctx.panel.replaceChildren()
-}
-
-export function getReloadState() {
-  return { ticks }
-}
-
-export function setReloadState(state: { ticks: number }) {
-  ticks = state.ticks
-}
-`
 /** A file of the app's origin (any other path without a file gets the app's index.html). */
 const NOT_THE_APP = 'not-the-app.txt'
 const PLUGINS = ['clock', 'counter', 'leaky', 'notes', 'preact-counter', 'react-counter', 'solid-counter', 'svelte-counter', 'theme', 'vue-todos']
